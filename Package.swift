@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "policyc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "policyc", targets: ["policyc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "PolicyModel"),
+        .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"]),
+        .target(name: "PolicyLint", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyRender", dependencies: [
+            "PolicyModel",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "PolicyProject", dependencies: [
+            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyRender",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "policyc", dependencies: [
+            "PolicyProject", "PolicyParser", "PolicyRender",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
+        .testTarget(name: "PolicycTests", dependencies: ["policyc", "PolicyTestSupport"]),
+        .target(name: "PolicyTestSupport", path: "Tests/PolicyTestSupport"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,283 @@
+import CCmarkGFM
+import PolicyModel
+
+/// The one place that talks to cmark-gfm: parses bytes and converts the C tree to Swift values in one pass.
+///
+/// Each top-level block is freed as soon as it is converted, so the C tree and the Swift tree
+/// are not both whole in memory at once.
+struct CommonMarkConverter {
+    /// Extension registration is not thread-safe; a lazy static runs it exactly once.
+    private static let extensionsRegistered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+
+    /// Line added to every position: front matter is cut before cmark sees the text.
+    var lineOffset = 0
+    /// Where content nested past `NestingLimit` was flattened.
+    private(set) var flattenedAt: [SourceLocation] = []
+
+    mutating func parse(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
+        precondition(Self.extensionsRegistered)
+        guard let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8) else { return [] }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        if let base = bytes.baseAddress {
+            cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+        guard let document = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(document) }
+
+        var blocks: [MarkdownBlock] = []
+        while let child = cmark_node_first_child(document) {
+            if let block = convertBlock(child, depth: 0) { blocks.append(block) }
+            cmark_node_unlink(child)
+            cmark_node_free(child)
+        }
+        return blocks
+    }
+
+    // MARK: Blocks
+
+    private mutating func convertBlock(_ node: OpaquePointer, depth: Int) -> MarkdownBlock? {
+        let location = self.location(of: node)
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_HEADING:
+            return .heading(level: Int(cmark_node_get_heading_level(node)),
+                            inlines: convertInlines(of: node, depth: 0), location: location)
+        case CMARK_NODE_PARAGRAPH:
+            return .paragraph(inlines: convertInlines(of: node, depth: 0), location: location)
+        case CMARK_NODE_CODE_BLOCK:
+            return .code(literal: literal(of: node), location: location)
+        case CMARK_NODE_HTML_BLOCK:
+            return .html(literal: literal(of: node), location: location)
+        case CMARK_NODE_THEMATIC_BREAK:
+            return .thematicBreak
+        case CMARK_NODE_BLOCK_QUOTE:
+            return .quote(convertChildren(of: node, depth: depth + 1))
+        case CMARK_NODE_LIST:
+            return convertList(node, depth: depth)
+        default:
+            if typeString(of: node) == "table" { return convertTable(node) }
+            // An unknown block (custom, footnote definition, an extension we did not ask for):
+            // keep its words rather than lose them.
+            let text = flattenedText(of: node)
+            return text.isEmpty ? nil : .paragraph(inlines: [.text(text)], location: location)
+        }
+    }
+
+    private mutating func convertChildren(of node: OpaquePointer, depth: Int) -> [MarkdownBlock] {
+        guard depth < NestingLimit.blocks else {
+            if let location = location(of: node) { flattenedAt.append(location) }
+            return flattenedParagraphs(of: node)
+        }
+        var blocks: [MarkdownBlock] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            if let block = convertBlock(current, depth: depth) { blocks.append(block) }
+            child = cmark_node_next(current)
+        }
+        return blocks
+    }
+
+    private mutating func convertList(_ node: OpaquePointer, depth: Int) -> MarkdownBlock {
+        var items: [MarkdownListItem] = []
+        var child = cmark_node_first_child(node)
+        while let item = child {
+            var checked: Bool?
+            if cmark_node_get_syntax_extension(item) != nil, typeString(of: item) == "tasklist" {
+                checked = cmark_gfm_extensions_get_tasklist_item_checked(item)
+            }
+            items.append(MarkdownListItem(location: location(of: item), checked: checked,
+                                          blocks: convertChildren(of: item, depth: depth + 1)))
+            child = cmark_node_next(item)
+        }
+        return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                     start: Int(cmark_node_get_list_start(node)),
+                     tight: cmark_node_get_list_tight(node) != 0,
+                     items: items)
+    }
+
+    private mutating func convertTable(_ node: OpaquePointer) -> MarkdownBlock {
+        let columns = Int(cmark_gfm_extensions_get_table_columns(node))
+        var alignments: [TableBlock.Alignment] = []
+        if let raw = cmark_gfm_extensions_get_table_alignments(node) {
+            for index in 0..<columns {
+                switch UInt8(raw[index]) {
+                case UInt8(ascii: "l"): alignments.append(.left)
+                case UInt8(ascii: "c"): alignments.append(.center)
+                case UInt8(ascii: "r"): alignments.append(.right)
+                default: alignments.append(.none)
+                }
+            }
+        }
+        var rows: [MarkdownTableRow] = []
+        var rowNode = cmark_node_first_child(node)
+        while let row = rowNode {
+            var cells: [[Inline]] = []
+            var cellNode = cmark_node_first_child(row)
+            while let cell = cellNode {
+                cells.append(convertInlines(of: cell, depth: 0))
+                cellNode = cmark_node_next(cell)
+            }
+            rows.append(MarkdownTableRow(isHeader: cmark_gfm_extensions_get_table_row_is_header(row) != 0,
+                                         cells: cells, location: location(of: row)))
+            rowNode = cmark_node_next(row)
+        }
+        return .table(alignments: alignments, rows: rows)
+    }
+
+    /// Past the nesting limit: every paragraph-like block below `node`, in order, walked without recursion.
+    private func flattenedParagraphs(of node: OpaquePointer) -> [MarkdownBlock] {
+        var blocks: [MarkdownBlock] = []
+        walk(node) { descendant in
+            switch cmark_node_get_type(descendant) {
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_CODE_BLOCK:
+                let text = flattenedText(of: descendant)
+                if !text.isEmpty {
+                    blocks.append(.paragraph(inlines: [.text(text)], location: location(of: descendant)))
+                }
+                return false
+            case CMARK_NODE_HTML_BLOCK:
+                blocks.append(.html(literal: literal(of: descendant), location: location(of: descendant)))
+                return false
+            default:
+                return true
+            }
+        }
+        return blocks
+    }
+
+    // MARK: Inlines
+
+    private mutating func convertInlines(of node: OpaquePointer, depth: Int) -> [Inline] {
+        guard depth < NestingLimit.inlines else {
+            if let location = location(of: node) { flattenedAt.append(location) }
+            let text = flattenedText(of: node)
+            return text.isEmpty ? [] : [.text(text)]
+        }
+        var inlines: [Inline] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            if let inline = convertInline(current, depth: depth) {
+                // cmark splits text at every delimiter it considered; join adjacent runs.
+                if case .text(let next) = inline, case .text(let previous)? = inlines.last {
+                    inlines[inlines.count - 1] = .text(previous + next)
+                } else {
+                    inlines.append(inline)
+                }
+            }
+            child = cmark_node_next(current)
+        }
+        return inlines
+    }
+
+    private mutating func convertInline(_ node: OpaquePointer, depth: Int) -> Inline? {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT:
+            return .text(literal(of: node))
+        case CMARK_NODE_CODE:
+            return .code(literal(of: node))
+        case CMARK_NODE_SOFTBREAK:
+            return .softBreak
+        case CMARK_NODE_LINEBREAK:
+            return .lineBreak
+        case CMARK_NODE_HTML_INLINE:
+            return .html(literal(of: node))
+        case CMARK_NODE_EMPH:
+            return .emphasis(convertInlines(of: node, depth: depth + 1))
+        case CMARK_NODE_STRONG:
+            return .strong(convertInlines(of: node, depth: depth + 1))
+        case CMARK_NODE_LINK:
+            return .link(destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)),
+                         children: convertInlines(of: node, depth: depth + 1))
+        case CMARK_NODE_IMAGE:
+            return .image(source: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)),
+                          alt: convertInlines(of: node, depth: depth + 1))
+        default:
+            if typeString(of: node) == "strikethrough" {
+                return .strikethrough(convertInlines(of: node, depth: depth + 1))
+            }
+            let text = flattenedText(of: node)
+            return text.isEmpty ? nil : .text(text)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The text of every text-like node below `node`, walked without recursion.
+    private func flattenedText(of node: OpaquePointer) -> String {
+        var text = ""
+        walk(node) { descendant in
+            switch cmark_node_get_type(descendant) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                text += literal(of: descendant)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += " "
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
+                if !text.isEmpty, text.last != " " { text += " " }
+            default:
+                break
+            }
+            return true
+        }
+        return text.trimmingSpaces
+    }
+
+    /// Pre-order walk with cmark's own iterator; `visit` returns false to skip a node's children.
+    private func walk(_ root: OpaquePointer, _ visit: (OpaquePointer) -> Bool) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        var skipUntilExitOf: OpaquePointer?
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            if let skipped = skipUntilExitOf {
+                if event == CMARK_EVENT_EXIT, node == skipped { skipUntilExitOf = nil }
+                continue
+            }
+            guard event == CMARK_EVENT_ENTER, node != root else { continue }
+            if !visit(node), cmark_node_first_child(node) != nil {
+                skipUntilExitOf = node
+            }
+        }
+    }
+
+    private func location(of node: OpaquePointer) -> SourceLocation? {
+        SourceLocation(knownLine: Int(cmark_node_get_start_line(node)) + (lineOffsetIfKnown(node)),
+                       column: Int(cmark_node_get_start_column(node)))
+    }
+
+    private func lineOffsetIfKnown(_ node: OpaquePointer) -> Int {
+        cmark_node_get_start_line(node) > 0 ? lineOffset : 0
+    }
+
+    private func literal(of node: OpaquePointer) -> String {
+        string(cmark_node_get_literal(node))
+    }
+
+    private func typeString(of node: OpaquePointer) -> String {
+        string(cmark_node_get_type_string(node))
+    }
+
+    private func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,155 @@
+import PolicyModel
+
+/// Finds the terms a policy defines: `(“**Users**”)`, `(the “**Site**”)`, `(“**we**”, “**us**” or “**our**”)`,
+/// `(collectively, "Services")`, `(**Users**)`, and `“Affiliate” means …` at the start of a clause.
+enum DefinedTermFinder {
+    private static let openQuotes: Set<Unicode.Scalar> = ["“", "\"", "”", "‘", "«"]
+    private static let closeQuotes: Set<Unicode.Scalar> = ["”", "\"", "“", "’", "»"]
+    private static let leadWords = ["collectively,", "collectively", "together,", "together", "hereinafter",
+                                    "hereafter", "each,", "each", "individually,", "individually", "referred to as",
+                                    "the", "a", "an"]
+    private static let definingVerbs = ["means", "mean", "shall mean", "refers to", "refer to", "represents",
+                                        "is defined as", "has the meaning"]
+
+    static func find(in clause: Clause) -> [DefinedTerm] {
+        var terms: [String] = []
+        if mayQuote(clause.text) {
+            let scalars = Array(clause.text.unicodeScalars)
+            terms += parentheticalTerms(scalars)
+            terms += definingSentenceTerm(scalars)
+        }
+        terms += parenthesizedStrongTerms(clause.inlines)
+        var seen: Set<String> = []
+        return terms.filter { seen.insert($0).inserted }.map {
+            DefinedTerm(term: $0, clause: clause.id, location: clause.location)
+        }
+    }
+
+    /// A cheap test that skips most clauses: no quote, no definition.
+    private static func mayQuote(_ text: String) -> Bool {
+        text.utf8.contains(0x22) || text.unicodeScalars.contains { openQuotes.contains($0) }
+    }
+
+    private static func parentheticalTerms(_ scalars: [Unicode.Scalar]) -> [String] {
+        var found: [String] = []
+        var index = 0
+        while index < scalars.count {
+            defer { index += 1 }
+            guard scalars[index] == "(" else { continue }
+            var cursor = index + 1
+            skipSpaces(scalars, &cursor)
+            skipLeadWords(scalars, &cursor)
+            var terms: [String] = []
+            while let term = quotedTerm(scalars, &cursor) {
+                terms.append(term)
+                skipSpaces(scalars, &cursor)
+                if cursor < scalars.count, scalars[cursor] == ")" { break }
+                // Separators between several terms: `,` `or` `and`, with an optional article.
+                var moved = true
+                while moved {
+                    moved = false
+                    skipSpaces(scalars, &cursor)
+                    for separator in [",", "or", "and", "the"] where matches(scalars, cursor, separator) {
+                        cursor += separator.unicodeScalars.count
+                        moved = true
+                    }
+                }
+            }
+            if !terms.isEmpty, cursor < scalars.count, scalars[cursor] == ")" {
+                found += terms
+                index = cursor
+            }
+        }
+        return found
+    }
+
+    /// `“Affiliate” means …`, `An "Account" represents …` at the start of a clause.
+    private static func definingSentenceTerm(_ scalars: [Unicode.Scalar]) -> [String] {
+        var cursor = 0
+        for article in ["A ", "An ", "The "] where matches(scalars, 0, article) {
+            cursor = article.unicodeScalars.count
+        }
+        guard let term = quotedTerm(scalars, &cursor) else { return [] }
+        if cursor < scalars.count, scalars[cursor] == "," { cursor += 1 }
+        skipSpaces(scalars, &cursor)
+        for verb in definingVerbs where matches(scalars, cursor, verb) {
+            let end = cursor + verb.unicodeScalars.count
+            if end == scalars.count || !scalars[end].properties.isAlphabetic { return [term] }
+        }
+        return []
+    }
+
+    /// `(**Users**)` and `(the __Site__)`: strong text alone in parentheses.
+    private static func parenthesizedStrongTerms(_ inlines: [Inline]) -> [String] {
+        var found: [String] = []
+        for index in inlines.indices.dropFirst().dropLast() {
+            guard case .strong(let children) = inlines[index],
+                  case .text(let before) = inlines[index - 1], case .text(let after) = inlines[index + 1],
+                  after.hasPrefix(")") else { continue }
+            let opening = before.hasSuffix("(") || before.hasSuffix("(the ") || before.hasSuffix("(the")
+            let term = Inline.plainText(children).trimmingCharacters(in: ",.“”\"")
+            if opening, isPlausibleTerm(term) { found.append(term) }
+        }
+        return found
+    }
+
+    private static func quotedTerm(_ scalars: [Unicode.Scalar], _ cursor: inout Int) -> String? {
+        var index = cursor
+        skipSpaces(scalars, &index)
+        guard index < scalars.count, openQuotes.contains(scalars[index]) else { return nil }
+        let start = index + 1
+        var end = start
+        while end < scalars.count, !closeQuotes.contains(scalars[end]), end - start <= 80,
+              scalars[end] != "(", scalars[end] != ")" {
+            end += 1
+        }
+        guard end < scalars.count, closeQuotes.contains(scalars[end]) else { return nil }
+        var term = ""
+        term.unicodeScalars.append(contentsOf: scalars[start..<end])
+        term = term.trimmingCharacters(in: ",.;:")
+        guard isPlausibleTerm(term) else { return nil }
+        cursor = end + 1
+        return term
+    }
+
+    private static func isPlausibleTerm(_ term: String) -> Bool {
+        guard let first = term.unicodeScalars.first, first.properties.isAlphabetic || first.properties.numericType != nil,
+              term.unicodeScalars.count <= 60 else { return false }
+        return term.split(separator: " ").count <= 6
+    }
+
+    private static func skipSpaces(_ scalars: [Unicode.Scalar], _ cursor: inout Int) {
+        while cursor < scalars.count, scalars[cursor].properties.isWhitespace { cursor += 1 }
+    }
+
+    private static func skipLeadWords(_ scalars: [Unicode.Scalar], _ cursor: inout Int) {
+        var moved = true
+        while moved {
+            moved = false
+            for word in leadWords where matches(scalars, cursor, word, caseInsensitive: true) {
+                let end = cursor + word.unicodeScalars.count
+                guard end < scalars.count, scalars[end] == " " else { continue }
+                cursor = end
+                skipSpaces(scalars, &cursor)
+                moved = true
+                break
+            }
+        }
+    }
+
+    private static func matches(_ scalars: [Unicode.Scalar], _ at: Int, _ word: String,
+                                caseInsensitive: Bool = false) -> Bool {
+        var index = at
+        for expected in word.unicodeScalars {
+            guard index < scalars.count else { return false }
+            let actual = scalars[index]
+            if caseInsensitive {
+                guard actual.properties.lowercaseMapping == expected.properties.lowercaseMapping else { return false }
+            } else if actual != expected {
+                return false
+            }
+            index += 1
+        }
+        return true
+    }
+}

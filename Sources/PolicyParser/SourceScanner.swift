@@ -1,0 +1,127 @@
+import PolicyModel
+
+/// Reads the raw bytes once for what cmark does not report: invalid UTF-8, NUL bytes,
+/// a byte order mark, CRLF line endings, and YAML front matter.
+struct SourceScanner {
+    static let maximumFlaws = 100
+
+    struct Result {
+        var facts: SourceFacts
+        /// The front matter's `key: value` pairs.
+        var frontMatter: [String: String]
+        /// Bytes of front matter (fence to fence) to hide from cmark, and how many lines they span.
+        var frontMatterByteCount: Int
+        var frontMatterLineCount: Int
+    }
+
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> Result {
+        var facts = SourceFacts(byteCount: bytes.count)
+        facts.hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0x0A {
+                    if index > 0, bytes[index - 1] == 0x0D { facts.usesCRLF = true }
+                    line += 1
+                    lineStart = index + 1
+                } else if byte == 0 {
+                    record(.nulByte, at: index, line: line, lineStart: lineStart, in: &facts)
+                }
+                index += 1
+                continue
+            }
+            let length = validSequenceLength(bytes, at: index)
+            if length == 0 {
+                record(.invalidUTF8, at: index, line: line, lineStart: lineStart, in: &facts)
+                index += 1
+            } else {
+                index += length
+            }
+        }
+        facts.lineCount = count == 0 ? 0 : (lineStart == count ? line - 1 : line)
+
+        var result = Result(facts: facts, frontMatter: [:], frontMatterByteCount: 0, frontMatterLineCount: 0)
+        readFrontMatter(bytes, into: &result)
+        return result
+    }
+
+    private static func record(_ kind: SourceFacts.Flaw.Kind, at offset: Int, line: Int, lineStart: Int,
+                               in facts: inout SourceFacts) {
+        guard facts.flaws.count < maximumFlaws else { return }
+        facts.flaws.append(.init(kind: kind, offset: offset,
+                                 location: SourceLocation(line: line, column: offset - lineStart + 1)))
+    }
+
+    /// The length of the well-formed UTF-8 sequence starting at `index` (RFC 3629), or 0.
+    private static func validSequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: return 0
+        }
+        guard index + length <= bytes.count else { return 0 }
+        let second = bytes[index + 1]
+        guard second >= lower, second <= upper else { return 0 }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+
+    /// `---` on the first line, `---` or `...` closing it: Jekyll-style front matter.
+    private static func readFrontMatter(_ bytes: UnsafeRawBufferPointer, into result: inout Result) {
+        var lines: [(start: Int, end: Int)] = []
+        var start = result.facts.hasByteOrderMark ? 3 : 0
+        let firstLineStart = start
+        // Front matter is short; never scan more than a few hundred lines for its end.
+        while start < bytes.count, lines.count < 500 {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var contentEnd = end
+            if contentEnd > start, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            lines.append((start, contentEnd))
+            if lines.count == 1 {
+                // basecamp's history has `--- ` with a trailing space.
+                guard text(bytes, start, contentEnd).trimmingSpaces == "---" else { return }
+            } else {
+                let content = text(bytes, start, contentEnd)
+                if content.trimmingSpaces == "---" || content.trimmingSpaces == "..." {
+                    result.frontMatterByteCount = min(end + 1, bytes.count) - firstLineStart
+                    result.frontMatterLineCount = lines.count
+                    for line in lines.dropFirst().dropLast() {
+                        let entry = text(bytes, line.start, line.end)
+                        guard let colon = entry.firstIndex(of: ":"), !entry.hasPrefix(" "), !entry.hasPrefix("#") else { continue }
+                        let key = String(entry[..<colon]).trimmingSpaces
+                        var value = String(entry[entry.index(after: colon)...]).trimmingSpaces
+                        if value.count >= 2, let quote = value.first, quote == "\"" || quote == "'", value.last == quote {
+                            value = String(value.dropFirst().dropLast())
+                        }
+                        if !key.isEmpty { result.frontMatter[key] = value }
+                    }
+                    return
+                }
+                // A YAML mapping line, a list entry, a comment or a blank line: anything else is not front matter.
+                if !(content.isEmpty || content.contains(":") || content.hasPrefix(" ") || content.hasPrefix("-")
+                     || content.hasPrefix("#")) {
+                    return
+                }
+            }
+            start = end + 1
+        }
+    }
+
+    private static func text(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}
