@@ -1,0 +1,35 @@
+# The two commands of the README: `make site` (install, build, check and compile policy/ into _site/)
+# and `make test`. Both install the system packages they need on a fresh Debian machine.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+POLICYC := .build/release/policyc
+
+.PHONY: site test deps release bench clean
+
+deps:
+	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || ! [ -e /usr/include/cmark-gfm-core-extensions.h ]; then \
+		echo "installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+release: deps
+	$(SWIFT) build -c release --product policyc
+
+site: release
+	$(POLICYC) check
+	$(POLICYC) build --out _site
+
+test: deps
+	$(SWIFT) build --product policyc
+	$(SWIFT) test
+
+bench: release
+	@if ! command -v hyperfine >/dev/null || ! command -v cmark-gfm >/dev/null || ! [ -x /usr/bin/time ]; then \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq hyperfine cmark-gfm time; \
+	fi
+	bench/run
+
+clean:
+	rm -rf .build _site bench/.out

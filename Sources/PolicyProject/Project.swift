@@ -1,0 +1,91 @@
+import Foundation
+import PolicyModel
+import PolicyLint
+import PolicyParser
+
+/// The policies on disk: `policy/*.md`, `policy/policyc.yml`, `templates/`.
+public struct Project: Sendable {
+    /// The folder that holds `policy/` (paths in diagnostics are relative to it).
+    public let root: URL
+    public let config: ProjectConfig
+
+    public static let policyFolder = "policy"
+    public static let configFile = "policy/policyc.yml"
+    public static let templatesFolder = "templates"
+
+    /// Opens the project at `root`; a missing config is the defaults, an invalid one an error.
+    public init(root: URL) throws(ProjectError) {
+        self.root = root
+        let configURL = root.appendingPathComponent(Project.configFile)
+        if FileManager.default.fileExists(atPath: configURL.path) {
+            let text = try PolicySource.readText(configURL, displayPath: Project.configFile)
+            config = try ProjectConfig.parse(text, path: Project.configFile)
+        } else {
+            config = ProjectConfig()
+        }
+    }
+
+    /// The policies in `policy/`, as paths relative to the root, sorted so every run sees the same order.
+    public func policyPaths() throws(ProjectError) -> [String] {
+        let folder = root.appendingPathComponent(Project.policyFolder)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw .notFound(path: Project.policyFolder, what: "policy folder")
+        }
+        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }
+            .sorted()
+            .map { Project.policyFolder + "/" + $0 }
+    }
+
+    /// A path as given on the command line or relative to the root.
+    public func url(for path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
+    public func loadDocument(_ path: String) throws(ProjectError) -> Document {
+        try PolicySource.load(url(for: path), displayPath: path)
+    }
+
+    /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).
+    public func lintOptions(today: CalendarDate) -> LintOptions {
+        LintOptions(glossary: config.glossary, today: today)
+    }
+}
+
+/// Reading policy files: the one place that turns I/O failures into `ProjectError`s.
+public enum PolicySource {
+    /// Policies above this size are refused rather than parsed: no real policy is 256 MB.
+    public static let maximumBytes = 256 << 20
+
+    public static func load(_ url: URL, displayPath: String) throws(ProjectError) -> Document {
+        PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath)
+    }
+
+    public static func readBytes(_ url: URL, displayPath: String) throws(ProjectError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .notFound(path: displayPath, what: "file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadable(path: displayPath, reason: "is a directory") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        } catch {
+            throw .unreadable(path: displayPath, reason: (error as NSError).localizedDescription)
+        }
+        guard data.count <= maximumBytes else {
+            throw .unreadable(path: displayPath, reason: "larger than \(maximumBytes >> 20) MB")
+        }
+        return data
+    }
+
+    public static func readText(_ url: URL, displayPath: String) throws(ProjectError) -> String {
+        let data = try readBytes(url, displayPath: displayPath)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(path: displayPath, reason: "not valid UTF-8")
+        }
+        return text
+    }
+}

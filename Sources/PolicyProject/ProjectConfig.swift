@@ -1,0 +1,88 @@
+import Foundation
+import Yams
+
+/// `policy/policyc.yml`: the site, the notice period and the glossary of externally defined terms.
+public struct ProjectConfig: Sendable, Hashable, Codable {
+    public struct Site: Sendable, Hashable, Codable {
+        public var title: String
+        public var baseURL: String
+
+        public init(title: String = "Policies", baseURL: String = "") {
+            self.title = title
+            self.baseURL = baseURL
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.decodeIfPresent(String.self, forKey: .title) ?? "Policies"
+            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL) ?? ""
+        }
+    }
+
+    public struct Notice: Sendable, Hashable, Codable {
+        public var periodDays: Int
+
+        public init(periodDays: Int = 30) {
+            self.periodDays = periodDays
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            periodDays = try container.decodeIfPresent(Int.self, forKey: .periodDays) ?? 30
+        }
+    }
+
+    public var site: Site
+    public var notice: Notice
+    public var glossary: [String]
+
+    public init(site: Site = Site(), notice: Notice = Notice(), glossary: [String] = []) {
+        self.site = site
+        self.notice = notice
+        self.glossary = glossary
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        site = try container.decodeIfPresent(Site.self, forKey: .site) ?? Site()
+        notice = try container.decodeIfPresent(Notice.self, forKey: .notice) ?? Notice()
+        glossary = try container.decodeIfPresent([String].self, forKey: .glossary) ?? []
+    }
+
+    /// Reads the YAML text of a config file; `path` is for the error message.
+    public static func parse(_ text: String, path: String) throws(ProjectError) -> ProjectConfig {
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return ProjectConfig() }
+        let config: ProjectConfig
+        do {
+            config = try YAMLDecoder().decode(ProjectConfig.self, from: text)
+        } catch let error as YamlError {
+            throw .invalidConfig(path: path, line: error.line, message: error.summary)
+        } catch {
+            throw .invalidConfig(path: path, line: nil, message: "\(error)")
+        }
+        guard config.notice.periodDays >= 0, config.notice.periodDays <= 3650 else {
+            throw .invalidConfig(path: path, line: nil, message: "notice.periodDays must be between 0 and 3650 days")
+        }
+        return config
+    }
+}
+
+private extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    var summary: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(self)"
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import PolicyModel
+
+/// What can go wrong around the policies rather than in them: files, config, templates, output.
+public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case notFound(path: String, what: String)
+    case invalidConfig(path: String, line: Int?, message: String)
+    case invalidTemplate(path: String, message: String)
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "\(path): error: cannot read: \(reason)"
+        case .notFound(let path, let what): "\(path): error: \(what) not found"
+        case .invalidConfig(let path, let line, let message): "\(path)\(line.map { ":\($0)" } ?? ""): error: \(message)"
+        case .invalidTemplate(let path, let message): "\(path): error: invalid template: \(message)"
+        case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import PolicyModel
+import PolicyProject
+import PolicyRender
+
+enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, tree
+}
+
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Parse one policy and print its structure.")
+
+    @Argument(help: "The Markdown policy.") var file: String
+    @Option(help: "json or tree.") var format: DocumentFormat = .json
+
+    func run() throws {
+        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
+        switch format {
+        case .json: Terminal.write(try JSONRenderer.render(document))
+        case .tree: Terminal.write(TreeRenderer.render(document))
+        }
+    }
+}
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check policies like a compiler: numbering, terms, references, dates, raw HTML, encoding.",
+        discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.")
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "Policies to check (default: every policy in policy/).") var paths: [String] = []
+    @Option(help: "text or json.") var format: CheckFormat = .text
+    @Flag(help: "Treat warnings as errors.") var strict = false
+    @Option(help: "Check dates against this day (YYYY-MM-DD) instead of today.") var today: String?
+
+    func run() throws {
+        let project = try self.project.open()
+        let day = try today.map { text in
+            guard let date = CalendarDate(iso: text) else { throw ValidationError("--today must be YYYY-MM-DD") }
+            return date
+        } ?? CalendarDate.today()
+        let report = try PolicyProject.Check(project: project, today: day).run(paths: paths)
+        switch format {
+        case .json:
+            Terminal.write(try JSONRenderer.render(report))
+        case .text:
+            Terminal.write(DiagnosticFormatter.format(report.diagnostics, color: Terminal.colorsStandardOutput))
+            Terminal.note(DiagnosticFormatter.summary(errors: report.errorCount, warnings: report.warningCount,
+                                                      files: report.files.count))
+        }
+        if report.fails(strict: strict) { throw ExitCode(1) }
+    }
+}
+
+enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
+    case html, text, json
+}
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Render one policy to standard output.")
+
+    @Argument(help: "The Markdown policy.") var file: String
+    @Option(help: "html (an <article> with anchors and a table of contents), text or json.") var format: RenderFormat = .html
+
+    func run() throws {
+        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
+        switch format {
+        case .html: Terminal.write(HTMLRenderer.renderBytes(document))
+        case .text: Terminal.write(TextRenderer.render(document))
+        case .json: Terminal.write(try JSONRenderer.render(document))
+        }
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the static site from every policy in policy/ and the templates in templates/.")
+
+    @OptionGroup var project: ProjectOptions
+    @Option(help: "The output folder, replaced atomically.") var out: String = "_site"
+
+    func run() throws {
+        let build = SiteBuild(project: try project.open())
+        let result = try build.build(outputFolder: out)
+        Terminal.note(result.changed
+            ? "built \(result.pages.count) pages into \(out)/"
+            : "\(out)/ is up to date (\(result.pages.count) pages)")
+    }
+}

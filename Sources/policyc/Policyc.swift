@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PolicyProject
+
+@main
+struct Policyc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policyc",
+        abstract: "A compiler and release toolchain for legal policies written in Markdown.",
+        version: "0.1.0",
+        subcommands: [Parse.self, Check.self, Render.self, Build.self]
+    )
+
+    /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ProjectError {
+            Terminal.error(error.description)
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code.rawValue == 1 { Foundation.exit(1) }
+            Terminal.error(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Options every command that reads the project shares.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .customLong("project"), help: "The folder that holds policy/ and templates/.")
+    var root: String = "."
+
+    func open() throws(ProjectError) -> Project {
+        try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// What a finished process said and how it ended.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var stdoutBytes: Data
+}
+
+extension Fixtures {
+    /// Runs the built `policyc` with `arguments` in `directory`, waiting for it to end.
+    public static func policyc(_ arguments: [String], in directory: URL? = nil,
+                               environment: [String: String] = [:]) throws -> ProcessResult {
+        try run(policycBinary, arguments, in: directory, environment: environment)
+    }
+
+    public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String] = [:]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Read both pipes while the process runs, so a large output cannot block it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errorData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData = errors.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: outputData, as: UTF8.self),
+                             stderr: String(decoding: errorData, as: UTF8.self),
+                             stdoutBytes: outputData)
+    }
+
+    /// A copy of the project's `policy/` and `templates/` in a scratch folder, for commands that write.
+    public static func scratchProject() throws -> URL {
+        let root = try temporaryDirectory()
+        for folder in ["policy", "templates"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(folder),
+                                             to: root.appendingPathComponent(folder))
+        }
+        return root
+    }
+}

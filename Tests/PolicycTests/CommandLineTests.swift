@@ -1,0 +1,162 @@
+import Foundation
+import PolicyTestSupport
+import Testing
+
+/// End-to-end: the built binary, its output, its exit codes, and what it writes.
+@Suite struct CommandLineTests {
+    let ownPolicy = Fixtures.ownPolicy.path
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func parseJSONHasTheContractKeys() throws {
+        let result = try Fixtures.policyc(["parse", ownPolicy, "--format", "json"])
+        #expect(result.status == 0)
+        let document = try json(result.stdout)
+        #expect(document["title"] as? String == "Privacy Policy")
+        #expect(document["lastUpdated"] as? String == "2026-11-02")
+        let sections = try #require(document["sections"] as? [[String: Any]])
+        #expect(sections.count == 11)
+        let first = sections[0]
+        for key in ["id", "number", "title", "line", "clauses", "sections"] { #expect(first[key] != nil, "section \(key)") }
+        #expect(first["number"] as? String == "1")
+        let clause = try #require((first["clauses"] as? [[String: Any]])?.first)
+        for key in ["id", "kind", "text", "line", "column"] { #expect(clause[key] != nil, "clause \(key)") }
+        let terms = try #require(document["definedTerms"] as? [[String: Any]])
+        #expect(terms.contains { $0["term"] as? String == "Users" && $0["clause"] is String && $0["line"] is Int })
+        #expect((document["clauses"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func parseTreeShowsPositions() throws {
+        let result = try Fixtures.policyc(["parse", ownPolicy, "--format", "tree"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Section sec-1 number: 1 level: 3"))
+        #expect(result.stdout.contains("@21:1"))
+    }
+
+    @Test func checkPassesOnTheProjectsOwnPolicies() throws {
+        let result = try Fixtures.policyc(["check", "--today", "2026-11-29"], in: Fixtures.packageRoot)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("0 errors"))
+    }
+
+    @Test func checkReportsErrorsWithLocationsAndExitsOne() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bad = "Terms\n=====\n\n_Last updated: May 1, 2026_\n\n### 1\\. One\n\nSee [x](#nowhere).\n\n### 1\\. Again\n\nText.\n"
+        try bad.write(to: root.appendingPathComponent("policy/bad.md"), atomically: true, encoding: .utf8)
+        let result = try Fixtures.policyc(["check", "policy/bad.md", "--today", "2026-11-29"], in: root,
+                                          environment: ["NO_COLOR": "1"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("policy/bad.md:8:1: error: "))
+        #expect(result.stdout.contains("[anchor-unresolved]"))
+        #expect(result.stdout.contains("[numbering-duplicate]"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour when NO_COLOR is set or not a TTY")
+
+        let asJSON = try Fixtures.policyc(["check", "policy/bad.md", "--format", "json", "--today", "2026-11-29"], in: root)
+        #expect(asJSON.status == 1)
+        let report = try json(asJSON.stdout)
+        let diagnostics = try #require(report["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.contains { $0["rule"] as? String == "anchor-unresolved" && $0["line"] as? Int == 8 })
+    }
+
+    @Test func strictTurnsWarningsIntoFailure() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "Terms\n=====\n\nNo date here.\n".write(to: root.appendingPathComponent("policy/warn.md"),
+                                                     atomically: true, encoding: .utf8)
+        let lenient = try Fixtures.policyc(["check", "policy/warn.md"], in: root)
+        #expect(lenient.status == 0)
+        #expect(lenient.stdout.contains("[last-updated-missing]"))
+        let strict = try Fixtures.policyc(["check", "policy/warn.md", "--strict"], in: root)
+        #expect(strict.status == 1)
+    }
+
+    @Test func invalidUTF8IsAnErrorWithItsByteOffset() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bytes = Data("Terms\n=====\n\n_Last updated: May 1, 2026_\n\nBad ".utf8)
+        let offset = bytes.count
+        bytes.append(contentsOf: [0xC3, 0x28])
+        bytes.append(contentsOf: Data(" byte.\n".utf8))
+        try bytes.write(to: root.appendingPathComponent("policy/bytes.md"))
+        let result = try Fixtures.policyc(["check", "policy/bytes.md", "--today", "2026-11-29"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("policy/bytes.md:6:5: error:"))
+        #expect(result.stdout.contains("\(offset)"))
+        #expect(result.stdout.contains("[invalid-utf8]"))
+    }
+
+    @Test func usageAndIOFailuresExitTwo() throws {
+        let missing = try Fixtures.policyc(["parse", "/nonexistent/policy.md"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/policy.md"))
+        let badFormat = try Fixtures.policyc(["render", ownPolicy, "--format", "pdf"])
+        #expect(badFormat.status == 2)
+        let badOption = try Fixtures.policyc(["check", "--no-such-flag"])
+        #expect(badOption.status == 2)
+        let directory = try Fixtures.policyc(["parse", Fixtures.packageRoot.path])
+        #expect(directory.status == 2)
+    }
+
+    @Test func renderFormats() throws {
+        let html = try Fixtures.policyc(["render", ownPolicy])
+        #expect(html.status == 0)
+        #expect(html.stdout.hasPrefix("<article class=\"policy\""))
+        #expect(html.stdout.contains("<section id=\"sec-7\">"))
+        let text = try Fixtures.policyc(["render", ownPolicy, "--format", "text"])
+        #expect(text.stdout.hasPrefix("Privacy Policy\n=============="))
+        #expect(text.stdout.contains("## 7. Your Rights and Choices"))
+        let json = try Fixtures.policyc(["render", ownPolicy, "--format", "json"])
+        #expect(try self.json(json.stdout)["sections"] != nil)
+    }
+
+    @Test func buildIsDeterministicAtomicAndLeavesAnUnchangedSiteAlone() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try Fixtures.policyc(["build"], in: root)
+        #expect(first.status == 0, "\(first.stderr)")
+        let site = root.appendingPathComponent("_site")
+        let files = try FileManager.default.contentsOfDirectory(atPath: site.path).sorted()
+        #expect(files == ["index.html", "privacy-policy.html", "style.css"])
+        let page = try String(contentsOf: site.appendingPathComponent("privacy-policy.html"), encoding: .utf8)
+        #expect(page.contains("<nav class=\"toc\""))
+        #expect(page.contains("<time datetime=\"2026-11-02\">"))
+        #expect(page.contains("<link rel=\"canonical\" href=\"https://quillmate.example/legal/privacy-policy.html\">"))
+        let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("href=\"privacy-policy.html\""))
+
+        let before = try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("index.html").path)
+        let second = try Fixtures.policyc(["build"], in: root)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("up to date"))
+        let after = try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("index.html").path)
+        #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
+
+        // A broken template fails the build and leaves the old site exactly as it was.
+        try "{{#unclosed}}".write(to: root.appendingPathComponent("templates/policy.mustache"), atomically: true, encoding: .utf8)
+        let broken = try Fixtures.policyc(["build"], in: root)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("templates/policy.mustache"))
+        #expect(try String(contentsOf: site.appendingPathComponent("privacy-policy.html"), encoding: .utf8) == page)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "no staging folders left behind: \(leftovers)")
+    }
+
+    @Test func buildOutputIsByteIdenticalAcrossProjects() throws {
+        let first = try Fixtures.scratchProject()
+        let second = try Fixtures.scratchProject()
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        #expect(try Fixtures.policyc(["build", "--out", "out"], in: first).status == 0)
+        #expect(try Fixtures.policyc(["build", "--out", "out"], in: second).status == 0)
+        for name in ["index.html", "privacy-policy.html", "style.css"] {
+            let a = try Data(contentsOf: first.appendingPathComponent("out/\(name)"))
+            let b = try Data(contentsOf: second.appendingPathComponent("out/\(name)"))
+            #expect(a == b, "\(name) differs")
+        }
+    }
+}
