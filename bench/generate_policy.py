@@ -13,8 +13,19 @@ anywhere `make bench` does.
     generate_policy.py site  --versions 20 --size 100KB --seed 1 --out DIR
     generate_policy.py users --count 1000000 --seed 1 --out FILE.csv|FILE.jsonl
 
-Same arguments, byte-identical output. A "clause" is a paragraph or a list item; every
-clause carries a counter-derived phrase, so no two clauses are equal.
+Same arguments, byte-identical output; `pair`'s OLD and `site`'s v01.md are exactly `doc`
+with the same size and seed. Sizes are decimal (1MB = 1,000,000 bytes).
+
+A "clause" is a paragraph or a list item; every clause carries a counter-derived phrase, so
+no two clauses are equal. The truth file (and site's DIR/truth/vNN.json) lists every edit:
+    {"kind": "modified|moved|added|removed", "old": {"section": "3", "line": 12} | null,
+     "new": {...} | null, "text": "first 60 characters", "reworded": true|false}
+sorted by kind, then line; plus "totals" per kind and "clauses" counts. Lines are 1-based
+and point at the clause's first line (the `* ` line of an item); section "0" is the
+preamble; "text" is the clause's Markdown source in OLD (NEW for additions), wrapped lines
+joined by single spaces. "moved" with "reworded" true is a move that also changed words.
+The Last Updated line is not a clause: it stays in `pair`, and changes in every `site`
+version (recorded as "last_updated" in that version's truth file).
 """
 
 from __future__ import annotations
@@ -23,10 +34,11 @@ import argparse
 import collections
 import csv
 import datetime
+import functools
 import json
 import math
-import re
 import random
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, replace
@@ -380,8 +392,8 @@ PREAMBLE = [
     "shown at the top of this page.",
 ]
 
-# Rewording vocabulary: synonyms swap a word for one of similar meaning; insertable words
-# are qualifiers a lawyer might add; deletable words are the ones a lawyer might drop.
+# Rewording vocabulary: synonyms swap a word for one of similar meaning; adverbs are what a
+# lawyer adds in front of a verb ("we may promptly share"), and may later take out again.
 SYNONYMS = {
     "may": ["might", "can"], "collect": ["gather", "obtain"], "use": ["utilize", "employ"],
     "share": ["disclose", "provide"], "disclose": ["share", "reveal"],
@@ -395,9 +407,13 @@ SYNONYMS = {
     "combine": ["merge", "link"], "access": ["view", "retrieve"], "will": ["shall", "must"],
     "purposes": ["aims", "objectives"], "choices": ["options", "preferences"],
 }
-INSERTABLE = ["reasonably", "generally", "certain", "relevant", "additional", "promptly",
-              "appropriate", "specific", "periodically", "also", "only", "strictly"]
-DELETABLE = set(INSERTABLE) | {"also", "only", "equally", "periodically", "further"}
+ADVERBS = ["reasonably", "generally", "promptly", "periodically", "also", "only", "strictly",
+           "routinely"]
+VERBS = set(VOCAB["verb"]) | {
+    "maintained", "handled", "kept", "held", "prepared", "keeps", "stores", "processes",
+    "receive", "provide", "protect", "use", "implement", "obtain", "review", "submitted",
+}
+DELETABLE = set(ADVERBS) | {"equally", "further"}
 
 SIZE_UNITS = {"": 1, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000}
 BASE_DATE = datetime.date(2025, 4, 15)
@@ -673,21 +689,25 @@ def wrap(text: str, first_prefix: str, prefix: str) -> list[str]:
     A continuation line starting with `1.`, `-`, `*`, `#`, `=` or `|` could start a list,
     heading or table in CommonMark and change the document's structure.
     """
+    first, *rest = text.split(" ")
     lines = []
-    line = first_prefix
-    bare = True  # nothing on the line after its prefix yet
-    for token in text.split(" "):
-        if not bare and len(line) + 1 + len(token) > WRAP_WIDTH and token[:1].isalpha():
+    line = first_prefix + first
+    for token in rest:
+        if len(line) + 1 + len(token) > WRAP_WIDTH and token[:1].isalpha():
             lines.append(line)
-            line, bare = prefix + token, False
+            line = prefix + token
         else:
-            line, bare = (line + token, False) if bare else (line + " " + token, False)
+            line += " " + token
     lines.append(line)
     return lines
 
 
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
 def date_text(date: datetime.date) -> str:
-    return f"{date:%b} {date.day}, {date.year}"
+    """'Apr 15, 2025', whatever the locale (strftime's %b is not)."""
+    return f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
 
 
 def render(policy: Policy) -> tuple[str, dict[int, tuple[str, int]]]:
@@ -773,23 +793,28 @@ def reword(text: str, rng: random.Random) -> str:
     """Change, insert or delete one to three words, keeping the rest (and all markup).
 
     Only lowercase plain words are touched, so links, emphasis and defined terms survive.
-    Every clause has such words (its unique phrase does), so an insertion is always possible.
     """
     tokens = text.split(" ")
     ops = rng.randint(1, 3 if len(tokens) > 30 else 2)
     while ops > 0 or " ".join(tokens) == text:  # an insert then a delete can undo each other
         ops -= 1
         plain = [i for i, t in enumerate(tokens) if t.isalpha() and t.islower()]
-        op = rng.choice(("replace", "insert", "delete"))
         swappable = [i for i in plain if tokens[i] in SYNONYMS]
         deletable = [i for i in plain if tokens[i] in DELETABLE]
-        if op == "replace" and swappable:
+        verbs = [i for i in plain if tokens[i] in VERBS]
+        ops_possible = [op for op, where in (("delete", deletable), ("insert", verbs),
+                                             ("replace", swappable)) if where]
+        op = rng.choice(ops_possible) if ops_possible else "qualify"
+        if op == "delete":
+            del tokens[rng.choice(deletable)]
+        elif op == "insert":
+            tokens.insert(rng.choice(verbs), rng.choice(ADVERBS))
+        elif op == "replace":
             i = rng.choice(swappable)
             tokens[i] = rng.choice(SYNONYMS[tokens[i]])
-        elif op == "delete" and deletable:
-            del tokens[rng.choice(deletable)]
-        else:
-            tokens.insert(rng.choice(plain), rng.choice(INSERTABLE))
+        else:  # no word to work on: qualify the whole clause
+            last = tokens[-1]
+            tokens[-1] = last[:-1] + ", as applicable" + last[-1]
     return " ".join(tokens)
 
 
@@ -829,6 +854,44 @@ def derange(owners: list, rng: random.Random) -> None:
             perm[i], perm[j] = perm[j], perm[i]
     for owner, source in zip(owners, perm):
         owner.clause = clauses[source]
+
+
+def put_elsewhere(policy: Policy, owner: Para | Item, section: Section, index: int,
+                  container: list, to_other: bool, rng: random.Random) -> None:
+    """Insert a clause taken out of `section` (at `index` in `container`) somewhere else.
+
+    Within its section it lands a few blocks away, or in another list, so that a diff
+    sees a move and not a swap of neighbours; otherwise in a random other section.
+    """
+    others = [s for s in policy.sections if s is not section] or [section]
+    if isinstance(owner, Para):
+        spots = [] if to_other else paragraph_positions(section, range(index - 2, index + 4))
+        if not spots:
+            section = rng.choice(others)
+            spots = paragraph_positions(section)
+        section.blocks.insert(rng.choice(spots), owner)
+        return
+    targets = [items for items in all_lists(section) if items is not container]
+    if to_other or not targets:  # the lists of a random other section that has some
+        shuffled = rng.sample(others, len(others))
+        targets = next((lists for s in shuffled if (lists := all_lists(s))), targets)
+    target = rng.choice(targets or [container])
+    target.insert(rng.randint(0, len(target)), owner)
+
+
+def add_clause(policy: Policy, gen: TextGen) -> Clause:
+    """A new clause in a random section: a list item half the time where there are lists."""
+    rng = gen.rng
+    section = rng.choice(policy.sections)
+    lists = all_lists(section)
+    if lists and rng.random() < 0.5:
+        clause = gen.item()
+        target = rng.choice(lists)
+        target.insert(rng.randint(0, len(target)), Item(clause, []))
+    else:
+        clause = gen.paragraph()
+        section.blocks.insert(rng.choice(paragraph_positions(section)), Para(clause))
+    return clause
 
 
 @dataclass
@@ -886,25 +949,12 @@ def edit_policy(old: Policy, rng: random.Random, reword_share: float, move_share
         if slot.owner.clause.id in reworded_ids:
             slot.owner.clause = replace(slot.owner.clause, text=reword(slot.owner.clause.text, rng))
 
-    # Apply moves: take the clause out, then put it somewhere at least a few blocks away.
     origins = {id(s.owner): (s.section, s.container.index(s.owner)) for s in moves}
     for slot in removals + moves:
         slot.container.remove(slot.owner)
     for slot, to_other in zip(moves, cross):
         section, index = origins[id(slot.owner)]
-        others = [s for s in new.sections if s is not section] or [section]
-        if isinstance(slot.owner, Para):
-            spots = [] if to_other else paragraph_positions(section, range(index - 2, index + 4))
-            if not spots:
-                section = rng.choice(others)
-                spots = paragraph_positions(section)
-            section.blocks.insert(rng.choice(spots), slot.owner)
-        else:
-            mine = [l for l in all_lists(section) if l is not slot.container]
-            theirs = [l for s in others for l in all_lists(s) if l is not slot.container]
-            targets = (theirs or mine) if to_other else (mine or theirs)
-            target = rng.choice(targets or [slot.container])
-            target.insert(rng.randint(0, len(target)), slot.owner)
+        put_elsewhere(new, slot.owner, section, index, slot.container, to_other, rng)
 
     if shuffle:
         removed = {id(s.owner) for s in removals}
@@ -918,17 +968,8 @@ def edit_policy(old: Policy, rng: random.Random, reword_share: float, move_share
     edits += [Edit("modified", i, old_text[i], True)
               for i in sorted(reworded_ids - set(moved_ids))]
 
-    # Additions: half new paragraphs, half new list items (where there are lists).
     for _ in range(n_add):
-        section = rng.choice(new.sections)
-        lists = all_lists(section)
-        if lists and rng.random() < 0.5:
-            clause = gen.item()
-            target = rng.choice(lists)
-            target.insert(rng.randint(0, len(target)), Item(clause, []))
-        else:
-            clause = gen.paragraph()
-            section.blocks.insert(rng.choice(paragraph_positions(section)), Para(clause))
+        clause = add_clause(new, gen)
         edits.append(Edit("added", clause.id, clause.text, False))
     new.next_id = gen.next_id
     return new, edits
@@ -975,9 +1016,11 @@ ACCENTED_FIRST = ["José", "Zoë", "François", "Søren", "Małgorzata", "Łukas
                   "Ángel", "Chloé", "Jürgen", "Inès", "Björn", "Dvořák", "Siân", "Renée"]
 ACCENTED_LAST = ["Müller", "Ångström", "García", "Nuñez", "Çelik", "Kovačević", "Lefèvre",
                  "Sørensen", "Żółć", "Gonçalves", "Dubois-Léger", "Øster", "Ó Briain"]
-CJK_NAMES = ["山田 太郎", "佐藤 花子", "王伟", "李娜", "张敏", "김민준", "이서연", "鈴木 一郎",
-             "陈静", "박지훈", "高橋 美咲", "刘洋"]
-RTL_NAMES = ["محمد علي", "فاطمة الزهراء", "أحمد حسن", "דוד כהן", "שרה לוי", "یوسف رضایی"]
+CJK_NAMES = [("山田 太郎", "ja"), ("佐藤 花子", "ja"), ("鈴木 一郎", "ja"), ("高橋 美咲", "ja"),
+             ("王伟", "zh-CN"), ("李娜", "zh-CN"), ("张敏", "zh-CN"), ("陈静", "zh-TW"),
+             ("刘洋", "zh-CN"), ("김민준", "ko"), ("이서연", "ko"), ("박지훈", "ko")]
+RTL_NAMES = [("محمد علي", "ar"), ("فاطمة الزهراء", "ar"), ("أحمد حسن", "ar"), ("דוד כהן", "he"),
+             ("שרה לוי", "he"), ("یوسف رضایی", "fa")]
 EMOJI_SUFFIXES = ["🚀", "🌸", "✨", "🎧", "👩‍💻", "🇫🇷", "🐱"]
 TRICKY_NAMES = ["Conan O'Brien", "Smith, Jr., John", 'Robert "Bobby" Tables',
                 "Anne-Marie d'Arc", "Jean\u00a0Dupont", "Zoe\u0308 Decomposed"]
@@ -988,12 +1031,11 @@ STATUSES = ["active"] * 900 + ["inactive"] * 40 + ["pending"] * 25 + ["suspended
 LOCALES_ANY = ["en"] * 30 + ["en-US"] * 15 + ["en-GB"] * 8 + ["de"] * 10 + ["fr"] * 8 + \
               ["es"] * 6 + ["ja"] * 4 + ["pt-BR"] * 4 + ["it"] * 3 + ["nl"] * 2 + ["fr-CA"] * 1
 LOCALES_ACCENTED = ["de", "de-AT", "fr", "fr-CA", "es", "pt-BR", "pl", "da", "sv", "nb", "cs"]
-LOCALES_CJK = ["ja", "ja", "zh-CN", "zh-TW", "ko"]
-LOCALES_RTL = ["ar", "ar", "he", "fa"]
 INVALID_SHAPES = ["{l}", "{l}@", "@{d}", "{l}@@{d}", "{l} @{d}", "{l}@{d}.", "{l}..x@{d}",
                   ".{l}@{d}", "{l}@-{d}", "{l}@{d},", "", "{l}@localhost@{d}"]
 
 
+@functools.lru_cache(maxsize=None)  # a few thousand distinct names, a million rows
 def ascii_local(name: str) -> str:
     """An email local part from a name: accents stripped, non-Latin names give ''."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -1007,8 +1049,11 @@ def user_rows(count: int, seed: int):
     About 1% of emails are invalid and 0.5% repeat a recent valid address with the domain's
     case changed (the same mailbox, as a merge should find).
     """
-    rng = random.Random(f"users:{seed}")
-    rand, choice = rng.random, rng.choice
+    rand = random.Random(f"users:{seed}").random
+
+    def choice(seq):  # random.choice costs twice as much, and this runs ten times a row
+        return seq[int(rand() * len(seq))]
+
     recent: collections.deque[tuple[str, str]] = collections.deque(maxlen=2000)
     for user_id in range(1, count + 1):
         kind = rand()
@@ -1019,9 +1064,9 @@ def user_rows(count: int, seed: int):
             name = f"{choice(ACCENTED_FIRST)} {choice(ACCENTED_LAST)}"
             locale = choice(LOCALES_ACCENTED)
         elif kind < 0.92:
-            name, locale = choice(CJK_NAMES), choice(LOCALES_CJK)
+            name, locale = choice(CJK_NAMES)
         elif kind < 0.95:
-            name, locale = choice(RTL_NAMES), choice(LOCALES_RTL)
+            name, locale = choice(RTL_NAMES)
         elif kind < 0.98:
             name = f"{choice(FIRST_NAMES)} {choice(EMOJI_SUFFIXES)}"
             locale = choice(LOCALES_ANY)
@@ -1043,17 +1088,19 @@ def user_rows(count: int, seed: int):
 
 
 def write_users(count: int, seed: int, out: Path) -> None:
-    header = ("id", "email", "name", "locale", "status")
+    """Columns id,email,name,locale,status: CSV with a header row, or one JSON object a line."""
     rows = user_rows(count, seed)
     if out.suffix == ".csv":
         with out.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f, lineterminator="\r\n")  # RFC 4180 line ends
-            writer.writerow(header)
+            writer.writerow(("id", "email", "name", "locale", "status"))
             writer.writerows(rows)
     elif out.suffix == ".jsonl":
+        quote = json.encoder.encode_basestring  # what json.dumps uses, without its overhead
         with out.open("w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(dict(zip(header, row)), ensure_ascii=False) + "\n")
+            f.writelines(f'{{"id": {user_id}, "email": {quote(email)}, "name": {quote(name)}, '
+                         f'"locale": "{locale}", "status": "{status}"}}\n'
+                         for user_id, email, name, locale, status in rows)
     else:
         raise SystemExit(f"users: --out must end in .csv or .jsonl, not {out}")
 
