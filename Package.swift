@@ -21,12 +21,13 @@ let package = Package(
         .target(name: "PolicyModel"),
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"]),
         .target(name: "PolicyLint", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyDiff", dependencies: ["PolicyModel"]),
         .target(name: "PolicyRender", dependencies: [
-            "PolicyModel",
+            "PolicyModel", "PolicyDiff",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "PolicyProject", dependencies: [
-            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyRender",
+            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRender",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
@@ -35,7 +36,9 @@ let package = Package(
         ]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
-        .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"],
+                    exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
         .testTarget(name: "PolicycTests", dependencies: ["policyc", "PolicyTestSupport"]),
         .target(name: "PolicyTestSupport", path: "Tests/PolicyTestSupport"),

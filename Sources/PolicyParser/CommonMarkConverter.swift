@@ -1,5 +1,6 @@
 import CCmarkGFM
 import PolicyModel
+import Synchronization
 
 /// The one place that talks to cmark-gfm: parses bytes and converts the C tree to Swift values in one pass.
 ///
@@ -19,7 +20,16 @@ struct CommonMarkConverter {
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
 
+    /// cmark-gfm keeps the inline parser's table of special characters in a global that attaching an
+    /// extension writes and freeing a parser resets, so two parses at once lose each other's autolinks.
+    /// Parsing is serialised; everything after it (sectioning, analysis, rendering) still runs in parallel.
+    private static let cmarkLock = Mutex(())
+
     mutating func parse(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
+        Self.cmarkLock.withLock { _ in parseLocked(bytes) }
+    }
+
+    private mutating func parseLocked(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
         precondition(Self.extensionsRegistered)
         guard let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8) else { return [] }
         defer { cmark_parser_free(parser) }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyDiff
 import Yams
 
 /// `policy/policyc.yml`: the site, the notice period and the glossary of externally defined terms.
@@ -32,14 +33,37 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
         }
     }
 
+    /// `diff:` — how changes are classified.
+    public struct Diff: Sendable, Hashable, Codable {
+        /// Section id (`sec-3`) or title → category (collection, use, disclosure, rights, retention, …).
+        public var categories: [String: SectionCategory]
+        public var sensitiveWords: [String]
+        public var overrides: [Override]
+
+        public init(categories: [String: SectionCategory] = [:], sensitiveWords: [String] = [], overrides: [Override] = []) {
+            self.categories = categories
+            self.sensitiveWords = sensitiveWords
+            self.overrides = overrides
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            categories = try container.decodeIfPresent([String: SectionCategory].self, forKey: .categories) ?? [:]
+            sensitiveWords = try container.decodeIfPresent([String].self, forKey: .sensitiveWords) ?? []
+            overrides = try container.decodeIfPresent([Override].self, forKey: .overrides) ?? []
+        }
+    }
+
     public var site: Site
     public var notice: Notice
     public var glossary: [String]
+    public var diff: Diff
 
-    public init(site: Site = Site(), notice: Notice = Notice(), glossary: [String] = []) {
+    public init(site: Site = Site(), notice: Notice = Notice(), glossary: [String] = [], diff: Diff = Diff()) {
         self.site = site
         self.notice = notice
         self.glossary = glossary
+        self.diff = diff
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +71,14 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
         site = try container.decodeIfPresent(Site.self, forKey: .site) ?? Site()
         notice = try container.decodeIfPresent(Notice.self, forKey: .notice) ?? Notice()
         glossary = try container.decodeIfPresent([String].self, forKey: .glossary) ?? []
+        diff = try container.decodeIfPresent(Diff.self, forKey: .diff) ?? Diff()
+    }
+
+    /// The classification settings as the differ takes them.
+    public var diffOptions: DiffOptions {
+        DiffOptions(sectionCategories: Dictionary(diff.categories.map { ($0.key.lowercased(), $0.value) },
+                                                  uniquingKeysWith: { first, _ in first }),
+                    sensitiveWords: diff.sensitiveWords, overrides: diff.overrides)
     }
 
     /// Reads the YAML text of a config file; `path` is for the error message.
@@ -59,6 +91,9 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
             throw .invalidConfig(path: path, line: error.line, message: error.summary)
         } catch {
             throw .invalidConfig(path: path, line: nil, message: "\(error)")
+        }
+        for override in config.diff.overrides where override.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .invalidConfig(path: path, line: nil, message: "the override of change \(override.fingerprint) needs a written reason")
         }
         guard config.notice.periodDays >= 0, config.notice.periodDays <= 3650 else {
             throw .invalidConfig(path: path, line: nil, message: "notice.periodDays must be between 0 and 3650 days")

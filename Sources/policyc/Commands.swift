@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicyDiff
 import PolicyModel
 import PolicyProject
 import PolicyRender
@@ -90,5 +91,34 @@ struct Build: ParsableCommand {
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
             : "\(out)/ is up to date (\(result.pages.count) pages)")
+    }
+}
+
+enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, html
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two revisions of a policy clause by clause and classify every change.",
+        discussion: """
+        The verdict is the highest tier of any change: unchanged, editorial, material or consent.
+        With --exit-code: exit 1 when the verdict is material or consent, 0 otherwise, 2 on errors.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "The old revision.") var old: String
+    @Argument(help: "The new revision.") var new: String
+    @Option(help: "text, json or html (a standalone redline page).") var format: DiffFormat = .text
+    @Flag(help: "Exit 1 when Users must be notified (material or consent).") var exitCode = false
+
+    func run() throws {
+        let changes = try Comparison(project: try project.open()).compare(oldPath: old, newPath: new)
+        switch format {
+        case .json: Terminal.write(try JSONRenderer.render(changes))
+        case .text: Terminal.write(DiffTextRenderer.render(changes, color: Terminal.colorsStandardOutput))
+        case .html: Terminal.write(RedlineRenderer.page(changes))
+        }
+        if exitCode, changes.material { throw ExitCode(1) }
     }
 }

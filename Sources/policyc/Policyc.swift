@@ -8,7 +8,7 @@ struct Policyc: ParsableCommand {
         commandName: "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
         version: "0.1.0",
-        subcommands: [Parse.self, Check.self, Render.self, Build.self]
+        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self]
     )
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).

@@ -1,0 +1,202 @@
+/// Which old section or clause became which new one.
+///
+/// Sections first, by number and title, then title similarity; clauses across the whole document:
+/// exact text first (in order, preferring the same section), then similar text through an inverted
+/// index of words (so cost stays near linear when everything moves), then splits and merges;
+/// last, sections that only their content can pair.
+struct Alignment {
+    var sectionNewForOld: [Int?]
+    var sectionOldForNew: [Int?]
+    var clauseNewForOld: [Int?]
+    var clauseOldForNew: [Int?]
+    /// Old clause → the two new clauses it was split into.
+    var splits: [(old: Int, new: [Int])] = []
+    /// Two old clauses → the new clause they were merged into.
+    var merges: [(old: [Int], new: Int)] = []
+
+    static let similarityThreshold = 0.5
+    static let crossSectionThreshold = 0.6
+
+    init(old: Revision, new: Revision) {
+        sectionNewForOld = Array(repeating: nil, count: old.sections.count)
+        sectionOldForNew = Array(repeating: nil, count: new.sections.count)
+        clauseNewForOld = Array(repeating: nil, count: old.clauses.count)
+        clauseOldForNew = Array(repeating: nil, count: new.clauses.count)
+        alignSections(old: old, new: new)
+        if let oldDate = old.lastUpdatedClause, let newDate = new.lastUpdatedClause {
+            pairClauses(oldDate, newDate)
+        }
+        alignExactClauses(old: old, new: new)
+        alignSimilarClauses(old: old, new: new)
+        findSplitsAndMerges(old: old, new: new)
+        alignSectionsByContent(old: old, new: new)
+    }
+
+    private mutating func pairSections(_ o: Int, _ n: Int) {
+        sectionNewForOld[o] = n
+        sectionOldForNew[n] = o
+    }
+
+    private mutating func pairClauses(_ o: Int, _ n: Int) {
+        clauseNewForOld[o] = n
+        clauseOldForNew[n] = o
+    }
+
+    // MARK: Sections
+
+    private mutating func alignSections(old: Revision, new: Revision) {
+        // 1. Same number and title; 2. same title; 3. same number, similar title; 4. similar title.
+        pairSections(old: old, new: new) { "\($0.section.number ?? "")\u{1}\($0.titleKey)" }
+        pairSections(old: old, new: new) { $0.titleKey }
+        pairSections(old: old, new: new, key: { $0.section.number }) { o, n in
+            TextNormalizer.similarity(o.titleBag, n.titleBag) >= 0.5
+        }
+        let unmatchedOld = old.sections.indices.filter { sectionNewForOld[$0] == nil }
+        let unmatchedNew = new.sections.indices.filter { sectionOldForNew[$0] == nil }
+        guard unmatchedOld.count * unmatchedNew.count <= 250_000 else { return }
+        var candidates: [(score: Double, old: Int, new: Int)] = []
+        for o in unmatchedOld {
+            for n in unmatchedNew {
+                let score = TextNormalizer.similarity(old.sections[o].titleBag, new.sections[n].titleBag)
+                if score >= 0.6 { candidates.append((score, o, n)) }
+            }
+        }
+        for candidate in candidates.sorted(by: { ($0.score, -$0.old, -$0.new) > ($1.score, -$1.old, -$1.new) })
+        where sectionNewForOld[candidate.old] == nil && sectionOldForNew[candidate.new] == nil {
+            pairSections(candidate.old, candidate.new)
+        }
+    }
+
+    /// Pairs unmatched sections with equal keys, in document order.
+    private mutating func pairSections(old: Revision, new: Revision, key: (Revision.SectionEntry) -> String?,
+                                       accept: (Revision.SectionEntry, Revision.SectionEntry) -> Bool = { _, _ in true }) {
+        var waiting: [String: [Int]] = [:]
+        for n in new.sections.indices where sectionOldForNew[n] == nil {
+            if let k = key(new.sections[n]) { waiting[k, default: []].append(n) }
+        }
+        for o in old.sections.indices where sectionNewForOld[o] == nil {
+            guard let k = key(old.sections[o]), var queue = waiting[k], !queue.isEmpty else { continue }
+            if let position = queue.firstIndex(where: { accept(old.sections[o], new.sections[$0]) }) {
+                pairSections(o, queue.remove(at: position))
+                waiting[k] = queue
+            }
+        }
+    }
+
+    private mutating func alignSectionsByContent(old: Revision, new: Revision) {
+        var votes: [Int: [Int: Int]] = [:]
+        for (o, n) in clauseNewForOld.enumerated() {
+            guard let n, let oldSection = old.clauses[o].section, let newSection = new.clauses[n].section,
+                  sectionNewForOld[oldSection] == nil, sectionOldForNew[newSection] == nil else { continue }
+            votes[oldSection, default: [:]][newSection, default: 0] += 1
+        }
+        for oldSection in votes.keys.sorted() {
+            guard let best = votes[oldSection]?.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+                  sectionOldForNew[best.key] == nil else { continue }
+            let size = old.clauses.filter { $0.section == oldSection }.count
+            if best.value * 2 >= size { pairSections(oldSection, best.key) }
+        }
+    }
+
+    // MARK: Clauses
+
+    private func mappedSection(ofOld o: Int, old: Revision) -> Int? {
+        old.clauses[o].section.flatMap { sectionNewForOld[$0] }
+    }
+
+    private mutating func alignExactClauses(old: Revision, new: Revision) {
+        var waiting: [[UInt8]: [Int]] = [:]
+        for n in new.clauses.indices where clauseOldForNew[n] == nil {
+            waiting[new.clauses[n].key, default: []].append(n)
+        }
+        for o in old.clauses.indices where clauseNewForOld[o] == nil {
+            let key = old.clauses[o].key
+            guard var queue = waiting[key], !queue.isEmpty else { continue }
+            // A repeated clause ("Contact us.") pairs with its copy in the same section where there is one.
+            let target = mappedSection(ofOld: o, old: old)
+            let position = queue.firstIndex { new.clauses[$0].section == target } ?? 0
+            pairClauses(o, queue.remove(at: position))
+            waiting[key] = queue
+        }
+    }
+
+    private mutating func alignSimilarClauses(old: Revision, new: Revision) {
+        let unmatchedOld = old.clauses.indices.filter { clauseNewForOld[$0] == nil }
+        let unmatchedNew = new.clauses.indices.filter { clauseOldForNew[$0] == nil }
+        guard !unmatchedOld.isEmpty, !unmatchedNew.isEmpty else { return }
+        var oldBags: [Int: [Int]] = [:]
+        for o in unmatchedOld { oldBags[o] = TextNormalizer.wordBag(old.clauses[o].clause.text) }
+
+        // Inverted index over the words of unmatched old clauses; words in too many clauses say nothing.
+        var postings: [Int: [Int]] = [:]
+        for o in unmatchedOld {
+            var previous: Int?
+            for word in oldBags[o]! where word != previous {
+                postings[word, default: []].append(o)
+                previous = word
+            }
+        }
+        let commonLimit = max(8, unmatchedOld.count / 10)
+        var bySection: [Int: [Int]] = [:]
+        for o in unmatchedOld { bySection[mappedSection(ofOld: o, old: old) ?? -1, default: []].append(o) }
+
+        var candidates: [(score: Double, old: Int, new: Int)] = []
+        for n in unmatchedNew {
+            let bag = TextNormalizer.wordBag(new.clauses[n].clause.text)
+            var shared: [Int: Int] = [:]
+            var previous: Int?
+            for word in bag where word != previous {
+                previous = word
+                guard let list = postings[word], list.count <= commonLimit else { continue }
+                for o in list { shared[o, default: 0] += 1 }
+            }
+            let section = new.clauses[n].section ?? -1
+            var pool = shared.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.prefix(12).map(\.key)
+            // Neighbours in the same section are candidates even when all their words are common ones.
+            for o in (bySection[section] ?? []).prefix(64) where !pool.contains(o) { pool.append(o) }
+            for o in pool {
+                var score = TextNormalizer.similarity(oldBags[o]!, bag)
+                // A clause that stays in its section needs less evidence than one said to have moved away.
+                if mappedSection(ofOld: o, old: old) == new.clauses[n].section {
+                    score += 0.05
+                } else if score < Self.crossSectionThreshold {
+                    continue
+                }
+                if score >= Self.similarityThreshold { candidates.append((score, o, n)) }
+            }
+        }
+        candidates.sort { ($0.score, -$0.old, -$0.new) > ($1.score, -$1.old, -$1.new) }
+        for candidate in candidates where clauseNewForOld[candidate.old] == nil && clauseOldForNew[candidate.new] == nil {
+            pairClauses(candidate.old, candidate.new)
+        }
+    }
+
+    /// A clause split in two (or two merged into one) whose words, joined, are the words of the other side.
+    private mutating func findSplitsAndMerges(old: Revision, new: Revision) {
+        findSplits(from: old, into: new, forward: true)
+        findSplits(from: new, into: old, forward: false)
+    }
+
+    /// `forward`: old clauses split into consecutive new ones; otherwise the mirror image, merges.
+    private mutating func findSplits(from source: Revision, into target: Revision, forward: Bool) {
+        let targetToSource = forward ? clauseOldForNew : clauseNewForOld
+        for t in target.clauses.indices.dropFirst() where targetToSource[t] == nil {
+            let first = t - 1
+            guard target.clauses[first].section == target.clauses[t].section,
+                  let s = (forward ? clauseOldForNew : clauseNewForOld)[first] else { continue }
+            let joined = TextNormalizer.union(TextNormalizer.wordBag(target.clauses[first].clause.text),
+                                              TextNormalizer.wordBag(target.clauses[t].clause.text))
+            let sourceBag = TextNormalizer.wordBag(source.clauses[s].clause.text)
+            let alone = TextNormalizer.similarity(sourceBag, TextNormalizer.wordBag(target.clauses[first].clause.text))
+            let together = TextNormalizer.similarity(sourceBag, joined)
+            guard together >= 0.8, together > alone + 0.1 else { continue }
+            if forward {
+                clauseOldForNew[t] = s
+                splits.append((old: s, new: [first, t]))
+            } else {
+                clauseNewForOld[t] = s
+                merges.append((old: [first, t], new: s))
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What a section of a policy is about: decides which changes need consent.
+public enum SectionCategory: String, Sendable, Hashable, Codable, CaseIterable {
+    case collection, use, disclosure, rights, retention, transfers, children, contact, law, other
+}
+
+/// The project's say in classification (`policy/policyc.yml`, `diff:`).
+public struct DiffOptions: Sendable {
+    /// Section id (`sec-3`) or heading title, lowercased → category; the rest is guessed from titles.
+    public var sectionCategories: [String: SectionCategory]
+    /// Extra words whose appearance or disappearance makes a change material.
+    public var sensitiveWords: [String]
+    /// Author decisions on single changes, by fingerprint.
+    public var overrides: [Override]
+
+    public init(sectionCategories: [String: SectionCategory] = [:], sensitiveWords: [String] = [],
+                overrides: [Override] = []) {
+        self.sectionCategories = sectionCategories
+        self.sensitiveWords = sensitiveWords
+        self.overrides = overrides
+    }
+}

@@ -1,0 +1,87 @@
+import PolicyModel
+
+/// One side of a diff, flattened: sections and clauses in document order, with what alignment compares.
+struct Revision {
+    struct SectionEntry {
+        let section: Section
+        /// Index of the parent section, nil at the top.
+        let parent: Int?
+        /// The title, normalised and lowercased.
+        let titleKey: String
+        let titleBag: [Int]
+    }
+
+    struct ClauseEntry {
+        let clause: Clause
+        /// Index of the holding section, nil for the preamble.
+        let section: Int?
+        /// Position among the clauses of its section.
+        let positionInSection: Int
+        let key: [UInt8]
+    }
+
+    let document: Document
+    let sections: [SectionEntry]
+    let clauses: [ClauseEntry]
+    /// The clause that carries "Last updated", which changes with every release.
+    let lastUpdatedClause: Int?
+
+    init(_ document: Document) {
+        self.document = document
+        var sections: [SectionEntry] = []
+        var clauses: [ClauseEntry] = []
+        var position = 0
+        for clause in document.preambleClauses {
+            clauses.append(ClauseEntry(clause: clause, section: nil, positionInSection: position,
+                                       key: TextNormalizer.exactKey(clause.text)))
+            position += 1
+        }
+        func visit(_ section: Section, parent: Int?) {
+            let index = sections.count
+            let titleKey = String(decoding: TextNormalizer.exactKey(section.title), as: UTF8.self).lowercased()
+            sections.append(SectionEntry(section: section, parent: parent, titleKey: titleKey,
+                                         titleBag: TextNormalizer.wordBag(section.title)))
+            for (position, clause) in section.clauses.enumerated() {
+                clauses.append(ClauseEntry(clause: clause, section: index, positionInSection: position,
+                                           key: TextNormalizer.exactKey(clause.text)))
+            }
+            for child in section.sections { visit(child, parent: index) }
+        }
+        for section in document.sections { visit(section, parent: nil) }
+        self.sections = sections
+        self.clauses = clauses
+        let lastUpdatedID = document.lastUpdated?.clause
+        self.lastUpdatedClause = lastUpdatedID.flatMap { id in clauses.firstIndex { $0.clause.id == id } }
+    }
+
+    func position(ofClause index: Int) -> Position {
+        let entry = clauses[index]
+        let section = entry.section.map { sections[$0].section }
+        return Position(id: entry.clause.id, section: section?.id, sectionHeading: section?.heading,
+                        line: entry.clause.location?.line)
+    }
+
+    func position(ofSection index: Int) -> Position {
+        let entry = sections[index]
+        let parent = entry.parent.map { sections[$0].section }
+        return Position(id: entry.section.id, section: parent?.id, sectionHeading: parent?.heading,
+                        line: entry.section.location?.line)
+    }
+
+    /// The category of a section: configured by id or title, else guessed from its title and its ancestors'.
+    func category(ofSection index: Int?, options: DiffOptions) -> SectionCategory {
+        var current = index
+        while let section = current {
+            let entry = sections[section]
+            if let configured = options.sectionCategories[entry.section.id]
+                ?? options.sectionCategories[entry.titleKey] {
+                return configured
+            }
+            for (category, keywords) in Vocabulary.categoryKeywords where keywords.contains(where: entry.titleKey.contains) {
+                return category
+            }
+            current = entry.parent
+        }
+        return .other
+    }
+}

@@ -1,0 +1,97 @@
+/// The forms of a clause's text that the diff compares.
+///
+/// `exactKey` erases what never changes meaning in print: whitespace and line wrapping, curly versus
+/// straight quotes, dash styles, zero-width characters. Markup is already gone from `Clause.text`
+/// (emphasis, escapes, list markers, heading style), so two clauses with equal keys read the same.
+enum TextNormalizer {
+    static func exactKey(_ text: String) -> [UInt8] {
+        var key: [UInt8] = []
+        key.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let mapped: Unicode.Scalar
+            switch scalar {
+            case "“", "”", "„", "‟", "″", "«", "»": mapped = "\""
+            case "‘", "’", "‚", "‛", "′": mapped = "'"
+            case "–", "—", "‒", "―", "−": mapped = "-"
+            case "\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}", "\u{00AD}": continue
+            default:
+                if scalar.value < 0x80 {
+                    if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                        pendingSpace = true
+                        continue
+                    }
+                    mapped = scalar
+                } else if scalar.properties.isWhitespace {
+                    pendingSpace = true
+                    continue
+                } else {
+                    mapped = scalar
+                }
+            }
+            if pendingSpace, !key.isEmpty { key.append(0x20) }
+            pendingSpace = false
+            if mapped.value < 0x80 {
+                key.append(UInt8(mapped.value))
+            } else {
+                key.append(contentsOf: String(mapped).utf8)
+            }
+        }
+        return key
+    }
+
+    /// Lowercased words without punctuation: equal lists mean only case or punctuation changed.
+    static func looseWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            } else if scalar == "’" || scalar == "'" {
+                // "User’s" and "Users" differ in a letter, not in punctuation only: keep the apostrophe inside words.
+                if !current.isEmpty { current.unicodeScalars.append("'") }
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// Hashes of the lowercased words and of each pair of neighbouring words, sorted: the clause's bag
+    /// for similarity. Pairs make it tell a reworded clause (most pairs kept) from an unrelated one in the
+    /// same legal vocabulary (many words shared, few pairs).
+    static func wordBag(_ text: String) -> [Int] {
+        let words = looseWords(text).map { $0.hashValue }
+        var bag = words
+        bag.reserveCapacity(words.count * 2)
+        for index in words.indices.dropFirst() {
+            bag.append(words[index - 1] &* 31 &+ words[index] &+ 0x5bd1e995)
+        }
+        return bag.sorted()
+    }
+
+    /// Dice similarity of two sorted bags: 2·|A∩B| / (|A|+|B|), in 0…1.
+    static func similarity(_ a: [Int], _ b: [Int]) -> Double {
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        var i = 0, j = 0, common = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] {
+                common += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return Double(2 * common) / Double(a.count + b.count)
+    }
+
+    /// Merges two sorted bags.
+    static func union(_ a: [Int], _ b: [Int]) -> [Int] {
+        (a + b).sorted()
+    }
+}

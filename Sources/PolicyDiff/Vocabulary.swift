@@ -1,0 +1,71 @@
+/// The words materiality turns on. Lowercase; matched against whole words.
+enum Vocabulary {
+    static let negations: Set<String> = ["not", "no", "never", "neither", "nor", "without", "none", "nothing",
+                                         "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't",
+                                         "aren't", "shouldn't", "wouldn't", "unless", "except", "excluding"]
+    static let modals: Set<String> = ["may", "might", "will", "shall", "must", "can", "could", "should", "would",
+                                      "need", "required", "require", "requires", "optional", "mandatory"]
+    static let quantifiers: Set<String> = ["all", "any", "some", "every", "each", "only", "certain", "most", "few",
+                                           "many", "several", "always", "sometimes", "solely", "exclusively",
+                                           "limited", "including", "includes", "include", "other", "additional"]
+    static let numberWords: Set<String> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                           "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                           "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+                                           "forty", "fifty", "sixty", "ninety", "hundred", "thousand", "million",
+                                           "once", "twice", "half", "first", "second", "third",
+                                           "day", "days", "week", "weeks", "month", "months", "year", "years",
+                                           "hour", "hours", "minute", "minutes"]
+    static let places: Set<String> = ["eea", "eu", "european", "union", "uk", "united", "kingdom", "states", "us",
+                                      "u.s", "usa", "america", "american", "california", "canada", "china", "india",
+                                      "japan", "brazil", "switzerland", "swiss", "singapore", "australia",
+                                      "ireland", "germany", "france", "russia", "virginia", "colorado", "texas",
+                                      "abroad", "worldwide", "international", "country", "countries", "region"]
+
+    // Consent: adverse changes regulators treat as needing opt-in.
+    static let disclosureWords: Set<String> = ["share", "shares", "shared", "sharing", "sell", "sells", "sold",
+                                               "sale", "sales", "selling", "disclose", "discloses", "disclosed",
+                                               "disclosure", "rent", "trade", "license", "transfer", "transfers",
+                                               "transferred", "partners", "partner", "third-party", "broker",
+                                               "brokers", "advertisers", "affiliates"]
+    static let newPurposeWords: Set<String> = ["advertising", "advertisements", "ads", "targeted", "targeting",
+                                               "profiling", "profile", "train", "training", "trained", "model",
+                                               "models", "machine", "learning", "ai", "artificial", "intelligence",
+                                               "marketing", "personalized", "personalised", "biometric",
+                                               "precise", "geolocation", "sensitive"]
+    static let rightWords: Set<String> = ["right", "rights", "opt", "opt-out", "optout", "delete", "deletion",
+                                          "erase", "erasure", "access", "correct", "rectify", "object", "objection",
+                                          "withdraw", "portability", "restrict", "complaint", "appeal", "choice",
+                                          "choices", "unsubscribe", "request", "requests"]
+    static let consentWords: Set<String> = ["consent", "consents", "permission", "opt-in", "agree", "agreement",
+                                            "authorize", "authorization", "approval", "approve"]
+    static let retentionWords: Set<String> = ["retain", "retains", "retained", "retention", "keep", "keeps", "kept",
+                                              "store", "stores", "stored", "storage", "preserve", "delete", "deleted",
+                                              "archive"]
+
+    static func isNumber(_ word: String) -> Bool {
+        word.unicodeScalars.contains { ("0"..."9").contains($0) } || numberWords.contains(word)
+    }
+
+    /// The numeric value of a word, where it has one (`30`, `thirty`).
+    static func value(_ word: String) -> Double? {
+        if let number = Double(word.filter { $0.isNumber || $0 == "." }), word.first?.isNumber == true { return number }
+        let table: [String: Double] = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                                       "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                                       "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20,
+                                       "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90]
+        return table[word]
+    }
+
+    /// Keywords that say what a section is about, by category, tried in this order.
+    static let categoryKeywords: [(SectionCategory, [String])] = [
+        (.children, ["child", "minor", "kids", "under 13", "under 16", "age"]),
+        (.retention, ["retention", "retain", "how long", "storage", "keep"]),
+        (.transfers, ["international", "transfer", "cross-border", "outside"]),
+        (.rights, ["right", "choice", "control", "opt", "access", "your data", "preferences"]),
+        (.disclosure, ["share", "sharing", "disclos", "third part", "sell", "sale", "recipients", "processors"]),
+        (.collection, ["collect", "information we", "data we", "sources", "cookies", "tracking"]),
+        (.use, ["use", "purpose", "process", "legal bases", "legal basis"]),
+        (.contact, ["contact", "questions", "reach us"]),
+        (.law, ["law", "governing", "jurisdiction", "dispute", "arbitration"]),
+    ]
+}

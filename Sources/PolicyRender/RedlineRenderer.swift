@@ -1,0 +1,167 @@
+import PolicyDiff
+import PolicyModel
+
+/// A standalone redline page for a ChangeSet: `<ins>`/`<del>` with visually hidden "added"/"removed"
+/// labels (not colour alone), moved clauses marked as moved, the reasons beside each change.
+public enum RedlineRenderer {
+    /// The redline as an `<article>` fragment (the site wraps it in its templates).
+    public static func article(_ changes: ChangeSet) -> String {
+        var out = HTMLWriter(capacity: 64 * 1024)
+        out.raw("<article class=\"redline\">\n<header class=\"redline-header\">\n<h1>")
+        out.text("Changes to \(changes.newTitle)")
+        out.raw("</h1>\n<p class=\"verdict verdict-\(changes.verdict.rawValue)\">Verdict: <strong>")
+        out.text(changes.verdict.rawValue)
+        out.raw("</strong>")
+        if changes.material { out.raw(" — Users get advance notice by email") }
+        out.raw("</p>\n")
+        if let before = changes.oldLastUpdated, let after = changes.newLastUpdated {
+            out.raw("<p class=\"dates\">From the version of <time datetime=\"\(before)\">\(before)</time>"
+                    + " to the version of <time datetime=\"\(after)\">\(after)</time></p>\n")
+        }
+        if !changes.verdictReasons.isEmpty {
+            out.raw("<ul class=\"verdict-reasons\">\n")
+            for reason in changes.verdictReasons.prefix(10) { reasonItem(reason, into: &out) }
+            out.raw("</ul>\n")
+        }
+        out.raw("</header>\n")
+        if changes.changes.isEmpty { out.raw("<p>No changes.</p>\n") }
+        var group: String?
+        for (index, change) in changes.changes.enumerated() {
+            let heading = change.subject == .section ? "Sections" : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
+            if heading != group {
+                if group != nil { out.raw("</section>\n") }
+                out.raw("<section class=\"redline-group\">\n<h2>")
+                out.text(heading)
+                out.raw("</h2>\n")
+                group = heading
+            }
+            renderChange(change, index: index, into: &out)
+        }
+        if group != nil { out.raw("</section>\n") }
+        out.raw("</article>\n")
+        return out.string
+    }
+
+    /// A complete HTML page, with its own minimal style, for `policyc diff --format html`.
+    public static func page(_ changes: ChangeSet) -> String {
+        var out = HTMLWriter()
+        out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+        out.text("Changes to \(changes.newTitle)")
+        out.raw("</title>\n<style>\n\(style)</style>\n</head>\n<body>\n<main>\n")
+        out.raw(article(changes))
+        out.raw("</main>\n</body>\n</html>\n")
+        return out.string
+    }
+
+    static let style = """
+    body { font: 1rem/1.6 Georgia, serif; max-width: 48rem; margin: 0 auto; padding: 1rem; color: #1b1f23; background: #fff; }
+    @media (prefers-color-scheme: dark) { body { color: #e6edf3; background: #0d1117; } }
+    ins { background: #dafbe1; color: #0a3622; text-decoration: underline; }
+    del { background: #ffebe9; color: #5c0011; text-decoration: line-through; }
+    .change { border-left: 4px solid #d0d7de; padding: .25rem .75rem; margin: 1rem 0; }
+    .change.tier-material { border-color: #cf222e; } .change.tier-consent { border-color: #8250df; }
+    .change-meta, .reasons { font: .875rem/1.4 system-ui, sans-serif; color: #57606a; }
+    .moved-mark { font-weight: 600; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+
+    """
+
+    private static func renderChange(_ change: Change, index: Int, into out: inout HTMLWriter) {
+        out.raw("<div class=\"change tier-\(change.tier.rawValue) kind-\(change.kind.rawValue)\" id=\"change-\(index + 1)\"")
+        if let id = change.new?.id ?? change.old?.id {
+            out.raw(" data-clause=\"")
+            out.text(id)
+            out.raw("\"")
+        }
+        out.raw(">\n<p class=\"change-meta\"><strong>")
+        out.text(change.tier.rawValue)
+        out.raw("</strong> · ")
+        if change.kind == .moved { out.raw("<span class=\"moved-mark\">⇄ moved</span>") } else { out.text(change.kind.rawValue) }
+        out.raw(" ")
+        out.text(change.subject.rawValue)
+        if let id = change.new?.id ?? change.old?.id {
+            out.raw(" · <code>")
+            out.text(id)
+            out.raw("</code>")
+        }
+        out.raw("</p>\n<p class=\"change-text\">")
+        if let words = change.words {
+            for run in words {
+                switch run.operation {
+                case .equal: inlines(run.inlines, into: &out)
+                case .insert:
+                    out.raw("<ins><span class=\"visually-hidden\">added: </span>")
+                    inlines(run.inlines, into: &out)
+                    out.raw("</ins>")
+                case .delete:
+                    out.raw("<del><span class=\"visually-hidden\">removed: </span>")
+                    inlines(run.inlines, into: &out)
+                    out.raw("</del>")
+                }
+            }
+        } else {
+            switch change.kind {
+            case .removed:
+                out.raw("<del><span class=\"visually-hidden\">removed: </span>")
+                out.text(change.oldText ?? "")
+                out.raw("</del>")
+            case .added:
+                out.raw("<ins><span class=\"visually-hidden\">added: </span>")
+                out.text(change.newText ?? "")
+                out.raw("</ins>")
+            default:
+                out.text(change.newText ?? change.oldText ?? "")
+            }
+        }
+        out.raw("</p>\n<ul class=\"reasons\">\n")
+        for reason in change.reasons { reasonItem(reason, into: &out) }
+        out.raw("</ul>\n</div>\n")
+    }
+
+    private static func reasonItem(_ reason: Reason, into out: inout HTMLWriter) {
+        out.raw("<li><code>")
+        out.text(reason.rule)
+        out.raw("</code> ")
+        out.text(reason.detail)
+        out.raw("</li>\n")
+    }
+
+    /// Redline runs keep their links and emphasis; unsafe links and raw HTML are dropped as on every page.
+    private static func inlines(_ inlines: [Inline], into out: inout HTMLWriter) {
+        for inline in inlines {
+            switch inline {
+            case .text(let text): out.text(text)
+            case .code(let text):
+                out.raw("<code>")
+                out.text(text)
+                out.raw("</code>")
+            case .emphasis(let children):
+                out.raw("<em>")
+                self.inlines(children, into: &out)
+                out.raw("</em>")
+            case .strong(let children):
+                out.raw("<strong>")
+                self.inlines(children, into: &out)
+                out.raw("</strong>")
+            case .strikethrough(let children):
+                out.raw("<s>")
+                self.inlines(children, into: &out)
+                out.raw("</s>")
+            case .link(let destination, _, let children):
+                if LinkPolicy.isSafe(destination) {
+                    out.raw("<a href=\"")
+                    out.text(destination)
+                    out.raw("\">")
+                    self.inlines(children, into: &out)
+                    out.raw("</a>")
+                } else {
+                    self.inlines(children, into: &out)
+                }
+            case .image(_, _, let alt): self.inlines(alt, into: &out)
+            case .softBreak, .lineBreak: out.raw(" ")
+            case .html: break
+            }
+        }
+    }
+}
