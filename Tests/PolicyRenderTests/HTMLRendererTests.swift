@@ -9,7 +9,7 @@ import Testing
     static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     /// Compares with the golden file; `RECORD_GOLDENS=1 swift test` writes it anew.
-    func assertGolden(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func assertGolden(_ actual: String, named name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let url = Self.goldenFolder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
             try actual.write(to: url, atomically: true, encoding: .utf8)
