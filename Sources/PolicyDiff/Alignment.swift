@@ -125,7 +125,7 @@ struct Alignment {
         let unmatchedNew = new.clauses.indices.filter { clauseOldForNew[$0] == nil }
         guard !unmatchedOld.isEmpty, !unmatchedNew.isEmpty else { return }
         var oldBags: [Int: [Int]] = [:]
-        for o in unmatchedOld { oldBags[o] = TextNormalizer.wordBag(old.clauses[o].clause.text) }
+        for o in unmatchedOld { oldBags[o] = TextNormalizer.wordBag(old.clauses[o].text) }
 
         // Inverted index over the words of unmatched old clauses; words in too many clauses say nothing.
         var postings: [Int: [Int]] = [:]
@@ -142,7 +142,7 @@ struct Alignment {
 
         var candidates: [(score: Double, old: Int, new: Int)] = []
         for n in unmatchedNew {
-            let bag = TextNormalizer.wordBag(new.clauses[n].clause.text)
+            let bag = TextNormalizer.wordBag(new.clauses[n].text)
             var shared: [Int: Int] = [:]
             var previous: Int?
             for word in bag where word != previous {
@@ -178,24 +178,30 @@ struct Alignment {
     }
 
     /// `forward`: old clauses split into consecutive new ones; otherwise the mirror image, merges.
+    /// An unmatched clause beside a matched one is the other half when the two together read as the source.
     private mutating func findSplits(from source: Revision, into target: Revision, forward: Bool) {
-        let targetToSource = forward ? clauseOldForNew : clauseNewForOld
-        for t in target.clauses.indices.dropFirst() where targetToSource[t] == nil {
-            let first = t - 1
-            guard target.clauses[first].section == target.clauses[t].section,
-                  let s = (forward ? clauseOldForNew : clauseNewForOld)[first] else { continue }
-            let joined = TextNormalizer.union(TextNormalizer.wordBag(target.clauses[first].clause.text),
-                                              TextNormalizer.wordBag(target.clauses[t].clause.text))
-            let sourceBag = TextNormalizer.wordBag(source.clauses[s].clause.text)
-            let alone = TextNormalizer.similarity(sourceBag, TextNormalizer.wordBag(target.clauses[first].clause.text))
-            let together = TextNormalizer.similarity(sourceBag, joined)
-            guard together >= 0.8, together > alone + 0.1 else { continue }
+        for t in target.clauses.indices where (forward ? clauseOldForNew : clauseNewForOld)[t] == nil {
+            var best: (score: Double, partner: Int, source: Int)?
+            for partner in [t - 1, t + 1] where target.clauses.indices.contains(partner) {
+                guard target.clauses[partner].section == target.clauses[t].section,
+                      let s = (forward ? clauseOldForNew : clauseNewForOld)[partner] else { continue }
+                let sourceBag = TextNormalizer.wordBag(source.clauses[s].text)
+                let pair = partner < t ? [partner, t] : [t, partner]
+                let joined = TextNormalizer.wordBag(pair.map { target.clauses[$0].text }.joined(separator: " "))
+                let alone = TextNormalizer.similarity(sourceBag, TextNormalizer.wordBag(target.clauses[partner].text))
+                let together = TextNormalizer.similarity(sourceBag, joined)
+                if together >= 0.8, together > alone + 0.1, together > best?.score ?? 0 {
+                    best = (together, partner, s)
+                }
+            }
+            guard let best else { continue }
+            let pair = best.partner < t ? [best.partner, t] : [t, best.partner]
             if forward {
-                clauseOldForNew[t] = s
-                splits.append((old: s, new: [first, t]))
+                clauseOldForNew[t] = best.source
+                splits.append((old: best.source, new: pair))
             } else {
-                clauseNewForOld[t] = s
-                merges.append((old: [first, t], new: s))
+                clauseNewForOld[t] = best.source
+                merges.append((old: pair, new: best.source))
             }
         }
     }

@@ -85,9 +85,9 @@ public struct Change: Sendable, Hashable, Codable {
         case added, removed, modified, moved, renamed, renumbered, split, merged
     }
 
-    /// What changed: a clause, or a section heading.
+    /// What changed: a clause, a section heading, or only the Markdown source of the document.
     public enum Subject: String, Sendable, Hashable, Codable {
-        case clause, section
+        case clause, section, document
     }
 
     public var kind: Kind

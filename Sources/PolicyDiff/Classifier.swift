@@ -45,6 +45,10 @@ struct Classifier {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
             let detail = regionDetail(deleted, inserted)
+            if isEquivalent(deleted, inserted) {
+                verdict.raise(.editorial, "equivalent-wording", detail)
+                continue
+            }
             let before = triggerCount(verdict)
             checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseText: new.text,
                           into: &verdict)
@@ -53,6 +57,10 @@ struct Classifier {
                 verdict.raise(.editorial, "spelling", detail)
             } else if isDuplicatedWord(deletedWords, insertedWords, runs: runs, oldTokens, newTokens) {
                 verdict.raise(.editorial, "duplicate-word", detail)
+            } else if isGrammarFix(deletedWords, insertedWords) {
+                verdict.raise(.editorial, "grammar", detail)
+            } else if isNavigation(deletedWords + insertedWords) {
+                verdict.raise(.editorial, "navigation-text", detail)
             } else if deletedWords.isEmpty && insertedWords.isEmpty {
                 verdict.raise(.editorial, "punctuation-or-case", detail)
             } else {
@@ -62,15 +70,19 @@ struct Classifier {
         if !unexplained.isEmpty {
             verdict.raise(.material, "words-changed", unexplained.prefix(3).joined(separator: "; "))
         }
-        if definesTerm {
+        // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not.
+        if definesTerm, verdict.tier >= .material {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
         }
         classifyLinks(old: old, new: new, into: &verdict)
         return verdict
     }
 
+    static let editorialRules: Set<String> = ["spelling", "duplicate-word", "punctuation-or-case", "equivalent-wording",
+                                              "grammar", "formatting", "link-same-host", "navigation-text"]
+
     private func triggerCount(_ verdict: Verdict) -> Int {
-        verdict.reasons.filter { $0.rule != "spelling" && $0.rule != "duplicate-word" && $0.rule != "punctuation-or-case" }.count
+        verdict.reasons.filter { !Self.editorialRules.contains($0.rule) }.count
     }
 
     /// Pairs of (deleted tokens, inserted tokens), one per changed region of the word diff.
@@ -107,13 +119,20 @@ struct Classifier {
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
         let all = deletedWords + insertedWords
+        let hasNegation = all.contains(where: Vocabulary.negations.contains)
         let clauseWords = Set(TextNormalizer.looseWords(clauseText))
 
         if let word = all.first(where: Vocabulary.negations.contains) {
             verdict.raise(.material, "negation", "“\(word)”: \(detail)")
+            // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
             if deletedWords.contains(where: Vocabulary.negations.contains),
-               clauseWords.contains(where: Vocabulary.disclosureWords.contains) {
-                verdict.raise(.consent, "new-disclosure", "a negation was removed from a clause about sharing: \(detail)")
+               !insertedWords.contains(where: Vocabulary.negations.contains) {
+                if clauseWords.contains(where: Vocabulary.saleWords.contains)
+                    || clauseWords.contains(where: Vocabulary.disclosureWords.contains) && category == .disclosure {
+                    verdict.raise(.consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
+                } else if clauseWords.contains(where: Vocabulary.newPurposeWords.contains) {
+                    verdict.raise(.consent, "new-purpose", "a promise not to use data this way was withdrawn: \(detail)")
+                }
             }
         }
         if all.contains(where: Vocabulary.modals.contains) {
@@ -134,40 +153,78 @@ struct Classifier {
         if all.contains(where: Vocabulary.places.contains) {
             verdict.raise(.material, "place", detail)
         }
-        let names = (deleted + inserted).filter { token in
-            token.key.first?.isUppercase == true && !Vocabulary.modals.contains(token.key.lowercased())
-        }
-        if !names.isEmpty {
+        // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not.
+        let insertedNames = inserted.filter(isName)
+        if !insertedNames.isEmpty || deleted.contains(where: isName) {
             verdict.raise(.material, "named-party", detail)
+            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains) {
+                verdict.raise(.consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
+            }
         }
         if let word = all.first(where: sensitiveWords.contains) {
             verdict.raise(.material, "sensitive-word", "“\(word)”: \(detail)")
         }
-        // Consent: adverse to Users.
-        if let word = insertedWords.first(where: Vocabulary.disclosureWords.contains) {
-            verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
-        }
-        if let word = insertedWords.first(where: Vocabulary.newPurposeWords.contains) {
-            verdict.raise(.consent, "new-purpose", "“\(word)” added: \(detail)")
-        }
-        if let word = deletedWords.first(where: Vocabulary.rightWords.contains), category == .rights || clauseWords.contains("right") || clauseWords.contains("rights") {
-            verdict.raise(.consent, "right-removed", "“\(word)” removed: \(detail)")
-        }
-        if let word = deletedWords.first(where: Vocabulary.consentWords.contains) {
-            verdict.raise(.consent, "consent-dropped", "“\(word)” removed: \(detail)")
+        // Consent: adverse to Users. Only words that come (or go) without a negation beside them count.
+        if !hasNegation {
+            if let word = insertedWords.first(where: Vocabulary.saleWords.contains) {
+                verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
+            } else if category == .disclosure, let word = insertedWords.first(where: Vocabulary.disclosureWords.contains),
+                      insertedWords.contains(where: Vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
+                verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
+            }
+            if let word = insertedWords.first(where: Vocabulary.newPurposeWords.contains),
+               !deletedWords.contains(where: Vocabulary.newPurposeWords.contains) {
+                verdict.raise(.consent, "new-purpose", "“\(word)” added: \(detail)")
+            }
+            if let word = deletedWords.first(where: Vocabulary.rightWords.contains),
+               !insertedWords.contains(where: Vocabulary.rightWords.contains),
+               category == .rights || clauseWords.contains("right") || clauseWords.contains("rights") {
+                verdict.raise(.consent, "right-removed", "“\(word)” removed: \(detail)")
+            }
+            if let word = deletedWords.first(where: Vocabulary.consentWords.contains),
+               !insertedWords.contains(where: Vocabulary.consentWords.contains) {
+                verdict.raise(.consent, "consent-dropped", "“\(word)” removed: \(detail)")
+            }
         }
     }
 
-    /// One word replaced by a near spelling of itself: `recieve` → `receive`.
+    private func isName(_ token: WordToken) -> Bool {
+        guard token.key.first?.isUppercase == true, !Vocabulary.navigationWords.contains(token.key.lowercased()) else {
+            return false
+        }
+        let lowered = token.key.lowercased()
+        return !Vocabulary.modals.contains(lowered) && !Vocabulary.commonCapitalised.contains(lowered)
+    }
+
+    /// Words replaced by near spellings of themselves: `recieve` → `receive`, `you` → `your`.
     private func isSpellingFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
         guard deleted.count == inserted.count, !deleted.isEmpty else { return false }
         for (a, b) in zip(deleted, inserted) {
             let x = Array(a.key.lowercased().unicodeScalars), y = Array(b.key.lowercased().unicodeScalars)
-            guard min(x.count, y.count) >= 4, !Vocabulary.isNumber(a.key), !Vocabulary.isNumber(b.key) else { return false }
+            guard min(x.count, y.count) >= 3, !Vocabulary.isNumber(a.key), !Vocabulary.isNumber(b.key) else { return false }
             let distance = editDistance(x, y)
-            guard distance <= 2, distance * 4 <= max(x.count, y.count) else { return false }
+            let allowed = min(x.count, y.count) >= 5 ? 2 : 1
+            guard distance <= allowed else { return false }
         }
         return true
+    }
+
+    /// `&` ↔ `and`, `solely` ↔ `only`: the same words in another spelling.
+    private func isEquivalent(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        let before = deleted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
+        let after = inserted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
+        return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+    }
+
+    /// "Learn more.", "Click here": words that point the reader elsewhere and promise nothing.
+    private func isNavigation(_ words: [WordToken]) -> Bool {
+        !words.isEmpty && words.allSatisfy { Vocabulary.navigationWords.contains($0.key.lowercased()) }
+    }
+
+    /// Only articles and prepositions came or went ("violate of" → "violate").
+    private func isGrammarFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        let words = (deleted + inserted).map { $0.key.lowercased() }
+        return !words.isEmpty && words.count <= 2 && words.allSatisfy(Vocabulary.functionWords.contains)
     }
 
     /// "the the" → "the": a word removed (or added) next to an identical one.
@@ -188,16 +245,22 @@ struct Classifier {
         return false
     }
 
+    /// Edit distance counting a swap of neighbouring letters as one edit (optimal string alignment).
     private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
-            previous = current
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 
     /// Links: a target that keeps its host, or link text that changes while the target does not, is editorial.
@@ -215,9 +278,21 @@ struct Classifier {
         }
     }
 
+    /// Link targets, including those of raw HTML anchors (`<a href="…">` rewritten as Markdown is no new link).
     private func linkTargets(_ inlines: [Inline]) -> [String] {
         var targets: [String] = []
-        Inline.forEach(in: inlines) { if case .link(let destination, _, _) = $0 { targets.append(destination) } }
+        Inline.forEach(in: inlines) { inline in
+            switch inline {
+            case .link(let destination, _, _):
+                targets.append(destination)
+            case .html(let html):
+                if let start = html.firstRange(of: "href=\""), let end = html[start.upperBound...].firstIndex(of: "\"") {
+                    targets.append(String(html[start.upperBound..<end]))
+                }
+            default:
+                break
+            }
+        }
         return targets
     }
 
@@ -236,9 +311,18 @@ struct Classifier {
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
         verdict.raise(.material, rule, "“\(excerpt(clause.text))”")
         let words = Set(TextNormalizer.looseWords(clause.text))
-        if category == .disclosure || words.contains(where: ["sell", "sells", "sale", "share", "shares", "disclose"].contains) {
-            verdict.raise(.consent, "new-disclosure", "a new way personal data is shared: “\(excerpt(clause.text))”")
-        } else if category == .use || category == .collection,
+        let negated = words.contains(where: Vocabulary.negations.contains)
+        if !negated, words.contains(where: Vocabulary.saleWords.contains) {
+            verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(excerpt(clause.text))”")
+        } else if !negated, category == .use, let word = words.first(where: Vocabulary.newPurposeWords.contains) {
+            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
+        } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
+                  words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
+                    || words.contains("third") || words.contains("vendor") || words.contains("vendors") {
+            verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(excerpt(clause.text))”")
+        } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
+            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(excerpt(clause.text))”")
+        } else if !negated, category == .use || category == .collection || category == .disclosure,
                   let word = words.first(where: Vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
         }
@@ -249,12 +333,10 @@ struct Classifier {
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-removed" : "clause-removed"
         verdict.raise(.material, rule, "“\(excerpt(clause.text))”")
-        let words = Set(TextNormalizer.looseWords(clause.text))
-        if category == .rights || words.contains("right") || words.contains("rights") || words.contains("opt") {
+        // A right removed from where rights are listed needs consent; a practice removed together with
+        // its opt-out elsewhere narrows what is done, and is material only.
+        if category == .rights {
             verdict.raise(.consent, "right-removed", "“\(excerpt(clause.text))”")
-        }
-        if let word = words.first(where: Vocabulary.consentWords.contains) {
-            verdict.raise(.consent, "consent-dropped", "“\(word)” in “\(excerpt(clause.text))”")
         }
         return verdict
     }

@@ -94,7 +94,7 @@ private struct ChangeBuilder {
             }
             var verdict = Classifier.Verdict(tier: .editorial, reasons: [])
             var words = false
-            if before.key != after.key || linksDiffer(before.clause, after.clause) {
+            if before.key != after.key || before.clause.inlines != after.clause.inlines {
                 verdict = modified(o, n)
                 words = true
             }
@@ -141,13 +141,6 @@ private struct ChangeBuilder {
         return stayed
     }
 
-    private func linksDiffer(_ a: Clause, _ b: Clause) -> Bool {
-        var first: [String] = [], second: [String] = []
-        Inline.forEach(in: a.inlines) { if case .link(let d, _, _) = $0 { first.append(d) } }
-        Inline.forEach(in: b.inlines) { if case .link(let d, _, _) = $0 { second.append(d) } }
-        return first != second
-    }
-
     private func modified(_ o: Int, _ n: Int) -> Classifier.Verdict {
         let before = old.clauses[o], after = new.clauses[n]
         let oldTokens = tokens(before.clause), newTokens = tokens(after.clause)
@@ -159,12 +152,16 @@ private struct ChangeBuilder {
     }
 
     private func tokens(_ clause: Clause) -> [WordToken] {
-        clause.kind == .tableRow ? WordTokenizer.tokens(text: clause.text) : WordTokenizer.tokens(clause.inlines)
+        switch clause.kind {
+        case .tableRow: WordTokenizer.tokens(text: clause.text)
+        case .code: WordTokenizer.tokens(text: Revision.readingText(clause))
+        default: WordTokenizer.tokens(clause.inlines)
+        }
     }
 
     private mutating func addJoined(old oldIndices: [Int], new newIndices: [Int], kind: Change.Kind) {
-        let oldText = oldIndices.map { old.clauses[$0].clause.text }.joined(separator: " ")
-        let newText = newIndices.map { new.clauses[$0].clause.text }.joined(separator: " ")
+        let oldText = oldIndices.map { old.clauses[$0].text }.joined(separator: " ")
+        let newText = newIndices.map { new.clauses[$0].text }.joined(separator: " ")
         let oldTokens = WordTokenizer.tokens(text: oldText), newTokens = WordTokenizer.tokens(text: newText)
         let runs = MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key))
         var verdict = Classifier.Verdict(tier: .editorial, reasons: [])
@@ -252,7 +249,13 @@ private struct ChangeBuilder {
     }
 
     func finish() -> ChangeSet {
-        let ordered = changes.sorted { $0.order < $1.order }.map(\.change)
+        var ordered = changes.sorted { $0.order < $1.order }.map(\.change)
+        // List markers, heading style, blank lines: the source changed and no word did.
+        if ordered.isEmpty, old.document.source.digest != new.document.source.digest {
+            ordered.append(Change(kind: .modified, subject: .document, tier: .editorial, old: nil, new: nil,
+                                  reasons: [Reason(rule: "formatting", detail: "the Markdown changed; the text did not")],
+                                  oldText: nil, newText: nil, words: nil, fingerprint: Fingerprint.of("document-formatting")))
+        }
         let verdict = ordered.map(\.tier).max() ?? .unchanged
         var reasons: [Reason] = []
         for change in ordered where change.tier == verdict {

@@ -17,7 +17,17 @@ struct Revision {
         let section: Int?
         /// Position among the clauses of its section.
         let positionInSection: Int
+        /// The words as read (see `readingText`), and their normalised form.
+        let text: String
         let key: [UInt8]
+
+        init(clause: Clause, section: Int?, positionInSection: Int) {
+            self.clause = clause
+            self.section = section
+            self.positionInSection = positionInSection
+            self.text = Revision.readingText(clause)
+            self.key = TextNormalizer.exactKey(text)
+        }
     }
 
     let document: Document
@@ -32,8 +42,7 @@ struct Revision {
         var clauses: [ClauseEntry] = []
         var position = 0
         for clause in document.preambleClauses {
-            clauses.append(ClauseEntry(clause: clause, section: nil, positionInSection: position,
-                                       key: TextNormalizer.exactKey(clause.text)))
+            clauses.append(ClauseEntry(clause: clause, section: nil, positionInSection: position))
             position += 1
         }
         func visit(_ section: Section, parent: Int?) {
@@ -42,8 +51,7 @@ struct Revision {
             sections.append(SectionEntry(section: section, parent: parent, titleKey: titleKey,
                                          titleBag: TextNormalizer.wordBag(section.title)))
             for (position, clause) in section.clauses.enumerated() {
-                clauses.append(ClauseEntry(clause: clause, section: index, positionInSection: position,
-                                           key: TextNormalizer.exactKey(clause.text)))
+                clauses.append(ClauseEntry(clause: clause, section: index, positionInSection: position))
             }
             for child in section.sections { visit(child, parent: index) }
         }
@@ -52,6 +60,20 @@ struct Revision {
         self.clauses = clauses
         let lastUpdatedID = document.lastUpdated?.clause
         self.lastUpdatedClause = lastUpdatedID.flatMap { id in clauses.firstIndex { $0.clause.id == id } }
+    }
+
+    /// What a reader takes from a clause. A code block is almost always prose indented by accident
+    /// (four spaces turn a paragraph into code), so its Markdown link syntax is read as the link text.
+    static func readingText(_ clause: Clause) -> String {
+        guard clause.kind == .code, clause.text.contains("](") else { return clause.text }
+        var result = ""
+        var remaining = Substring(clause.text)
+        while let open = remaining.firstRange(of: "](") {
+            result += remaining[..<open.lowerBound].replacing("[", with: "")
+            remaining = remaining[open.upperBound...]
+            if let close = remaining.firstIndex(of: ")") { remaining = remaining[remaining.index(after: close)...] }
+        }
+        return result + remaining.replacing("[", with: "")
     }
 
     func position(ofClause index: Int) -> Position {

@@ -19,7 +19,27 @@ enum Vocabulary {
                                       "u.s", "usa", "america", "american", "california", "canada", "china", "india",
                                       "japan", "brazil", "switzerland", "swiss", "singapore", "australia",
                                       "ireland", "germany", "france", "russia", "virginia", "colorado", "texas",
-                                      "abroad", "worldwide", "international", "country", "countries", "region"]
+                                      "abroad", "worldwide", "international", "country", "countries", "region",
+                                      "regions", "sydney", "london", "dublin", "frankfurt", "paris", "amsterdam",
+                                      "tokyo", "seoul", "mumbai", "toronto", "oregon", "ohio", "europe", "asia",
+                                      "africa", "australian", "canadian", "british"]
+    /// Words whose insertion or removal fixes grammar without changing what is promised.
+    static let functionWords: Set<String> = ["a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with",
+                                             "from", "as", "that", "which", "is", "are", "be", "its", "it", "this",
+                                             "these", "those", "also"]
+    /// Capitalised at the start of a sentence, not because they name anyone.
+    static let commonCapitalised: Set<String> = ["our", "we", "you", "your", "the", "this", "these", "those", "if",
+                                                 "when", "where", "in", "for", "to", "a", "an", "as", "by", "with",
+                                                 "it", "its", "they", "their", "some", "any", "all", "each", "other",
+                                                 "and", "or", "but", "please", "users", "user", "personal", "data",
+                                                 "information", "service", "services", "policy", "privacy", "i"]
+
+    static let navigationWords: Set<String> = ["learn", "more", "read", "click", "here", "see", "details", "find", "out",
+                                               "below", "above", "this", "page", "link", "visit"]
+
+    /// Pairs of spellings that mean the same: `&` and `and`.
+    static let equivalents: [Set<String>] = [["&", "and"], ["e.g", "for example"], ["i.e", "that is"],
+                                             ["solely", "only"], ["via", "through"], ["and/or", "or"]]
 
     // Consent: adverse changes regulators treat as needing opt-in.
     static let disclosureWords: Set<String> = ["share", "shares", "shared", "sharing", "sell", "sells", "sold",
@@ -27,17 +47,22 @@ enum Vocabulary {
                                                "disclosure", "rent", "trade", "license", "transfer", "transfers",
                                                "transferred", "partners", "partner", "third-party", "broker",
                                                "brokers", "advertisers", "affiliates"]
-    static let newPurposeWords: Set<String> = ["advertising", "advertisements", "ads", "targeted", "targeting",
-                                               "profiling", "profile", "train", "training", "trained", "model",
-                                               "models", "machine", "learning", "ai", "artificial", "intelligence",
-                                               "marketing", "personalized", "personalised", "biometric",
-                                               "precise", "geolocation", "sensitive"]
+    static let newPurposeWords: Set<String> = ["advertising", "advertisements", "advertisement", "ads", "ad",
+                                               "targeted", "targeting", "profiling", "train", "training", "trained",
+                                               "attribution", "retargeting", "remarketing", "biometric", "geolocation"]
+    /// A sale of personal data, in any wording.
+    static let saleWords: Set<String> = ["sell", "sells", "sold", "sale", "sales", "selling", "rent", "rents",
+                                         "brokers", "broker"]
+    /// Tracking that follows Users for advertising.
+    static let adTechWords: Set<String> = ["advertising", "advertisers", "advertiser", "ads", "ad", "pixel", "pixels",
+                                           "attribution", "retargeting", "remarketing", "targeted", "targeting",
+                                           "cross-site", "beacon", "beacons"]
     static let rightWords: Set<String> = ["right", "rights", "opt", "opt-out", "optout", "delete", "deletion",
                                           "erase", "erasure", "access", "correct", "rectify", "object", "objection",
                                           "withdraw", "portability", "restrict", "complaint", "appeal", "choice",
                                           "choices", "unsubscribe", "request", "requests"]
-    static let consentWords: Set<String> = ["consent", "consents", "permission", "opt-in", "agree", "agreement",
-                                            "authorize", "authorization", "approval", "approve"]
+    static let consentWords: Set<String> = ["consent", "consents", "permission", "opt-in", "authorize",
+                                            "authorization", "approval"]
     static let retentionWords: Set<String> = ["retain", "retains", "retained", "retention", "keep", "keeps", "kept",
                                               "store", "stores", "stored", "storage", "preserve", "delete", "deleted",
                                               "archive"]

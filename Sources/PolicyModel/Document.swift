@@ -177,6 +177,8 @@ public struct SourceFacts: Sendable, Hashable, Codable {
     public var flaws: [Flaw]
     /// Where the block or inline structure was deeper than the model keeps; content there was flattened.
     public var flattenedAt: [SourceLocation]
+    /// FNV-1a of the source bytes: tells a reformatted file from an identical one when the text is the same.
+    public var digest: UInt64 = 0
 
     public init(byteCount: Int = 0, lineCount: Int = 0, hasByteOrderMark: Bool = false, usesCRLF: Bool = false,
                 flaws: [Flaw] = [], flattenedAt: [SourceLocation] = []) {
