@@ -14,6 +14,11 @@ public struct Document: Sendable, Hashable, Encodable {
     public var definedTerms: [DefinedTerm]
     public var references: [Reference]
     public var source: SourceFacts
+    /// Other anchors that land on the title (its GitHub-style slug, kramdown ids).
+    public var titleAliases: [String] = []
+
+    /// The anchor of the title heading on a rendered page; references to the title resolve to it.
+    public static let titleAnchor = "title"
 
     public init(id: String, path: String, title: String, titleLocation: SourceLocation?, lastUpdated: LastUpdated?,
                 frontMatter: [String: String], preamble: [Block], sections: [Section],

@@ -20,16 +20,13 @@ struct CommonMarkConverter {
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
 
-    /// cmark-gfm keeps the inline parser's table of special characters in a global that attaching an
-    /// extension writes and freeing a parser resets, so two parses at once lose each other's autolinks.
-    /// Parsing is serialised; everything after it (sectioning, analysis, rendering) still runs in parallel.
-    private static let cmarkLock = Mutex(())
+    /// cmark-gfm 0.29 keeps the inline parser's table of special characters in a global that
+    /// `cmark_parser_finish` fills with the extensions' characters before parsing inlines and clears
+    /// after, so two documents finishing at once lose each other's autolinks. Only that step is
+    /// serialised; block parsing and the conversion to Swift values still run in parallel.
+    private static let inlinePhase = Mutex(())
 
     mutating func parse(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
-        Self.cmarkLock.withLock { _ in parseLocked(bytes) }
-    }
-
-    private mutating func parseLocked(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
         precondition(Self.extensionsRegistered)
         guard let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8) else { return [] }
         defer { cmark_parser_free(parser) }
@@ -41,7 +38,9 @@ struct CommonMarkConverter {
         if let base = bytes.baseAddress {
             cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
         }
-        guard let document = cmark_parser_finish(parser) else { return [] }
+        nonisolated(unsafe) var finished: OpaquePointer?
+        Self.inlinePhase.withLock { _ in finished = cmark_parser_finish(parser) }
+        guard let document = finished else { return [] }
         defer { cmark_node_free(document) }
 
         var blocks: [MarkdownBlock] = []

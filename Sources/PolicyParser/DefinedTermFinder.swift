@@ -25,9 +25,19 @@ enum DefinedTermFinder {
         }
     }
 
-    /// A cheap test that skips most clauses: no quote, no definition.
+    /// A cheap test that skips most clauses: no quote, no definition. By bytes, since it runs on every
+    /// clause: `"`, or the lead byte of `“` `”` `‘` (E2) or `«` (C2), which may be another character.
     private static func mayQuote(_ text: String) -> Bool {
-        text.utf8.contains(0x22) || text.unicodeScalars.contains { openQuotes.contains($0) }
+        var text = text
+        return text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x22 || byte == 0xE2 || byte == 0xC2 { return true }
+                index += 1
+            }
+            return false
+        }
     }
 
     private static func parentheticalTerms(_ scalars: [Unicode.Scalar]) -> [String] {

@@ -54,7 +54,8 @@ struct HeadingNumber: Sendable, Hashable {
 
         // What follows the number: a delimiter, then a space or the end.
         var delimited = false
-        if index < characters.count, ".):".contains(characters[index]) {
+        // A doubled delimiter is a typo real policies keep (WordPress.com's `#### 6.. Copyright …`).
+        while index < characters.count, ".):".contains(characters[index]) {
             delimited = true
             index += 1
         }

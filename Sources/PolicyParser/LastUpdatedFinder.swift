@@ -50,10 +50,24 @@ enum LastUpdatedFinder {
                 return LastUpdated(date: nil, text: rest, clause: clause.id, location: clause.location)
             }
         }
-        if let value = datetimeAttribute(text), let date = CalendarDate(iso: value) ?? DateText.firstDate(in: value)?.date {
-            return LastUpdated(date: date, text: value, clause: clause.id, location: clause.location)
+        if let value = datetimeAttribute(text) {
+            // Mozilla's `June 30, 2023 {: datetime="2022-06-30" }`: where the two disagree, the date
+            // readers see is the one the policy states; the attribute only helps when none is visible.
+            if let visible = DateText.firstDate(in: text.replacingAttributeSuffix), let date = visible.date {
+                return LastUpdated(date: date, text: visible.text, clause: clause.id, location: clause.location)
+            }
+            if let date = CalendarDate(iso: value) ?? DateText.firstDate(in: value)?.date {
+                return LastUpdated(date: date, text: value, clause: clause.id, location: clause.location)
+            }
         }
         return nil
+    }
+
+    /// Whether a paragraph says nothing but when the policy was updated or takes effect.
+    static func isDateLine(_ text: String) -> Bool {
+        guard text.count < 200 else { return false }
+        let clause = Clause(id: "", kind: .paragraph, inlines: [.text(text)], text: text, location: nil)
+        return labelled(clause) != nil || DateText.isOnlyDate(text.replacingAttributeSuffix) != nil
     }
 
     /// Mozilla's kramdown attribute `{: datetime="2014-01-27" }`.

@@ -22,7 +22,8 @@ public enum PolicyParser {
         let scan = SourceScanner.scan(bytes)
         var converter = CommonMarkConverter()
         converter.lineOffset = scan.frontMatterLineCount
-        let bodyStart = (scan.facts.hasByteOrderMark && scan.frontMatterByteCount > 0 ? 3 : 0) + scan.frontMatterByteCount
+        // cmark skips a byte order mark but counts its bytes in columns; cut it so that line 1 starts at column 1.
+        let bodyStart = (scan.facts.hasByteOrderMark ? 3 : 0) + scan.frontMatterByteCount
         let blocks = converter.parse(UnsafeRawBufferPointer(rebasing: bytes[bodyStart...]))
         let structure = Sectioner.build(blocks)
         var facts = scan.facts
@@ -38,18 +39,35 @@ public enum PolicyParser {
         for block in structure.preamble { block.appendClauses(to: &clauses) }
         for section in allSections { for block in section.blocks { block.appendClauses(to: &clauses) } }
 
-        let title = structure.title.flatMap { $0.isEmpty ? nil : $0 }
-            ?? scan.frontMatter["title"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? titleFromFileStem(id)
+        // An H1 is the title as readers see it; front matter names the page where no H1 does, and
+        // outranks a lower heading that was only inferred to be the title.
+        let headingTitle = structure.title.flatMap { $0.isEmpty ? nil : $0 }
+        let frontMatterTitle = scan.frontMatter["title"].flatMap { $0.isEmpty ? nil : $0 }
+        let title: String
+        var titleLocation = structure.titleLocation
+        if let headingTitle, !(structure.titleIsInferred && frontMatterTitle != nil) {
+            title = headingTitle
+        } else if let frontMatterTitle {
+            title = frontMatterTitle
+            titleLocation = nil
+        } else {
+            title = titleFromFileStem(id)
+            titleLocation = nil
+        }
         let lastUpdated = LastUpdatedFinder.find(frontMatter: scan.frontMatter, clauses: clauses)
         let definedTerms = clauses.flatMap(DefinedTermFinder.find(in:))
-        let finder = ReferenceFinder(sections: allSections, clauses: clauses, extraAnchors: [:])
+        // Links to the title heading land on the page's title (`<h1 id="title">` when rendered).
+        let titleAnchors = Dictionary(structure.titleAnchors.map { ($0, Document.titleAnchor) },
+                                      uniquingKeysWith: { first, _ in first })
+        let finder = ReferenceFinder(sections: allSections, clauses: clauses, extraAnchors: titleAnchors)
         let references = clauses.flatMap(finder.references(in:))
 
-        return Document(id: id, path: path, title: title, titleLocation: structure.titleLocation,
-                        lastUpdated: lastUpdated, frontMatter: scan.frontMatter, preamble: structure.preamble,
-                        sections: structure.sections, definedTerms: definedTerms, references: references,
-                        source: facts)
+        var document = Document(id: id, path: path, title: title, titleLocation: titleLocation,
+                                lastUpdated: lastUpdated, frontMatter: scan.frontMatter, preamble: structure.preamble,
+                                sections: structure.sections, definedTerms: definedTerms, references: references,
+                                source: facts)
+        document.titleAliases = structure.titleAnchors.filter { $0 != Document.titleAnchor }
+        return document
     }
 
     static func fileStem(_ path: String) -> String {

@@ -10,6 +10,10 @@ struct Sectioner {
     struct Output {
         var title: String?
         var titleLocation: SourceLocation?
+        /// The title is a lower heading taken for one (see `titleHeadingIndex`), not an H1.
+        var titleIsInferred = false
+        /// Anchors that land on the title heading: its GitHub slug and kramdown ids.
+        var titleAnchors: [String] = []
         var preamble: [Block]
         var sections: [Section]
     }
@@ -48,28 +52,33 @@ struct Sectioner {
         var roots: [Node] = []
         var stack: [Node] = []
         var latestByNumber: [String: Node] = [:]
-        var sawHeading = false
+        let titleIndex = titleHeadingIndex(blocks)
+        var titleIDs: [String] = []
 
-        for block in blocks {
+        for (index, block) in blocks.enumerated() {
             guard case .heading(let level, let headingInlines, let location) = block else {
                 if let current = stack.last { current.content.append(block) } else { preambleContent.append(block) }
                 continue
             }
-            var inlines = headingInlines
-            var text = Inline.plainText(inlines).trimmingSpaces
-            let attributes = KramdownAttributes.split(text)
-            if !attributes.ids.isEmpty || attributes.text != text {
-                text = attributes.text
-                inlines = [.text(text)]
-            }
-            let number = HeadingNumber.parse(text)
-            if !sawHeading, level == 1, number == nil, output.title == nil {
+            let (text, inlines, explicitIDs) = headingText(headingInlines)
+            if index == titleIndex {
                 output.title = text
                 output.titleLocation = location
-                sawHeading = true
+                output.titleIsInferred = level > 1
+                titleIDs = explicitIDs
                 continue
             }
-            sawHeading = true
+            // An empty heading (Mozilla writes a bare `##` to end a list of sections) names nothing:
+            // it separates, like a thematic break, and the text after it stays where it is.
+            if text.isEmpty {
+                if let current = stack.last {
+                    current.content.append(.thematicBreak)
+                } else {
+                    preambleContent.append(.thematicBreak)
+                }
+                continue
+            }
+            let number = HeadingNumber.parse(text)
 
             if let number {
                 if let parentNumber = number.parentText, let parent = latestByNumber[parentNumber],
@@ -80,8 +89,12 @@ struct Sectioner {
                 }
             } else if level == 1 {
                 stack.removeAll()
-            } else {
-                while let top = stack.last, top.number == nil, top.level >= level { stack.removeLast() }
+            } else if let outermost = stack.firstIndex(where: { $0.number == nil && $0.level >= level }) {
+                // An unnumbered heading closes the outermost open unnumbered section at or below its
+                // level, with everything inside it, numbered series included: after `## Intro` › `### 1.`
+                // › `### 2.`, `## Other` is Intro's sibling. Numbered sections are not closed by level,
+                // so the seed's setext H2s stay inside the `### 1\.` they follow.
+                stack.removeSubrange(outermost...)
             }
 
             let parent = stack.last
@@ -89,16 +102,60 @@ struct Sectioner {
             let node = Node(level: level, inlines: inlines, location: location, number: number, title: title,
                             titleInlines: number.map { strip($0, from: inlines) } ?? inlines,
                             underNumbered: number == nil && parent.map { $0.number != nil || $0.underNumbered } == true,
-                            explicitIDs: attributes.ids)
+                            explicitIDs: explicitIDs)
             if let parent { parent.children.append(node) } else { roots.append(node) }
             stack.append(node)
             if let number { latestByNumber[number.text] = node }
         }
 
         var ids = IdentifierAllocator()
+        if let title = output.title, output.titleLocation != nil {
+            // The title heading takes the first GitHub slug (a later "Privacy Policy" section is
+            // `privacy-policy-1` there), and a table of contents may link to it.
+            output.titleAnchors = [ids.githubSlug(title)] + titleIDs
+        }
         output.preamble = makeBlocks(preambleContent, sectionID: "preamble")
-        output.sections = roots.map { makeSection($0, parentID: nil, ids: &ids) }
+        output.sections = roots.map { makeSection($0, parent: nil, parentID: nil, ids: &ids) }
         return output
+    }
+
+    /// A heading's plain text without a kramdown attribute list, its inlines, and the ids that list names.
+    private static func headingText(_ inlines: [Inline]) -> (text: String, inlines: [Inline], ids: [String]) {
+        let text = Inline.plainText(inlines).trimmingSpaces
+        let attributes = KramdownAttributes.split(text)
+        guard !attributes.ids.isEmpty || attributes.text != text else { return (text, inlines, []) }
+        return (attributes.text, [.text(attributes.text)], attributes.ids)
+    }
+
+    /// The index of the heading that is the document's title, if one is.
+    ///
+    /// The first heading is the title when it is an unnumbered H1 (DESIGN.md). Many policies have no
+    /// H1 and open with a lower heading that plays the part: Automattic's `## Privacy Policy` above
+    /// `###` sections, WordPress.com's `### Terms of Service` directly followed by `### The gist:`,
+    /// Mozilla's `## Firefox Privacy Notice` with only its date under it. So in a document without
+    /// any H1, an unnumbered heading that opens it (nothing but HTML comments before it) is the title
+    /// when every other heading is deeper, or when nothing but a date line stands between it and the
+    /// next heading. A first heading with content of its own among peers (`### The gist:`) is a section.
+    private static func titleHeadingIndex(_ blocks: [MarkdownBlock]) -> Int? {
+        let headings = blocks.indices.compactMap { index -> (index: Int, level: Int, text: String)? in
+            guard case .heading(let level, let inlines, _) = blocks[index] else { return nil }
+            let text = headingText(inlines).text
+            return text.isEmpty ? nil : (index, level, text)
+        }
+        guard let first = headings.first, HeadingNumber.parse(first.text) == nil else { return nil }
+        if first.level == 1 { return first.index }
+
+        let others = headings.dropFirst()
+        guard let next = others.first, !others.contains(where: { $0.level == 1 }),
+              blocks[..<first.index].allSatisfy({ if case .html = $0 { true } else { false } }) else { return nil }
+        if others.allSatisfy({ $0.level > first.level }) { return first.index }
+        let between = blocks[(first.index + 1)..<next.index]
+        if between.isEmpty { return first.index }
+        if between.count == 1, case .paragraph(let dateInlines, _)? = between.first,
+           LastUpdatedFinder.isDateLine(Inline.plainText(dateInlines).trimmingSpaces) {
+            return first.index
+        }
+        return nil
     }
 
     /// Whether a new numbered heading closes the open section `top`.
@@ -120,10 +177,20 @@ struct Sectioner {
         return rest
     }
 
-    private static func makeSection(_ node: Node, parentID: String?, ids: inout IdentifierAllocator) -> Section {
+    private static func makeSection(_ node: Node, parent: Node?, parentID: String?,
+                                    ids: inout IdentifierAllocator) -> Section {
         let base: String
         if let number = node.number {
-            base = "sec-" + number.text.lowercased()
+            let bare = "sec-" + number.text.lowercased()
+            // `4.2` under `4` and a series of its own are `sec-4.2`, `sec-1`. A series inside another
+            // numbered section (GitHub's `B.` › `1.`) or repeated under other parents is qualified by
+            // its parent, `sec-b.1`, rather than numbered `sec-1-2` by accident of order.
+            let inOtherSeries = parent?.number.map { $0.text != number.parentText } ?? false
+            if let parentID, inOtherSeries || ids.isUsed(bare) {
+                base = parentID + "." + number.text.lowercased()
+            } else {
+                base = bare
+            }
         } else if let parentID {
             base = parentID + "." + Slug.anchor(node.title)
         } else {
@@ -133,9 +200,15 @@ struct Sectioner {
         let alias = ids.githubSlug(Inline.plainText(node.inlines).trimmingSpaces)
         return Section(id: id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
                        level: node.level, location: node.location,
-                       aliases: ([alias] + node.explicitIDs).filter { $0 != id },
+                       aliases: uniqueAliases([alias] + node.explicitIDs, besides: id),
                        blocks: makeBlocks(node.content, sectionID: id),
-                       sections: node.children.map { makeSection($0, parentID: id, ids: &ids) })
+                       sections: node.children.map { makeSection($0, parent: node, parentID: id, ids: &ids) })
+    }
+
+    /// Mozilla writes `### Sync {: #sync }`: its slug and its explicit id are one alias, not two.
+    private static func uniqueAliases(_ candidates: [String], besides id: String) -> [String] {
+        var seen: Set<String> = [id]
+        return candidates.filter { seen.insert($0).inserted }
     }
 
     // MARK: Clauses
@@ -158,7 +231,10 @@ struct Sectioner {
     private static func makeBlock(_ block: MarkdownBlock, counter: inout ClauseCounter) -> Block? {
         switch block {
         case .paragraph(let inlines, let location), .heading(_, let inlines, let location):
-            return .clause(clause(.paragraph, inlines, location, counter: &counter))
+            // A kramdown attribute list on its own (`{: #telemetry }`) styles the block before it; it is not a clause.
+            let content = KramdownAttributes.strippingTrailing(inlines)
+            guard !content.isEmpty else { return nil }
+            return .clause(clause(.paragraph, content, location, counter: &counter))
         case .code(let literal, let location):
             return .clause(Clause(id: counter.id(), kind: .code, inlines: [.code(literal)], text: literal,
                                   location: location))
@@ -173,9 +249,13 @@ struct Sectioner {
             return .list(ListBlock(ordered: ordered, start: start, tight: tight, items: items.map { item in
                 var rest = item.blocks[...]
                 var inlines: [Inline] = []
-                if case .paragraph(let first, _)? = rest.first {
+                // The item's words are its first paragraph, or a heading written in the item (`- ## Title`).
+                switch rest.first {
+                case .paragraph(let first, _)?, .heading(_, let first, _)?:
                     inlines = first
                     rest = rest.dropFirst()
+                default:
+                    break
                 }
                 var itemClause = clause(.listItem, inlines, item.location, counter: &counter)
                 itemClause.checked = item.checked
@@ -205,6 +285,8 @@ struct Sectioner {
 struct IdentifierAllocator {
     private var used: Set<String> = []
     private var githubUsed: [String: Int] = [:]
+
+    func isUsed(_ id: String) -> Bool { used.contains(id) }
 
     mutating func unique(_ base: String) -> String {
         var candidate = base
@@ -261,8 +343,23 @@ enum Slug {
     }
 }
 
-/// Kramdown attribute lists (`{: #personal-info .class }`) that Mozilla's policies put on headings.
+/// Kramdown attribute lists (`{: #personal-info .class }`) that Mozilla's policies put on headings and paragraphs.
 enum KramdownAttributes {
+    /// The inlines without an attribute list at their end: it is markup for kramdown, not words for readers.
+    static func strippingTrailing(_ inlines: [Inline]) -> [Inline] {
+        guard case .text(let last)? = inlines.last, last.trimmingSpaces.hasSuffix("}"),
+              let open = last.ranges(of: "{:").last else { return inlines }
+        var result = Array(inlines.dropLast())
+        var kept = Substring(last[..<open.lowerBound])
+        while let end = kept.last, end.isWhitespace { kept.removeLast() }
+        if !kept.isEmpty {
+            result.append(.text(String(kept)))
+        } else {
+            while let tail = result.last, tail == .softBreak || tail == .lineBreak { result.removeLast() }
+        }
+        return result
+    }
+
     static func split(_ text: String) -> (text: String, ids: [String]) {
         guard text.hasSuffix("}"), let open = text.ranges(of: "{").last else { return (text, []) }
         let body = text[text.index(after: open.lowerBound)..<text.index(before: text.endIndex)]

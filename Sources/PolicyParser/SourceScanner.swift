@@ -18,7 +18,8 @@ struct SourceScanner {
         var facts = SourceFacts(byteCount: bytes.count)
         facts.hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         var line = 1
-        var lineStart = 0
+        // Columns count from after a byte order mark, as editors show them (and as cmark is given the text).
+        var lineStart = facts.hasByteOrderMark ? 3 : 0
         var index = 0
         let count = bytes.count
         while index < count {
@@ -43,6 +44,7 @@ struct SourceScanner {
             }
         }
         facts.lineCount = count == 0 ? 0 : (lineStart == count ? line - 1 : line)
+        facts.digest = digest(bytes)
 
         var result = Result(facts: facts, frontMatter: [:], frontMatterByteCount: 0, frontMatterLineCount: 0)
         readFrontMatter(bytes, into: &result)
@@ -54,6 +56,16 @@ struct SourceScanner {
         guard facts.flaws.count < maximumFlaws else { return }
         facts.flaws.append(.init(kind: kind, offset: offset,
                                  location: SourceLocation(line: line, column: offset - lineStart + 1)))
+    }
+
+    /// FNV-1a, 64 bits: stable across runs and machines, unlike `Hasher`.
+    static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 
     /// The length of the well-formed UTF-8 sequence starting at `index` (RFC 3629), or 0.
@@ -84,6 +96,7 @@ struct SourceScanner {
         var lines: [(start: Int, end: Int)] = []
         var start = result.facts.hasByteOrderMark ? 3 : 0
         let firstLineStart = start
+        var sawKey = false
         // Front matter is short; never scan more than a few hundred lines for its end.
         while start < bytes.count, lines.count < 500 {
             var end = start
@@ -97,6 +110,9 @@ struct SourceScanner {
             } else {
                 let content = text(bytes, start, contentEnd)
                 if content.trimmingSpaces == "---" || content.trimmingSpaces == "..." {
+                    // A document may open with a thematic break and have another further down: without
+                    // one `key: value` line between them, this is Markdown, not front matter.
+                    guard sawKey || lines.count == 2 else { return }
                     result.frontMatterByteCount = min(end + 1, bytes.count) - firstLineStart
                     result.frontMatterLineCount = lines.count
                     for line in lines.dropFirst().dropLast() {
@@ -111,6 +127,7 @@ struct SourceScanner {
                     }
                     return
                 }
+                if isKeyLine(content) { sawKey = true }
                 // A YAML mapping line, a list entry, a comment or a blank line: anything else is not front matter.
                 if !(content.isEmpty || content.contains(":") || content.hasPrefix(" ") || content.hasPrefix("-")
                      || content.hasPrefix("#")) {
@@ -119,6 +136,15 @@ struct SourceScanner {
             }
             start = end + 1
         }
+    }
+
+    /// `title: Privacy Policy`, `redirect_from:`: a top-level YAML key.
+    private static func isKeyLine(_ line: String) -> Bool {
+        guard let colon = line.firstIndex(of: ":"), colon > line.startIndex else { return false }
+        let key = line[..<colon]
+        let afterColon = line[line.index(after: colon)...]
+        return key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            && (afterColon.isEmpty || afterColon.first == " ")
     }
 
     private static func text(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {

@@ -36,6 +36,7 @@ public struct HTMLRenderer {
         self.document = document
         self.options = options
         var targets: [String: String] = [:]
+        for alias in document.titleAliases { targets[alias] = Document.titleAnchor }
         for section in document.allSections {
             for alias in section.aliases { targets[alias] = targets[alias] ?? section.id }
         }
@@ -46,10 +47,15 @@ public struct HTMLRenderer {
     private mutating func renderArticle() {
         out.raw("<article class=\"policy\" id=\"policy-")
         out.text(document.id)
-        out.raw("\">\n<header class=\"policy-header\">\n<h1 id=\"title\">")
+        out.raw("\">\n<header class=\"policy-header\">\n<h1 id=\"\(Document.titleAnchor)\">")
         out.text(document.title)
         out.raw("</h1>\n")
-        usedIDs.insert("title")
+        usedIDs.insert(Document.titleAnchor)
+        for alias in document.titleAliases where usedIDs.insert(alias).inserted {
+            out.raw("<span id=\"")
+            out.text(alias)
+            out.raw("\"></span>")
+        }
         if let lastUpdated = document.lastUpdated {
             out.raw("<p class=\"last-updated\">Last updated: ")
             if let date = lastUpdated.date {
