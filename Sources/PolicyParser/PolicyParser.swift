@@ -3,22 +3,32 @@ import PolicyModel
 /// Markdown policy → `Document`. Parsing never fails: every byte string is some document;
 /// what is wrong with it is recorded in the document for lint to report.
 public enum PolicyParser {
+    /// What to find beyond the structure. Rendering needs none of it; lint, diff and JSON need all.
+    public struct Analysis: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        public static let definedTerms = Analysis(rawValue: 1)
+        public static let references = Analysis(rawValue: 2)
+        public static let all: Analysis = [.definedTerms, .references]
+    }
+
     /// Parses a policy's bytes. `path` is used for the document id (its file stem) and in diagnostics.
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, path: String) -> Document {
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, path: String, analysis: Analysis = .all) -> Document {
         let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
-            parse(UnsafeRawBufferPointer(buffer), path: path)
+            parse(UnsafeRawBufferPointer(buffer), path: path, analysis: analysis)
         }
         if let contiguous { return contiguous }
-        return Array(bytes).withUnsafeBytes { parse($0, path: path) }
+        return Array(bytes).withUnsafeBytes { parse($0, path: path, analysis: analysis) }
     }
 
     /// Parses Markdown text (tests and tools that already hold a string).
-    public static func parse(text: String, path: String = "policy.md") -> Document {
+    public static func parse(text: String, path: String = "policy.md", analysis: Analysis = .all) -> Document {
         var text = text
-        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path) }
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis) }
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String) -> Document {
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis) -> Document {
         let scan = SourceScanner.scan(bytes)
         var converter = CommonMarkConverter()
         converter.lineOffset = scan.frontMatterLineCount
@@ -55,12 +65,15 @@ public enum PolicyParser {
             titleLocation = nil
         }
         let lastUpdated = LastUpdatedFinder.find(frontMatter: scan.frontMatter, clauses: clauses)
-        let definedTerms = clauses.flatMap(DefinedTermFinder.find(in:))
+        let definedTerms = analysis.contains(.definedTerms) ? clauses.flatMap(DefinedTermFinder.find(in:)) : []
         // Links to the title heading land on the page's title (`<h1 id="title">` when rendered).
         let titleAnchors = Dictionary(structure.titleAnchors.map { ($0, Document.titleAnchor) },
                                       uniquingKeysWith: { first, _ in first })
-        let finder = ReferenceFinder(sections: allSections, clauses: clauses, extraAnchors: titleAnchors)
-        let references = clauses.flatMap(finder.references(in:))
+        var references: [Reference] = []
+        if analysis.contains(.references) {
+            let finder = ReferenceFinder(sections: allSections, clauses: clauses, extraAnchors: titleAnchors)
+            references = clauses.flatMap(finder.references(in:))
+        }
 
         var document = Document(id: id, path: path, title: title, titleLocation: titleLocation,
                                 lastUpdated: lastUpdated, frontMatter: scan.frontMatter, preamble: structure.preamble,

@@ -82,17 +82,30 @@ struct ReferenceFinder {
 
     // MARK: "Section 7"
 
+    /// Reads only the few words around each "section": splitting every clause into words was most of
+    /// the parser's time on large policies.
     private func numberReferences(_ clause: Clause) -> [Reference] {
-        let words = clause.text.split(whereSeparator: { $0 == " " || $0 == "\u{A0}" })
+        let bytes = Array(clause.text.utf8)
         var found: [Reference] = []
-        for (index, word) in words.enumerated() {
-            let lowered = word.lowercased()
-            guard lowered == "section" || lowered == "sections" else { continue }
+        var index = 0
+        while index + 7 <= bytes.count {
+            defer { index += 1 }
+            guard bytes[index] | 0x20 == UInt8(ascii: "s"), index == 0 || !Self.isWordByte(bytes[index - 1]),
+                  Self.follows(bytes, "ection", at: index + 1) else { continue }
+            var after = index + 7
+            let plural = after < bytes.count && bytes[after] | 0x20 == UInt8(ascii: "s")
+            if plural { after += 1 }
+            guard after < bytes.count, bytes[after] == 0x20 || bytes[after] == 0xC2 else { continue }
             // "Civil Code section 1798.83", "Terms of Service section 5": a capitalised word before a
             // lowercase "section" names another document.
-            if word.first == "s", index > 0, let previous = words[index - 1].first, previous.isUppercase { continue }
-            var cursor = index + 1
-            while cursor < words.count, cursor <= index + 5 {
+            if bytes[index] == UInt8(ascii: "s"), let previous = Self.previousWordStart(bytes, before: index),
+               bytes[previous] >= UInt8(ascii: "A"), bytes[previous] <= UInt8(ascii: "Z") {
+                continue
+            }
+            let window = String(decoding: bytes[after..<min(bytes.count, after + 96)], as: UTF8.self)
+            let words = window.split(whereSeparator: { $0 == " " || $0 == "\u{A0}" })
+            var cursor = 0
+            while cursor < words.count, cursor <= 5 {
                 let token = words[cursor]
                 let number = token.trimmingCharacters(in: ",.;:)(")
                 guard isSectionNumber(number) else { break }
@@ -109,10 +122,33 @@ struct ReferenceFinder {
                 if cursor < words.count, ["and", "or", "to", "through", "-", "–"].contains(words[cursor].lowercased()) {
                     cursor += 1
                 }
-                if lowered == "section" { break }
+                if !plural { break }
             }
+            index = after - 1
         }
         return found
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        let lowered = byte | 0x20
+        return (lowered >= 0x61 && lowered <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
+    }
+
+    private static func follows(_ bytes: [UInt8], _ rest: StaticString, at index: Int) -> Bool {
+        guard index + rest.utf8CodeUnitCount <= bytes.count else { return false }
+        for offset in 0..<rest.utf8CodeUnitCount where bytes[index + offset] | 0x20 != rest.utf8Start[offset] {
+            return false
+        }
+        return true
+    }
+
+    /// The index of the first byte of the word before `index`, if there is one.
+    private static func previousWordStart(_ bytes: [UInt8], before index: Int) -> Int? {
+        var cursor = index - 1
+        while cursor >= 0, bytes[cursor] == 0x20 { cursor -= 1 }
+        guard cursor >= 0, isWordByte(bytes[cursor]) else { return nil }
+        while cursor > 0, isWordByte(bytes[cursor - 1]) { cursor -= 1 }
+        return cursor
     }
 
     private func isSectionNumber(_ token: String) -> Bool {
@@ -161,16 +197,19 @@ struct ReferenceFinder {
         }
         // "see Cookies and Other Tracking Technology": a known title right after "see", no markup.
         guard mayHaveSee else { return found }
-        let lowered = text.lowercased()
-        for see in lowered.utf8Ranges(of: "see ") {
-            // "foresee " is not "see ".
-            if see.lowerBound > lowered.startIndex, lowered[lowered.index(before: see.lowerBound)].isLetter { continue }
-            if let match = titleStarting(lowered[see.upperBound...]) {
-                let already = found.contains { $0.resolved == match.id }
-                if !already {
-                    found.append(Reference(kind: .sectionTitle, target: match.title, resolved: match.id,
-                                           clause: clause.id, location: clause.location))
-                }
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index + 4 <= bytes.count {
+            defer { index += 1 }
+            // "see " at the start of a word ("foresee " is not "see "); only the words after it are lowercased.
+            guard bytes[index] | 0x20 == UInt8(ascii: "s"), index == 0 || !Self.isWordByte(bytes[index - 1]),
+                  Self.follows(bytes, "ee ", at: index + 1) else { continue }
+            let start = index + 4
+            let window = String(decoding: bytes[start..<min(bytes.count, start + 4 * longestTitleAfterSee + 8)],
+                                as: UTF8.self).lowercased()
+            if let match = titleStarting(Substring(window)), !found.contains(where: { $0.resolved == match.id }) {
+                found.append(Reference(kind: .sectionTitle, target: match.title, resolved: match.id,
+                                       clause: clause.id, location: clause.location))
             }
         }
         return found

@@ -59,8 +59,9 @@ public enum PolicySource {
     /// Policies above this size are refused rather than parsed: no real policy is 256 MB.
     public static let maximumBytes = 256 << 20
 
-    public static func load(_ url: URL, displayPath: String) throws(ProjectError) -> Document {
-        PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath)
+    public static func load(_ url: URL, displayPath: String,
+                            analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> Document {
+        PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath, analysis: analysis)
     }
 
     public static func readBytes(_ url: URL, displayPath: String) throws(ProjectError) -> Data {

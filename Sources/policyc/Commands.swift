@@ -17,6 +17,7 @@ struct Parse: ParsableCommand {
 
     func run() throws {
         let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
+        Lifetime.keep(document)
         switch format {
         case .json: Terminal.write(try JSONRenderer.render(document))
         case .tree: Terminal.write(TreeRenderer.render(document))
@@ -69,7 +70,10 @@ struct Render: ParsableCommand {
     @Option(help: "html (an <article> with anchors and a table of contents), text or json.") var format: RenderFormat = .html
 
     func run() throws {
-        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
+        // The HTML shows no analysis (terms, references): don't compute it.
+        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file,
+                                             analysis: format == .html ? [] : .all)
+        Lifetime.keep(document)
         switch format {
         case .html: Terminal.write(HTMLRenderer.renderBytes(document))
         case .text: Terminal.write(TextRenderer.render(document))
@@ -114,6 +118,7 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         let changes = try Comparison(project: try project.open()).compare(oldPath: old, newPath: new)
+        Lifetime.keep(changes)
         switch format {
         case .json: Terminal.write(try JSONRenderer.render(changes))
         case .text: Terminal.write(DiffTextRenderer.render(changes, color: Terminal.colorsStandardOutput))
