@@ -14,6 +14,17 @@ struct Alignment {
     /// Two old clauses → the new clause they were merged into.
     var merges: [(old: [Int], new: Int)] = []
 
+    /// Word bags are costly and wanted only for clauses without an exact match; each is made once.
+    private var oldBagCache: [Int: [Int]] = [:]
+    private var newBagCache: [Int: [Int]] = [:]
+
+    private mutating func bag(_ index: Int, in revision: Revision, old isOld: Bool) -> [Int] {
+        if let cached = isOld ? oldBagCache[index] : newBagCache[index] { return cached }
+        let bag = TextNormalizer.wordBag(revision.clauses[index].text)
+        if isOld { oldBagCache[index] = bag } else { newBagCache[index] = bag }
+        return bag
+    }
+
     static let similarityThreshold = 0.5
     static let crossSectionThreshold = 0.6
 
@@ -105,7 +116,7 @@ struct Alignment {
     }
 
     private mutating func alignExactClauses(old: Revision, new: Revision) {
-        var waiting: [[UInt8]: [Int]] = [:]
+        var waiting: [ClauseKey: [Int]] = [:]
         for n in new.clauses.indices where clauseOldForNew[n] == nil {
             waiting[new.clauses[n].key, default: []].append(n)
         }
@@ -125,7 +136,7 @@ struct Alignment {
         let unmatchedNew = new.clauses.indices.filter { clauseOldForNew[$0] == nil }
         guard !unmatchedOld.isEmpty, !unmatchedNew.isEmpty else { return }
         var oldBags: [Int: [Int]] = [:]
-        for o in unmatchedOld { oldBags[o] = TextNormalizer.wordBag(old.clauses[o].text) }
+        for o in unmatchedOld { oldBags[o] = bag(o, in: old, old: true) }
 
         // Inverted index over the words of unmatched old clauses; words in too many clauses say nothing.
         var postings: [Int: [Int]] = [:]
@@ -142,7 +153,7 @@ struct Alignment {
 
         var candidates: [(score: Double, old: Int, new: Int)] = []
         for n in unmatchedNew {
-            let bag = TextNormalizer.wordBag(new.clauses[n].text)
+            let bag = self.bag(n, in: new, old: false)
             var shared: [Int: Int] = [:]
             var previous: Int?
             for word in bag where word != previous {
@@ -185,10 +196,10 @@ struct Alignment {
             for partner in [t - 1, t + 1] where target.clauses.indices.contains(partner) {
                 guard target.clauses[partner].section == target.clauses[t].section,
                       let s = (forward ? clauseOldForNew : clauseNewForOld)[partner] else { continue }
-                let sourceBag = TextNormalizer.wordBag(source.clauses[s].text)
+                let sourceBag = bag(s, in: source, old: forward)
                 let pair = partner < t ? [partner, t] : [t, partner]
                 let joined = TextNormalizer.wordBag(pair.map { target.clauses[$0].text }.joined(separator: " "))
-                let alone = TextNormalizer.similarity(sourceBag, TextNormalizer.wordBag(target.clauses[partner].text))
+                let alone = TextNormalizer.similarity(sourceBag, bag(partner, in: target, old: !forward))
                 let together = TextNormalizer.similarity(sourceBag, joined)
                 if together >= 0.8, together > alone + 0.1, together > best?.score ?? 0 {
                     best = (together, partner, s)

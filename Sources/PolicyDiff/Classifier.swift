@@ -41,6 +41,7 @@ struct Classifier {
         }
 
         var unexplained: [String] = []
+        let clauseWords = Set(TextNormalizer.looseWords(new.text))
         for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
@@ -50,7 +51,7 @@ struct Classifier {
                 continue
             }
             let before = triggerCount(verdict)
-            checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseText: new.text,
+            checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: clauseWords,
                           into: &verdict)
             if triggerCount(verdict) > before { continue }
             if isSpellingFix(deletedWords, insertedWords) {
@@ -115,12 +116,11 @@ struct Classifier {
     }
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseText: String, into verdict: inout Verdict) {
+                               category: SectionCategory, clauseWords: Set<String>, into verdict: inout Verdict) {
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
         let all = deletedWords + insertedWords
         let hasNegation = all.contains(where: Vocabulary.negations.contains)
-        let clauseWords = Set(TextNormalizer.looseWords(clauseText))
 
         if let word = all.first(where: Vocabulary.negations.contains) {
             verdict.raise(.material, "negation", "“\(word)”: \(detail)")

@@ -23,6 +23,16 @@ private struct ChangeBuilder {
     var changes: [(order: (Int, Int, Int), change: Change)] = []
     /// Old clause ids that define a term.
     let definingClauses: Set<String>
+    /// Categories of the new revision's sections, worked out once each.
+    private var categories: [Int: SectionCategory] = [:]
+
+    private mutating func category(ofNew section: Int?) -> SectionCategory {
+        let key = section ?? -1
+        if let known = categories[key] { return known }
+        let category = new.category(ofSection: section, options: options)
+        categories[key] = category
+        return category
+    }
 
     init(old: Revision, new: Revision, alignment: Alignment, options: DiffOptions) {
         self.old = old
@@ -121,7 +131,7 @@ private struct ChangeBuilder {
         }
         for (n, match) in alignment.clauseOldForNew.enumerated() where match == nil {
             let entry = new.clauses[n]
-            let verdict = classifier.classifyAdded(entry.clause, category: new.category(ofSection: entry.section, options: options))
+            let verdict = classifier.classifyAdded(entry.clause, category: category(ofNew: entry.section))
             addClause((entry.clause.location?.line ?? 0, 2, n), .added, nil, n, tier: verdict.tier, reasons: verdict.reasons,
                       words: false)
         }
@@ -141,13 +151,13 @@ private struct ChangeBuilder {
         return stayed
     }
 
-    private func modified(_ o: Int, _ n: Int) -> Classifier.Verdict {
+    private mutating func modified(_ o: Int, _ n: Int) -> Classifier.Verdict {
         let before = old.clauses[o], after = new.clauses[n]
         let oldTokens = tokens(before.clause), newTokens = tokens(after.clause)
         let runs = MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key))
         return classifier.classifyModified(old: before.clause, new: after.clause, oldTokens: oldTokens,
                                            newTokens: newTokens, runs: runs,
-                                           category: new.category(ofSection: after.section, options: options),
+                                           category: category(ofNew: after.section),
                                            definesTerm: definingClauses.contains(before.clause.id))
     }
 

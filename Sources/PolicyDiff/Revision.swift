@@ -19,14 +19,14 @@ struct Revision {
         let positionInSection: Int
         /// The words as read (see `readingText`), and their normalised form.
         let text: String
-        let key: [UInt8]
+        let key: ClauseKey
 
         init(clause: Clause, section: Int?, positionInSection: Int) {
             self.clause = clause
             self.section = section
             self.positionInSection = positionInSection
             self.text = Revision.readingText(clause)
-            self.key = TextNormalizer.exactKey(text)
+            self.key = ClauseKey(TextNormalizer.exactKey(text))
         }
     }
 
@@ -60,6 +60,14 @@ struct Revision {
         self.clauses = clauses
         let lastUpdatedID = document.lastUpdated?.clause
         self.lastUpdatedClause = lastUpdatedID.flatMap { id in clauses.firstIndex { $0.clause.id == id } }
+    }
+
+    private static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     /// What a reader takes from a clause. A code block is almost always prose indented by accident
@@ -99,11 +107,38 @@ struct Revision {
                 ?? options.sectionCategories[entry.titleKey] {
                 return configured
             }
-            for (category, keywords) in Vocabulary.categoryKeywords where keywords.contains(where: entry.titleKey.contains) {
+            let title = Array(entry.titleKey.utf8)
+            for (category, keywords) in Vocabulary.categoryKeywords
+            where keywords.contains(where: { Self.bytes(title, contain: Array($0.utf8)) }) {
                 return category
             }
             current = entry.parent
         }
         return .other
+    }
+}
+
+/// A clause's normalised text with its FNV-1a hash computed once: hashing tens of thousands of keys
+/// byte by byte through `Hasher` was the cost of exact matching.
+struct ClauseKey: Hashable {
+    let bytes: [UInt8]
+    let digest: UInt64
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        self.digest = hash
+    }
+
+    static func == (lhs: ClauseKey, rhs: ClauseKey) -> Bool {
+        lhs.digest == rhs.digest && lhs.bytes == rhs.bytes
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(digest)
     }
 }

@@ -5,57 +5,82 @@
 /// (emphasis, escapes, list markers, heading style), so two clauses with equal keys read the same.
 enum TextNormalizer {
     static func exactKey(_ text: String) -> [UInt8] {
-        var key: [UInt8] = []
-        key.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            let mapped: Unicode.Scalar
-            switch scalar {
-            case "“", "”", "„", "‟", "″", "«", "»": mapped = "\""
-            case "‘", "’", "‚", "‛", "′": mapped = "'"
-            case "–", "—", "‒", "―", "−": mapped = "-"
-            case "\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}", "\u{00AD}": continue
-            default:
-                if scalar.value < 0x80 {
-                    if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+        var text = text
+        return text.withUTF8 { bytes in
+            var key: [UInt8] = []
+            key.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // ASCII, nearly all of a policy: one byte in, one byte (or a folded space) out.
+                    index += 1
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                        pendingSpace = true
+                        continue
+                    }
+                    if pendingSpace, !key.isEmpty { key.append(0x20) }
+                    pendingSpace = false
+                    key.append(byte)
+                    continue
+                }
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                let end = min(index + length, bytes.count)
+                let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+                    .unicodeScalars.first ?? "\u{FFFD}"
+                index = end
+                let mapped: Unicode.Scalar
+                switch scalar {
+                case "“", "”", "„", "‟", "″", "«", "»": mapped = "\""
+                case "‘", "’", "‚", "‛", "′": mapped = "'"
+                case "–", "—", "‒", "―", "−": mapped = "-"
+                case "\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}", "\u{00AD}": continue
+                default:
+                    if scalar.properties.isWhitespace {
                         pendingSpace = true
                         continue
                     }
                     mapped = scalar
-                } else if scalar.properties.isWhitespace {
-                    pendingSpace = true
-                    continue
-                } else {
-                    mapped = scalar
                 }
-            }
-            if pendingSpace, !key.isEmpty { key.append(0x20) }
-            pendingSpace = false
-            if mapped.value < 0x80 {
-                key.append(UInt8(mapped.value))
-            } else {
+                if pendingSpace, !key.isEmpty { key.append(0x20) }
+                pendingSpace = false
                 key.append(contentsOf: String(mapped).utf8)
             }
+            return key
         }
-        return key
     }
 
     /// Lowercased words without punctuation: equal lists mean only case or punctuation changed.
     static func looseWords(_ text: String) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        func flush() {
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
         for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                current.unicodeScalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-            } else if scalar == "’" || scalar == "'" {
-                // "User’s" and "Users" differ in a letter, not in punctuation only: keep the apostrophe inside words.
-                if !current.isEmpty { current.unicodeScalars.append("'") }
-            } else if !current.isEmpty {
-                words.append(current)
-                current = ""
+            let value = scalar.value
+            if value < 0x80 {
+                // ASCII, the common case, without Unicode property lookups.
+                let byte = UInt8(value)
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte | 0x20)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): current.append(byte)
+                case UInt8(ascii: "'"):
+                    // "User's" and "Users" differ in a letter, not in punctuation only: keep the apostrophe inside words.
+                    if !current.isEmpty { current.append(byte) }
+                default: flush()
+                }
+            } else if scalar == "’" {
+                if !current.isEmpty { current.append(UInt8(ascii: "'")) }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            } else {
+                flush()
             }
         }
-        if !current.isEmpty { words.append(current) }
+        flush()
         return words
     }
 

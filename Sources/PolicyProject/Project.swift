@@ -44,8 +44,8 @@ public struct Project: Sendable {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
     }
 
-    public func loadDocument(_ path: String) throws(ProjectError) -> Document {
-        try PolicySource.load(url(for: path), displayPath: path)
+    public func loadDocument(_ path: String, analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> Document {
+        try PolicySource.load(url(for: path), displayPath: path, analysis: analysis)
     }
 
     /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).

@@ -25,12 +25,3 @@ enum Terminal {
     }
 }
 
-/// Large values the process keeps until it exits. Like a compiler that skips freeing its AST, the CLI
-/// leaves a 10 MB policy's model to the operating system instead of tearing it down node by node.
-enum Lifetime {
-    nonisolated(unsafe) private static var kept: [Any] = []
-
-    static func keep(_ value: Any) {
-        kept.append(value)
-    }
-}
