@@ -159,4 +159,79 @@ import Testing
             #expect(a == b, "\(name) differs")
         }
     }
+
+    // MARK: diff
+
+    func writeEdited(_ root: URL, name: String, _ edit: (String) -> String) throws -> String {
+        let text = try String(contentsOf: Fixtures.ownPolicy, encoding: .utf8)
+        let path = root.appendingPathComponent(name)
+        try edit(text).write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+
+    @Test func diffExitCodesFollowDiffOne() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let material = try writeEdited(root, name: "material.md") { $0.replacing("30 days", with: "90 days", maxReplacements: 1) }
+        let editorial = try writeEdited(root, name: "editorial.md") { $0.replacing("\n* ", with: "\n- ") }
+
+        let same = try Fixtures.policyc(["diff", ownPolicy, ownPolicy, "--exit-code"])
+        #expect(same.status == 0)
+        #expect(same.stdout.contains("Verdict: unchanged"))
+        let reformatted = try Fixtures.policyc(["diff", ownPolicy, editorial, "--exit-code"])
+        #expect(reformatted.status == 0)
+        #expect(reformatted.stdout.contains("Verdict: editorial"))
+        let changed = try Fixtures.policyc(["diff", ownPolicy, material, "--exit-code"])
+        #expect(changed.status == 1)
+        #expect(changed.stdout.contains("Verdict: material"))
+        #expect(changed.stdout.contains("[-30-]{+90+}"))
+        let withoutFlag = try Fixtures.policyc(["diff", ownPolicy, material])
+        #expect(withoutFlag.status == 0, "without --exit-code a difference is not a failure")
+        let missing = try Fixtures.policyc(["diff", ownPolicy, "/nonexistent.md", "--exit-code"])
+        #expect(missing.status == 2)
+    }
+
+    @Test func diffJSONHasTheContractKeys() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let edited = try writeEdited(root, name: "new.md") { $0.replacing("30 days", with: "90 days", maxReplacements: 1) }
+        let result = try Fixtures.policyc(["diff", ownPolicy, edited, "--format", "json"])
+        #expect(result.status == 0)
+        let report = try json(result.stdout)
+        #expect(report["verdict"] as? String == "material")
+        #expect(report["material"] as? Bool == true)
+        let changes = try #require(report["changes"] as? [[String: Any]])
+        let change = try #require(changes.first { $0["kind"] as? String == "modified" })
+        #expect(change["tier"] as? String == "material")
+        for side in ["old", "new"] {
+            let position = try #require(change[side] as? [String: Any])
+            #expect(position["id"] is String && position["line"] is Int)
+            #expect(position.keys.contains("section"))
+        }
+        let reasons = try #require(change["reasons"] as? [[String: Any]])
+        #expect(reasons.contains { $0["rule"] as? String == "number" && ($0["detail"] as? String)?.contains("90") == true })
+        let words = try #require(change["words"] as? [[String: Any]])
+        #expect(words.contains { $0["op"] as? String == "insert" && $0["text"] as? String == "90" })
+    }
+
+    @Test func diffHTMLIsAnAccessibleRedline() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let edited = try writeEdited(root, name: "new.md") { $0.replacing("30 days", with: "90 days", maxReplacements: 1) }
+        let result = try Fixtures.policyc(["diff", ownPolicy, edited, "--format", "html"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(result.stdout.contains("<del><span class=\"visually-hidden\">removed: </span>30</del>"))
+        #expect(result.stdout.contains("<ins><span class=\"visually-hidden\">added: </span>90</ins>"))
+        #expect(result.stdout.contains("<code>number</code>"))
+        #expect(!result.stdout.contains("<script"))
+    }
+
+    @Test func diffColoursOnlyWhenAsked() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let edited = try writeEdited(root, name: "new.md") { $0.replacing("30 days", with: "90 days", maxReplacements: 1) }
+        let piped = try Fixtures.policyc(["diff", ownPolicy, edited], environment: ["NO_COLOR": ""])
+        #expect(!piped.stdout.contains("\u{1B}["), "stdout is a pipe here: no colour")
+    }
 }

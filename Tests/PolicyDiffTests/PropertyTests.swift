@@ -1,0 +1,160 @@
+import Foundation
+import PolicyDiff
+import PolicyModel
+import PolicyParser
+import PolicyTestSupport
+import Testing
+
+/// What must hold for any policy: the same text is unchanged, reformatting is editorial, meaning changes
+/// are material. Run on the project's own policy and on the seed.
+@Suite struct PropertyTests {
+    static let own = try! String(contentsOf: Fixtures.ownPolicy, encoding: .utf8)
+
+    func diff(_ old: String, _ new: String) -> ChangeSet {
+        PolicyDiffer.diff(PolicyParser.parse(text: old), PolicyParser.parse(text: new))
+    }
+
+    func rules(_ changes: ChangeSet) -> Set<String> {
+        Set(changes.changes.flatMap { $0.reasons.map(\.rule) })
+    }
+
+    @Test func aDocumentAgainstItselfIsUnchanged() throws {
+        let changes = diff(Self.own, Self.own)
+        #expect(changes.verdict == .unchanged)
+        #expect(changes.changes.isEmpty)
+        #expect(!changes.material)
+    }
+
+    @Test(.enabled(if: Fixtures.hasSeed)) func theSeedAgainstItselfIsUnchanged() throws {
+        let seed = try String(contentsOf: Fixtures.seed, encoding: .utf8)
+        #expect(diff(seed, seed).verdict == .unchanged)
+    }
+
+    /// Ways to reformat Markdown that keep every word.
+    enum Reformatting: String, CaseIterable, Sendable {
+        case listMarkers, emphasisSyntax, setextToATX, trailingSpaces, rewrapping, escapes, blankLines
+
+        func apply(_ text: String) -> String {
+            switch self {
+            case .listMarkers: text.replacing("\n* ", with: "\n- ")
+            case .emphasisSyntax: text.replacing("**", with: "__")
+            case .setextToATX: text.replacing(/\n([^\n]+)\n-{3,}\n/) { "\n## \($0.output.1)\n" }
+            case .trailingSpaces: text.replacing(".\n", with: ".   \n")
+            case .rewrapping:
+                // Break long prose lines after their first comma, as an editor re-wrapping a paragraph would.
+                text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                    guard line.count > 100, line.first?.isUppercase == true,
+                          let comma = line.firstRange(of: ", ") else { return String(line) }
+                    return line[..<comma.lowerBound] + ",\n" + line[comma.upperBound...]
+                }.joined(separator: "\n")
+            case .escapes: text.replacing(" (", with: " \\(")
+            case .blankLines: text.replacing("\n\n", with: "\n\n\n")
+            }
+        }
+    }
+
+    @Test(arguments: Reformatting.allCases)
+    func reformattingIsEditorial(_ reformatting: Reformatting) throws {
+        let reformatted = reformatting.apply(Self.own)
+        #expect(reformatted != Self.own, "\(reformatting) changed nothing")
+        let changes = diff(Self.own, reformatted)
+        #expect(changes.verdict == .editorial, "\(reformatting): \(rules(changes).sorted())")
+    }
+
+    @Test func allReformattingsAtOnceAreEditorial() throws {
+        let reformatted = Reformatting.allCases.reduce(Self.own) { $1.apply($0) }
+        let changes = diff(Self.own, reformatted)
+        #expect(changes.verdict == .editorial, "\(rules(changes).sorted())")
+    }
+
+    @Test func swappingTwoWholeSectionsAndRenumberingThemIsEditorial() throws {
+        let eight = try #require(Self.own.firstRange(of: "### 8\\."))
+        let nine = try #require(Self.own.firstRange(of: "### 9\\."))
+        let ten = try #require(Self.own.firstRange(of: "### 10\\."))
+        let sectionEight = String(Self.own[eight.lowerBound..<nine.lowerBound]).replacing("### 8\\.", with: "### 9\\.")
+        let sectionNine = String(Self.own[nine.lowerBound..<ten.lowerBound]).replacing("### 9\\.", with: "### 8\\.")
+        let swapped = String(Self.own[..<eight.lowerBound]) + sectionNine + sectionEight + String(Self.own[ten.lowerBound...])
+        let changes = diff(Self.own, swapped)
+        #expect(changes.verdict == .editorial, "\(rules(changes).sorted())")
+        #expect(rules(changes).contains("renumbered"))
+        #expect(changes.changes.allSatisfy { $0.subject == .section }, "no clause should look moved")
+    }
+
+    @Test func droppingANotIsMaterial() throws {
+        let sentence = try #require(Self.own.firstMatch(of: /[^.\n]* not [^.\n]*\./)).output
+        let changes = diff(Self.own, Self.own.replacing(sentence, with: sentence.replacing(" not ", with: " ")))
+        #expect(changes.verdict >= .material)
+        #expect(rules(changes).contains("negation"))
+    }
+
+    @Test func changingANumberIsMaterial() throws {
+        let changes = diff(Self.own, Self.own.replacing("30 days", with: "31 days", maxReplacements: 1))
+        #expect(changes.verdict >= .material)
+        #expect(rules(changes).contains("number"))
+    }
+
+    @Test func addingAListItemToWhatIsCollectedIsMaterial() throws {
+        let list = try #require(Self.own.firstRange(of: "\n* "))
+        let edited = Self.own.replacingCharacters(in: list, with: "\n* Your precise location, every few minutes.\n* ")
+        let changes = diff(Self.own, edited)
+        #expect(changes.verdict >= .material)
+        #expect(changes.changes.contains { $0.kind == .added && $0.subject == .clause })
+    }
+
+    @Test func aParagraphSplitInTwoWithTheSameWordsIsOneEditorialChange() throws {
+        let paragraph = try #require(Self.own.firstMatch(of: /\n\n([A-Z][^\n]{60,}?\.) ([A-Z][^\n]{40,})\n\n/))
+        let split = Self.own.replacing(paragraph.output.0, with: "\n\n\(paragraph.output.1)\n\n\(paragraph.output.2)\n\n")
+        let changes = diff(Self.own, split)
+        #expect(changes.verdict == .editorial, "\(rules(changes).sorted())")
+        #expect(changes.changes.count == 1)
+        #expect(changes.changes.first?.kind == .split)
+    }
+
+    @Test func aMovedAndRewordedClauseIsMovedWithItsWordDiff() throws {
+        let item = "* Your responses to optional product surveys, if you choose to answer them.\n"
+        var text = Self.own
+        let first = try #require(text.firstRange(of: "\n* "))
+        text.insert(contentsOf: item, at: text.index(after: first.lowerBound))
+        let base = text
+        // Move it to the end of the policy's last list, and reword it.
+        text = text.replacing(item, with: "")
+        let last = try #require(text.ranges(of: "\n* ").last)
+        text.insert(contentsOf: item.replacing("optional", with: "voluntary"), at: text.index(after: last.lowerBound))
+        let changes = diff(base, text)
+        let moved = try #require(changes.changes.first { $0.kind == .moved })
+        #expect(moved.words?.contains { $0.operation == .insert && $0.text.contains("voluntary") } == true)
+    }
+
+    @Test func overridesSetTheTierAndAreEchoed() throws {
+        let edited = Self.own.replacing("30 days", with: "31 days", maxReplacements: 1)
+        let first = diff(Self.own, edited)
+        let change = try #require(first.changes.first { $0.tier == .material })
+        let options = DiffOptions(overrides: [Override(fingerprint: change.fingerprint, tier: .editorial,
+                                                       reason: "The 31st day is a correction agreed with counsel.")])
+        let second = PolicyDiffer.diff(PolicyParser.parse(text: Self.own), PolicyParser.parse(text: edited), options: options)
+        let overridden = try #require(second.changes.first { $0.fingerprint == change.fingerprint })
+        #expect(overridden.tier == .editorial)
+        #expect(overridden.override?.reason.contains("counsel") == true)
+        #expect(overridden.reasons.contains { $0.rule == "override" })
+        #expect(change.fingerprint == diff(Self.own, edited).changes.first { $0.tier == .material }?.fingerprint,
+                "fingerprints are stable run to run")
+    }
+
+    @Test func configuredSensitiveWordsAndCategoriesCount() throws {
+        let edited = Self.own.replacing("Quillmate", with: "Quillmate Labs", maxReplacements: 1)
+        let options = DiffOptions(sensitiveWords: ["labs"])
+        let changes = PolicyDiffer.diff(PolicyParser.parse(text: Self.own), PolicyParser.parse(text: edited), options: options)
+        #expect(changes.changes.contains { $0.reasons.contains { $0.rule == "sensitive-word" } })
+    }
+
+    @Test func wordDiffKeepsMarkupForRedlines() throws {
+        let old = "# T\n\nWe share data with [our partners](https://example.com/partners) **only** on request.\n"
+        let new = "# T\n\nWe share data with [our partners](https://example.com/partners) on request.\n"
+        let changes = diff(old, new)
+        let change = try #require(changes.changes.first)
+        let removed = try #require(change.words?.first { $0.operation == .delete })
+        #expect(removed.inlines.contains { if case .strong = $0 { return true } else { return false } })
+        let kept = change.words?.filter { $0.operation == .equal }.flatMap(\.inlines) ?? []
+        #expect(kept.contains { if case .link = $0 { return true } else { return false } })
+    }
+}
