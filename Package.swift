@@ -42,7 +42,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
         .testTarget(name: "PolicycTests", dependencies: ["policyc", "PolicyTestSupport"]),
-        .target(name: "PolicyTestSupport", path: "Tests/PolicyTestSupport"),
+        .target(name: "PolicyTestSupport", dependencies: ["PolicyModel"], path: "Tests/PolicyTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

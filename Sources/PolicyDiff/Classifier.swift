@@ -361,12 +361,3 @@ struct Classifier {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-}

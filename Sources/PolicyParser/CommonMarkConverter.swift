@@ -281,12 +281,3 @@ struct CommonMarkConverter {
         return String(cString: pointer)
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-}

@@ -216,67 +216,7 @@ public struct HTMLRenderer {
     // MARK: Inlines
 
     private mutating func renderInlines(_ inlines: [Inline]) {
-        for inline in inlines { renderInline(inline) }
+        InlineHTML.write(inlines, into: &out, anchorTargets: anchorTargets)
     }
 
-    private mutating func renderInline(_ inline: Inline) {
-        switch inline {
-        case .text(let text):
-            out.text(text)
-        case .code(let text):
-            out.raw("<code>")
-            out.text(text)
-            out.raw("</code>")
-        case .emphasis(let children):
-            out.raw("<em>")
-            renderInlines(children)
-            out.raw("</em>")
-        case .strong(let children):
-            out.raw("<strong>")
-            renderInlines(children)
-            out.raw("</strong>")
-        case .strikethrough(let children):
-            out.raw("<del>")
-            renderInlines(children)
-            out.raw("</del>")
-        case .link(let destination, let title, let children):
-            guard LinkPolicy.isSafe(destination) else {
-                renderInlines(children)
-                return
-            }
-            out.raw("<a href=\"")
-            out.text(resolvedHref(destination))
-            if !title.isEmpty {
-                out.raw("\" title=\"")
-                out.text(title)
-            }
-            out.raw("\">")
-            renderInlines(children)
-            out.raw("</a>")
-        case .image(let source, _, let alt):
-            // Images are shown as links: a published policy page makes no requests of its own.
-            guard LinkPolicy.isSafe(source) else {
-                renderInlines(alt)
-                return
-            }
-            out.raw("<a class=\"image-link\" href=\"")
-            out.text(source)
-            out.raw("\">")
-            renderInlines(alt)
-            out.raw("</a>")
-        case .softBreak:
-            out.raw("\n")
-        case .lineBreak:
-            out.raw("<br>\n")
-        case .html:
-            return
-        }
-    }
-
-    /// `#github-style-slug` → `#sec-3` where the slug names a section of this document.
-    private func resolvedHref(_ destination: String) -> String {
-        guard destination.hasPrefix("#") else { return destination }
-        let anchor = String(destination.dropFirst())
-        return anchorTargets[anchor].map { "#" + $0 } ?? destination
-    }
 }

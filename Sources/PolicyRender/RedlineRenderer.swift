@@ -89,14 +89,14 @@ public enum RedlineRenderer {
         if let words = change.words {
             for run in words {
                 switch run.operation {
-                case .equal: inlines(run.inlines, into: &out)
+                case .equal: InlineHTML.write(run.inlines, into: &out)
                 case .insert:
                     out.raw("<ins><span class=\"visually-hidden\">added: </span>")
-                    inlines(run.inlines, into: &out)
+                    InlineHTML.write(run.inlines, into: &out)
                     out.raw("</ins>")
                 case .delete:
                     out.raw("<del><span class=\"visually-hidden\">removed: </span>")
-                    inlines(run.inlines, into: &out)
+                    InlineHTML.write(run.inlines, into: &out)
                     out.raw("</del>")
                 }
             }
@@ -125,43 +125,5 @@ public enum RedlineRenderer {
         out.raw("</code> ")
         out.text(reason.detail)
         out.raw("</li>\n")
-    }
-
-    /// Redline runs keep their links and emphasis; unsafe links and raw HTML are dropped as on every page.
-    private static func inlines(_ inlines: [Inline], into out: inout HTMLWriter) {
-        for inline in inlines {
-            switch inline {
-            case .text(let text): out.text(text)
-            case .code(let text):
-                out.raw("<code>")
-                out.text(text)
-                out.raw("</code>")
-            case .emphasis(let children):
-                out.raw("<em>")
-                self.inlines(children, into: &out)
-                out.raw("</em>")
-            case .strong(let children):
-                out.raw("<strong>")
-                self.inlines(children, into: &out)
-                out.raw("</strong>")
-            case .strikethrough(let children):
-                out.raw("<s>")
-                self.inlines(children, into: &out)
-                out.raw("</s>")
-            case .link(let destination, _, let children):
-                if LinkPolicy.isSafe(destination) {
-                    out.raw("<a href=\"")
-                    out.text(destination)
-                    out.raw("\">")
-                    self.inlines(children, into: &out)
-                    out.raw("</a>")
-                } else {
-                    self.inlines(children, into: &out)
-                }
-            case .image(_, _, let alt): self.inlines(alt, into: &out)
-            case .softBreak, .lineBreak: out.raw(" ")
-            case .html: break
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import PolicyLint
 import PolicyModel
 import PolicyParser

@@ -1,47 +1,9 @@
 import PolicyLint
 import PolicyModel
 import PolicyParser
+import PolicyTestSupport
 
-/// Markdown with location markers (`⟨1⟩`, `⟨b⟩`) written where a diagnostic is expected, so that
-/// nobody counts columns by hand. The markers are stripped before parsing.
-struct MarkedText {
-    /// The Markdown without its markers.
-    let text: String
-    /// Each marker's position in `text`: 1-based line, 1-based UTF-8 byte column.
-    let locations: [String: SourceLocation]
-    /// Each marker's 0-based UTF-8 byte offset in `text`.
-    let offsets: [String: Int]
-
-    init(_ marked: String) {
-        var text = ""
-        var locations: [String: SourceLocation] = [:]
-        var offsets: [String: Int] = [:]
-        var line = 1
-        var column = 1
-        var rest = marked[...]
-        while let character = rest.first {
-            if character == "⟨", let close = rest.firstIndex(of: "⟩") {
-                let name = String(rest[rest.index(after: rest.startIndex)..<close])
-                precondition(locations[name] == nil, "marker ⟨\(name)⟩ used twice")
-                locations[name] = SourceLocation(line: line, column: column)
-                offsets[name] = text.utf8.count
-                rest = rest[rest.index(after: close)...]
-                continue
-            }
-            text.append(character)
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += character.utf8.count
-            }
-            rest = rest.dropFirst()
-        }
-        self.text = text
-        self.locations = locations
-        self.offsets = offsets
-    }
-
+extension MarkedText {
     /// The expected findings of one rule, as `findings(_:in:)` prints them: `line:col message`, sorted as
     /// lint sorts them (by location, then message). A marker may carry several findings.
     func expected(_ findings: KeyValuePairs<String, String>) -> [String] {

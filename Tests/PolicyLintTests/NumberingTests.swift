@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import Testing
 
 @Suite struct NumberingGapTests {

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import Foundation
 import PolicyModel
 import PolicyParser

@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import PolicyModel
 import PolicyParser
 
@@ -36,42 +37,5 @@ extension Document {
     }
 }
 
-/// Markdown with location markers (`⟨a⟩`) written where a clause or heading starts, so that nobody
-/// counts lines and columns by hand. The markers are removed before parsing.
-struct Marked {
-    let text: String
-    /// Each marker's position in `text`: 1-based line, 1-based UTF-8 byte column.
-    let locations: [String: SourceLocation]
-
-    init(_ marked: String) {
-        var text = ""
-        var locations: [String: SourceLocation] = [:]
-        var line = 1
-        var column = 1
-        var rest = marked[...]
-        while let character = rest.first {
-            if character == "⟨", let close = rest.firstIndex(of: "⟩") {
-                let name = String(rest[rest.index(after: rest.startIndex)..<close])
-                precondition(locations[name] == nil, "marker ⟨\(name)⟩ used twice")
-                locations[name] = SourceLocation(line: line, column: column)
-                rest = rest[rest.index(after: close)...]
-                continue
-            }
-            text.append(character)
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += character.utf8.count
-            }
-            rest = rest.dropFirst()
-        }
-        self.text = text
-        self.locations = locations
-    }
-
-    subscript(marker: String) -> SourceLocation {
-        guard let location = locations[marker] else { preconditionFailure("no marker ⟨\(marker)⟩") }
-        return location
-    }
-}
+/// Markers in Markdown: see `MarkedText` in PolicyTestSupport.
+typealias Marked = MarkedText

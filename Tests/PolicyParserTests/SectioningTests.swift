@@ -1,3 +1,4 @@
+import PolicyTestSupport
 import PolicyModel
 import PolicyParser
 import Testing
