@@ -3,8 +3,9 @@
 
 A truth edit counts as found when the diff reports a clause change of the same kind at the same
 old and new lines (a reworded move must be `moved` with a word diff). Spurious changes are clause
-changes that no truth edit explains. Prints one JSON object; exits 1 when recall < --min-recall
-or precision < --min-precision.
+changes that no truth edit explains. Prints one JSON object (with recall per kind of edit too, since
+a kind with few edits, like additions, can fail entirely inside a good overall recall); exits 1
+when recall < --min-recall or precision < --min-precision.
 """
 import argparse
 import json
@@ -37,14 +38,18 @@ def main():
 
     found = {}
     missed = []
+    by_kind = {}
     for edit in truth["edits"]:
         key = (position(edit["old"]), position(edit["new"]))
         change = reported.get(key)
         ok = change is not None and change["kind"] == edit["kind"]
         if ok and edit["kind"] == "moved" and edit.get("reworded"):
             ok = bool(change.get("words"))
+        kind = by_kind.setdefault(edit["kind"], {"truth": 0, "found": 0})
+        kind["truth"] += 1
         if ok:
             found[key] = True
+            kind["found"] += 1
         else:
             missed.append({"truth": edit, "reported": change and change["kind"]})
 
@@ -58,6 +63,10 @@ def main():
         "reported": len(reported),
         "recall": round(recall, 4),
         "precision": round(precision, 4),
+        "by_kind": {
+            name: dict(counts, recall=round(counts["found"] / counts["truth"], 4))
+            for name, counts in by_kind.items()
+        },
         "missed": missed[:5],
         "spurious": [
             {k: c.get(k) for k in ("kind", "old", "new", "reasons")} for c in spurious[:5]
