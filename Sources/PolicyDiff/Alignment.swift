@@ -26,7 +26,7 @@ struct Alignment {
     }
 
     static let similarityThreshold = 0.5
-    static let crossSectionThreshold = 0.6
+    static let crossSectionThreshold = 0.7
 
     init(old: Revision, new: Revision) {
         sectionNewForOld = Array(repeating: nil, count: old.sections.count)
@@ -189,30 +189,49 @@ struct Alignment {
     }
 
     /// `forward`: old clauses split into consecutive new ones; otherwise the mirror image, merges.
-    /// An unmatched clause beside a matched one is the other half when the two together read as the source.
+    /// An unmatched clause beside a matched one is another part when the parts together read as the
+    /// source; the group grows over further unmatched neighbours while it reads more like the source.
     private mutating func findSplits(from source: Revision, into target: Revision, forward: Bool) {
-        for t in target.clauses.indices where (forward ? clauseOldForNew : clauseNewForOld)[t] == nil {
-            var best: (score: Double, partner: Int, source: Int)?
-            for partner in [t - 1, t + 1] where target.clauses.indices.contains(partner) {
-                guard target.clauses[partner].section == target.clauses[t].section,
-                      let s = (forward ? clauseOldForNew : clauseNewForOld)[partner] else { continue }
+        func match(_ t: Int) -> Int? { (forward ? clauseOldForNew : clauseNewForOld)[t] }
+        func sameSection(_ a: Int, _ b: Int) -> Bool {
+            target.clauses.indices.contains(b) && target.clauses[a].section == target.clauses[b].section
+        }
+        func joinedBag(_ group: ClosedRange<Int>) -> [Int] {
+            TextNormalizer.wordBag(group.map { target.clauses[$0].text }.joined(separator: " "))
+        }
+        for t in target.clauses.indices where match(t) == nil {
+            var best: (score: Double, group: ClosedRange<Int>, source: Int)?
+            for partner in [t - 1, t + 1] where sameSection(t, partner) {
+                guard let s = match(partner) else { continue }
                 let sourceBag = bag(s, in: source, old: forward)
-                let pair = partner < t ? [partner, t] : [t, partner]
-                let joined = TextNormalizer.wordBag(pair.map { target.clauses[$0].text }.joined(separator: " "))
+                var group = min(partner, t)...max(partner, t)
+                var score = TextNormalizer.similarity(sourceBag, joinedBag(group))
                 let alone = TextNormalizer.similarity(sourceBag, bag(partner, in: target, old: !forward))
-                let together = TextNormalizer.similarity(sourceBag, joined)
-                if together >= 0.8, together > alone + 0.1, together > best?.score ?? 0 {
-                    best = (together, partner, s)
+                // Grow over unmatched neighbours (a paragraph split in three) while that reads closer.
+                while true {
+                    let candidates = [group.lowerBound - 1, group.upperBound + 1].filter {
+                        sameSection(t, $0) && match($0) == nil
+                    }
+                    let grown = candidates.map { next in
+                        (next, TextNormalizer.similarity(sourceBag, joinedBag(min(next, group.lowerBound)...max(next, group.upperBound))))
+                    }.max { $0.1 < $1.1 }
+                    guard let grown, grown.1 > score else { break }
+                    group = min(grown.0, group.lowerBound)...max(grown.0, group.upperBound)
+                    score = grown.1
                 }
+                let sameWords = TextNormalizer.looseWords(group.map { target.clauses[$0].text }.joined(separator: " "))
+                    == TextNormalizer.looseWords(source.clauses[s].text)
+                guard sameWords || (score >= 0.8 && score > alone + 0.1), score > best?.score ?? 0 else { continue }
+                best = (score, group, s)
             }
             guard let best else { continue }
-            let pair = best.partner < t ? [best.partner, t] : [t, best.partner]
+            for member in best.group where match(member) == nil {
+                if forward { clauseOldForNew[member] = best.source } else { clauseNewForOld[member] = best.source }
+            }
             if forward {
-                clauseOldForNew[t] = best.source
-                splits.append((old: best.source, new: pair))
+                splits.append((old: best.source, new: Array(best.group)))
             } else {
-                clauseNewForOld[t] = best.source
-                merges.append((old: pair, new: best.source))
+                merges.append((old: Array(best.group), new: best.source))
             }
         }
     }

@@ -177,7 +177,7 @@ private struct ChangeBuilder {
         var verdict = Classifier.Verdict(tier: .editorial, reasons: [])
         if TextNormalizer.looseWords(oldText) == TextNormalizer.looseWords(newText) {
             verdict.raise(.editorial, kind == .split ? "split-same-words" : "merged-same-words",
-                          "\(kind == .split ? "one clause became" : "two clauses became") \(kind == .split ? "two" : "one"), same words")
+                          "\(oldIndices.count) clause\(oldIndices.count == 1 ? "" : "s") became \(newIndices.count), same words")
         } else {
             let first = Clause(id: "", kind: .paragraph, inlines: [.text(oldText)], text: oldText, location: nil)
             let second = Clause(id: "", kind: .paragraph, inlines: [.text(newText)], text: newText, location: nil)

@@ -41,7 +41,8 @@ struct Revision {
         var sections: [SectionEntry] = []
         var clauses: [ClauseEntry] = []
         var position = 0
-        for clause in document.preambleClauses {
+        // A list item that only holds a nested list has no words of its own: nothing to compare.
+        for clause in document.preambleClauses where !Revision.readingText(clause).isEmpty {
             clauses.append(ClauseEntry(clause: clause, section: nil, positionInSection: position))
             position += 1
         }
@@ -50,7 +51,7 @@ struct Revision {
             let titleKey = String(decoding: TextNormalizer.exactKey(section.title), as: UTF8.self).lowercased()
             sections.append(SectionEntry(section: section, parent: parent, titleKey: titleKey,
                                          titleBag: TextNormalizer.wordBag(section.title)))
-            for (position, clause) in section.clauses.enumerated() {
+            for (position, clause) in section.clauses.filter({ !Revision.readingText($0).isEmpty }).enumerated() {
                 clauses.append(ClauseEntry(clause: clause, section: index, positionInSection: position))
             }
             for child in section.sections { visit(child, parent: index) }
@@ -73,6 +74,8 @@ struct Revision {
     /// What a reader takes from a clause. A code block is almost always prose indented by accident
     /// (four spaces turn a paragraph into code), so its Markdown link syntax is read as the link text.
     static func readingText(_ clause: Clause) -> String {
+        // Raw HTML is not shown, but what it says may still matter.
+        if clause.kind == .html, case .html(let literal)? = clause.inlines.first { return literal }
         guard clause.kind == .code, clause.text.contains("](") else { return clause.text }
         var result = ""
         var remaining = Substring(clause.text)

@@ -252,7 +252,7 @@ struct Sectioner {
                 // The item's words are its first paragraph, or a heading written in the item (`- ## Title`).
                 switch rest.first {
                 case .paragraph(let first, _)?, .heading(_, let first, _)?:
-                    inlines = first
+                    inlines = KramdownAttributes.strippingTrailing(first)
                     rest = rest.dropFirst()
                 default:
                     break

@@ -18,7 +18,9 @@ public enum DiffTextRenderer {
         }
         var currentGroup: String?
         for change in changes.changes {
-            let group = change.subject == .section ? "Sections" : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
+            let group = change.subject == .section ? "Sections"
+                : change.subject == .document ? "The whole document"
+                : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
             if group != currentGroup {
                 out += "\n" + paint.bold("== \(group)") + "\n"
                 currentGroup = group

@@ -27,7 +27,9 @@ public enum RedlineRenderer {
         if changes.changes.isEmpty { out.raw("<p>No changes.</p>\n") }
         var group: String?
         for (index, change) in changes.changes.enumerated() {
-            let heading = change.subject == .section ? "Sections" : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
+            let heading = change.subject == .section ? "Sections"
+                : change.subject == .document ? "The whole document"
+                : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
             if heading != group {
                 if group != nil { out.raw("</section>\n") }
                 out.raw("<section class=\"redline-group\">\n<h2>")
