@@ -1,9 +1,12 @@
 extension StringProtocol {
     /// The text without leading and trailing white space (Unicode's definition), without Foundation.
     public var trimmingSpaces: String {
+        // Most texts need no trimming: check the ends before copying anything.
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return "" }
+        if !first.properties.isWhitespace, !last.properties.isWhitespace { return String(self) }
         var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        while let head = scalars.first, head.properties.isWhitespace { scalars.removeFirst() }
+        while let tail = scalars.last, tail.properties.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
 }

@@ -17,6 +17,8 @@ struct CommonMarkConverter {
 
     /// Line added to every position: front matter is cut before cmark sees the text.
     var lineOffset = 0
+    /// Whether cmark must repair invalid UTF-8 itself; the source scan already knows when it need not.
+    var validateUTF8 = true
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
 
@@ -28,7 +30,7 @@ struct CommonMarkConverter {
 
     mutating func parse(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
         precondition(Self.extensionsRegistered)
-        guard let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8) else { return [] }
+        guard let parser = cmark_parser_new(validateUTF8 ? CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT) else { return [] }
         defer { cmark_parser_free(parser) }
         for name in Self.extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {

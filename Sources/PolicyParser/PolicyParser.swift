@@ -32,6 +32,7 @@ public enum PolicyParser {
         let scan = SourceScanner.scan(bytes)
         var converter = CommonMarkConverter()
         converter.lineOffset = scan.frontMatterLineCount
+        converter.validateUTF8 = scan.facts.flaws.contains { $0.kind == .invalidUTF8 }
         // cmark skips a byte order mark but counts its bytes in columns; cut it so that line 1 starts at column 1.
         let bodyStart = (scan.facts.hasByteOrderMark ? 3 : 0) + scan.frontMatterByteCount
         let blocks = converter.parse(UnsafeRawBufferPointer(rebasing: bytes[bodyStart...]))

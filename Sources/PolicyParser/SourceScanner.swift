@@ -23,6 +23,14 @@ struct SourceScanner {
         var index = 0
         let count = bytes.count
         while index < count {
+            // Eight bytes at a time while they are plain ASCII with no newline and no NUL: most of a policy.
+            if index + 8 <= count {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0, !hasZeroByte(word), !hasZeroByte(word ^ 0x0A0A_0A0A_0A0A_0A0A) {
+                    index += 8
+                    continue
+                }
+            }
             let byte = bytes[index]
             if byte < 0x80 {
                 if byte == 0x0A {
@@ -51,6 +59,12 @@ struct SourceScanner {
         return result
     }
 
+    /// Whether any of the eight bytes is zero (the classic SWAR test).
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     private static func record(_ kind: SourceFacts.Flaw.Kind, at offset: Int, line: Int, lineStart: Int,
                                in facts: inout SourceFacts) {
         guard facts.flaws.count < maximumFlaws else { return }
@@ -58,12 +72,20 @@ struct SourceScanner {
                                  location: SourceLocation(line: line, column: offset - lineStart + 1)))
     }
 
-    /// FNV-1a, 64 bits: stable across runs and machines, unlike `Hasher`.
+    /// A 64-bit FNV-style digest: stable across runs and machines, unlike `Hasher` (little-endian words).
     static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
+        var index = 0
+        // FNV-1a over 8-byte words, then the tail byte by byte: stable, and eight times fewer rounds.
+        while index + 8 <= bytes.count {
+            hash ^= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             hash &*= 0x0000_0100_0000_01B3
+            index += 8
+        }
+        while index < bytes.count {
+            hash ^= UInt64(bytes[index])
+            hash &*= 0x0000_0100_0000_01B3
+            index += 1
         }
         return hash
     }
