@@ -1,11 +1,22 @@
+import Dispatch
 import PolicyModel
 
 /// Two revisions of a policy → the `ChangeSet`: every change, its tier and its reasons, and the verdict.
 public enum PolicyDiffer {
     public static func diff(_ oldDocument: Document, _ newDocument: Document,
                             options: DiffOptions = DiffOptions()) -> ChangeSet {
-        let old = Revision(oldDocument)
-        let new = Revision(newDocument)
+        // Flattening and normalising each side is independent: one core each, each writing its own slot.
+        let slots = UnsafeMutableBufferPointer<Revision>.allocate(capacity: 2)
+        defer {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        nonisolated(unsafe) let shared = slots
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            (shared.baseAddress! + side).initialize(to: Revision(side == 0 ? oldDocument : newDocument))
+        }
+        let old = slots[0]
+        let new = slots[1]
         let alignment = Alignment(old: old, new: new)
         var builder = ChangeBuilder(old: old, new: new, alignment: alignment, options: options)
         builder.sectionChanges()

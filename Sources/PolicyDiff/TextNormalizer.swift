@@ -7,6 +7,7 @@ enum TextNormalizer {
     static func exactKey(_ text: String) -> [UInt8] {
         var text = text
         return text.withUTF8 { bytes in
+            if isAlreadyNormal(bytes) { return Array(bytes) }
             var key: [UInt8] = []
             key.reserveCapacity(bytes.count)
             var pendingSpace = false
@@ -49,6 +50,22 @@ enum TextNormalizer {
             }
             return key
         }
+    }
+
+    /// Plain ASCII with single spaces and no spaces at the ends: most clauses, whose key is their text.
+    private static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        var previousSpace = false
+        for byte in bytes {
+            if byte >= 0x80 || (byte < 0x20) { return false }
+            if byte == 0x20 {
+                if previousSpace { return false }
+                previousSpace = true
+            } else {
+                previousSpace = false
+            }
+        }
+        return true
     }
 
     /// Lowercased words without punctuation: equal lists mean only case or punctuation changed.
