@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,22 +23,27 @@ let package = Package(
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"]),
         .target(name: "PolicyLint", dependencies: ["PolicyModel"]),
         .target(name: "PolicyDiff", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyRelease", dependencies: [
+            "PolicyModel", "PolicyParser", "PolicyDiff",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "PolicyRender", dependencies: [
             "PolicyModel", "PolicyDiff",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "PolicyProject", dependencies: [
-            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRender",
+            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRelease", "PolicyRender",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyProject", "PolicyParser", "PolicyRender",
+            "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "PolicyReleaseTests", dependencies: ["PolicyRelease", "PolicyProject", "PolicyTestSupport"]),
         .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),

@@ -44,6 +44,13 @@ public struct Check: Sendable {
             let document = try project.loadDocument(path)
             diagnostics += Linter.lint(document, options: options)
         }
+        // The archive of every policy checked from policy/ is verified too.
+        let releases = Releases(project: project)
+        try releases.recover()
+        for path in files where path.hasPrefix(Project.policyFolder + "/") && !path.dropFirst(Project.policyFolder.count + 1).contains("/") {
+            let document = String(path.dropFirst(Project.policyFolder.count + 1).dropLast(3))
+            diagnostics += try ArchiveCheck(releases: releases).diagnostics(for: document)
+        }
         return Report(files: files, diagnostics: diagnostics)
     }
 }

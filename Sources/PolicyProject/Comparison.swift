@@ -11,9 +11,21 @@ public struct Comparison: Sendable {
         self.project = project
     }
 
+    /// `policyc diff DOC`: the draft against its latest release.
+    public func compareDraft(_ document: String) throws(ProjectError) -> ChangeSet {
+        let releases = Releases(project: project)
+        try releases.recover()
+        guard let latest = try releases.history(document).latest else {
+            throw .refused(path: releases.draftPath(document), message: "\(document) has never been released: nothing to compare with")
+        }
+        return try compare(oldPath: releases.archivedPath(document, latest), newPath: releases.draftPath(document))
+    }
+
+    /// Both arguments may be files, `DOC` (the draft) or `DOC@v2` (an archived version).
     public func compare(oldPath: String, newPath: String) throws(ProjectError) -> ChangeSet {
         let start = ContinuousClock.now
-        let paths = [oldPath, newPath]
+        let releases = Releases(project: project)
+        let paths = [try releases.resolve(oldPath), try releases.resolve(newPath)]
         let results = ParallelResults<Result<Document, ProjectError>>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             // The diff reads defined terms but not cross-references.

@@ -7,6 +7,8 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidConfig(path: String, line: Int?, message: String)
     case invalidTemplate(path: String, message: String)
     case unwritable(path: String, reason: String)
+    /// A release, status or point-in-time question that cannot be answered as asked.
+    case refused(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidConfig(let path, let line, let message): "\(path)\(line.map { ":\($0)" } ?? ""): error: \(message)"
         case .invalidTemplate(let path, let message): "\(path): error: invalid template: \(message)"
         case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
+        case .refused(let path, let message): "\(path): error: \(message)"
         }
     }
 }

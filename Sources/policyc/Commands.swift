@@ -3,6 +3,7 @@ import Foundation
 import PolicyDiff
 import PolicyModel
 import PolicyProject
+import PolicyRelease
 import PolicyRender
 
 enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
@@ -111,13 +112,16 @@ struct Diff: ParsableCommand {
         """)
 
     @OptionGroup var project: ProjectOptions
-    @Argument(help: "The old revision.") var old: String
-    @Argument(help: "The new revision.") var new: String
+    @Argument(help: "The old revision: a file, DOC (the draft in policy/) or DOC@v2 (a released version).") var old: String
+    @Argument(help: "The new revision; without it, OLD names a policy whose draft is compared with its latest release.")
+    var new: String?
     @Option(help: "text, json or html (a standalone redline page).") var format: DiffFormat = .text
     @Flag(help: "Exit 1 when Users must be notified (material or consent).") var exitCode = false
 
     func run() throws {
-        let changes = try Comparison(project: try project.open()).compare(oldPath: old, newPath: new)
+        let comparison = Comparison(project: try project.open())
+        let changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
+            ?? comparison.compareDraft(old)
         Lifetime.keep(changes)
         switch format {
         case .json: Terminal.write(try JSONRenderer.render(changes))
@@ -125,5 +129,109 @@ struct Diff: ParsableCommand {
         case .html: Terminal.write(RedlineRenderer.page(changes))
         }
         if exitCode, changes.material { throw ExitCode(1) }
+    }
+}
+
+/// A `YYYY-MM-DD` option value.
+extension CalendarDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(iso: argument)
+    }
+}
+
+enum ReleaseFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Release the draft policy/DOC.md: archive it, stamp its \"Last updated\" line, write CHANGELOG.md.",
+        discussion: """
+        The change since the last release is classified like `policyc diff`. A material (or consent) release takes
+        effect after the notice period of policy/policyc.yml (default 30 days) unless --effective names a later day;
+        an earlier one is refused. Editorial releases take effect on the release date. All writes land together or
+        not at all; re-running after a release does nothing; a second release at the same time is refused.
+        """)
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "The policy: the name of its file in policy/ without .md.") var document: String
+    @Option(help: "The release date (YYYY-MM-DD; default today, UTC).") var date: CalendarDate?
+    @Option(help: "The effective date (YYYY-MM-DD).") var effective: CalendarDate?
+    @Flag(help: "Print what would happen and write nothing.") var dryRun = false
+    @Option(help: "text or json.") var format: ReleaseFormat = .text
+
+    func run() throws {
+        let releases = Releases(project: try project.open())
+        let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun)
+        switch (outcome, format) {
+        case (.upToDate(let record), .text):
+            Terminal.write("\(document) is up to date: the draft is \(record.version), released \(record.releaseDate)\n")
+        case (.upToDate(let record), .json):
+            Terminal.write(try JSONRenderer.render(ReleaseReport(status: "up-to-date", release: record, changes: nil)))
+        case (.released(let plan), .text), (.wouldRelease(let plan), .text):
+            let verb = dryRun ? "would release" : "released"
+            let record = plan.record
+            Terminal.write("\(document) \(record.version) \(verb): \(record.verdict.rawValue), released \(record.releaseDate), "
+                           + "effective \(record.effectiveDate)\n")
+            for line in record.summary { Terminal.write("  \(line)\n") }
+            if record.verdict.needsNotice {
+                Terminal.write("Users must be notified by email before \(record.effectiveDate).\n")
+            }
+        case (.released(let plan), .json), (.wouldRelease(let plan), .json):
+            Terminal.write(try JSONRenderer.render(ReleaseReport(status: dryRun ? "dry-run" : "released",
+                                                                 release: plan.record, changes: plan.changes)))
+        }
+    }
+}
+
+struct ReleaseReport: Encodable {
+    var status: String
+    var release: ReleaseRecord
+    var changes: ChangeSet?
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.")
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "The policy (default: every policy in policy/).") var document: String?
+    @Option(help: "Answer for this day instead of today (YYYY-MM-DD).") var on: CalendarDate?
+    @Option(help: "text or json.") var format: ReleaseFormat = .text
+
+    func run() throws {
+        let releases = Releases(project: try project.open())
+        let day = on ?? .today()
+        let statuses = try (document.map { [$0] } ?? releases.documents()).map { document throws(ProjectError) in
+            try releases.status(document, today: day)
+        }
+        if format == .json { return Terminal.write(try JSONRenderer.render(statuses)) }
+        for status in statuses {
+            var out = "\(status.document):\n"
+            if let record = status.inForce {
+                out += "  in force on \(day): \(record.version) (\(record.verdict.rawValue), effective \(record.effectiveDate))\n"
+            } else {
+                out += "  in force on \(day): none\n"
+            }
+            for record in status.pending {
+                out += "  pending: \(record.version) (\(record.verdict.rawValue)), takes effect \(record.effectiveDate)\n"
+            }
+            out += "  draft: " + (status.unreleased.map { "unreleased changes (\($0))" } ?? "no unreleased changes") + "\n"
+            Terminal.write(out)
+        }
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the text of a policy that was in force on a day.")
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "The policy.") var document: String
+    @Option(help: "The day (YYYY-MM-DD).") var on: CalendarDate
+
+    func run() throws {
+        let (record, text) = try Releases(project: try project.open()).text(document, on: on)
+        Terminal.note("\(document) \(record.version), in force since \(record.effectiveDate)")
+        Terminal.write(text)
     }
 }

@@ -8,7 +8,7 @@ struct Policyc: ParsableCommand {
         commandName: "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
         version: "0.1.0",
-        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self]
+        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self, Status.self, Show.self]
     )
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
@@ -18,6 +18,8 @@ struct Policyc: ParsableCommand {
             try command.run()
         } catch let error as ProjectError {
             Terminal.error(error.description)
+            // A refused release is about the policies, like a failed check: 1. I/O and usage: 2.
+            if case .refused = error { Foundation.exit(1) }
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)

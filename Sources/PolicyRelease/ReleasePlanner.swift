@@ -1,0 +1,194 @@
+import Crypto
+import PolicyDiff
+import PolicyModel
+import PolicyParser
+
+/// Why a release is refused.
+public enum ReleaseError: Error, Sendable, Hashable, CustomStringConvertible {
+    case nothingChanged(document: String, version: String)
+    case effectiveTooEarly(requested: CalendarDate, earliest: CalendarDate, reason: String)
+    case effectiveBeforeRelease(requested: CalendarDate, release: CalendarDate)
+    case noLastUpdatedLine(path: String)
+    case releaseDateBeforeLatest(requested: CalendarDate, latest: CalendarDate)
+
+    public var description: String {
+        switch self {
+        case .nothingChanged(let document, let version):
+            "\(document): nothing changed since \(version): there is nothing to release"
+        case .effectiveTooEarly(let requested, let earliest, let reason):
+            "effective date \(requested) is too early: \(reason); the earliest is \(earliest)"
+        case .effectiveBeforeRelease(let requested, let release):
+            "effective date \(requested) is before the release date \(release)"
+        case .noLastUpdatedLine(let path):
+            "\(path): no \"Last updated\" line to stamp; add one (for example `_Last updated: January 1, 2026_`) under the title"
+        case .releaseDateBeforeLatest(let requested, let latest):
+            "release date \(requested) is before the latest release (\(latest)): releases are dated in order"
+        }
+    }
+}
+
+/// Everything a release will write, worked out before anything is written.
+public struct ReleasePlan: Sendable {
+    public var record: ReleaseRecord
+    public var history: ReleaseHistory
+    /// The draft with its "Last updated" line stamped; also the archived copy.
+    public var stampedText: String
+    /// What changed since the previous release (nil for the first).
+    public var changes: ChangeSet?
+    public var changelogEntry: String
+}
+
+/// Decides a release: the version, the verdict, the effective date, the stamped text and the CHANGELOG entry.
+/// Pure: it reads values and returns a plan; `Release` writes it.
+public struct ReleasePlanner: Sendable {
+    public var noticeDays: Int
+    public var diffOptions: DiffOptions
+
+    public init(noticeDays: Int, diffOptions: DiffOptions = DiffOptions()) {
+        self.noticeDays = noticeDays
+        self.diffOptions = diffOptions
+    }
+
+    /// `previousText`: the archived text of the latest release, when there is one.
+    public func plan(documentID: String, draftPath: String, draftText: String, history: ReleaseHistory,
+                     previousText: String?, date: CalendarDate,
+                     effective requestedEffective: CalendarDate?) throws(ReleaseError) -> ReleasePlan {
+        if let latest = history.latest, date < latest.releaseDate {
+            throw .releaseDateBeforeLatest(requested: date, latest: latest.releaseDate)
+        }
+        let draft = PolicyParser.parse(text: draftText, path: draftPath, analysis: .definedTerms)
+        guard let stamped = DateStamp.stamp(draftText, document: draft, date: date) else {
+            throw .noLastUpdatedLine(path: draftPath)
+        }
+        let stampedDocument = PolicyParser.parse(text: stamped, path: draftPath, analysis: .definedTerms)
+
+        var changes: ChangeSet?
+        let verdict: ReleaseVerdict
+        if let previousText, let latest = history.latest {
+            let previous = PolicyParser.parse(text: previousText, path: draftPath, analysis: .definedTerms)
+            let changeSet = PolicyDiffer.diff(previous, stampedDocument, options: diffOptions)
+            let meaningful = changeSet.changes.filter { change in !change.reasons.allSatisfy { $0.rule == "last-updated" } }
+            if meaningful.isEmpty {
+                // Only the date differs in the words; the Markdown may still have been reformatted.
+                let redated = DateStamp.stamp(draftText, document: draft, date: latest.releaseDate)
+                guard redated != previousText else { throw .nothingChanged(document: documentID, version: latest.version) }
+                var formatting = changeSet
+                formatting.verdict = .editorial
+                formatting.changes.append(Change(kind: .modified, subject: .document, tier: .editorial, old: nil, new: nil,
+                                                 reasons: [Reason(rule: "formatting", detail: "the Markdown changed; the text did not")],
+                                                 oldText: nil, newText: nil, words: nil, fingerprint: "document-formatting"))
+                changes = formatting
+            } else {
+                changes = changeSet
+            }
+            verdict = ReleaseVerdict(changes!.verdict)
+        } else {
+            verdict = .initial
+        }
+
+        let effective = try effectiveDate(verdict: verdict, date: date, requested: requestedEffective, history: history)
+        let number = (history.latest?.number ?? 0) + 1
+        let version = "v\(number)"
+        let record = ReleaseRecord(version: version, number: number, releaseDate: date, effectiveDate: effective,
+                                   verdict: verdict, sha256: Self.sha256(stamped), file: "\(version).md",
+                                   summary: changes.map(Self.summary) ?? ["First release."],
+                                   overrides: changes?.changes.compactMap(\.override) ?? [])
+        var history = history
+        history.releases.append(record)
+        return ReleasePlan(record: record, history: history, stampedText: stamped, changes: changes,
+                           changelogEntry: Changelog.entry(for: record, title: stampedDocument.title))
+    }
+
+    /// Material releases wait out the notice period; no release takes effect before a pending one, or
+    /// the pending one's changes (which the new draft carries) would be in force early.
+    private func effectiveDate(verdict: ReleaseVerdict, date: CalendarDate, requested: CalendarDate?,
+                               history: ReleaseHistory) throws(ReleaseError) -> CalendarDate {
+        var earliest = date
+        var reason = ""
+        if verdict.needsNotice {
+            earliest = date.adding(days: noticeDays)
+            reason = "a \(verdict.rawValue) change takes effect \(noticeDays) days after release at the earliest"
+        }
+        if let pending = history.pending(on: date).map(\.effectiveDate).max(), pending > earliest {
+            earliest = pending
+            reason = "a pending version takes effect on \(pending), and this one carries its changes"
+        }
+        guard let requested else { return earliest }
+        if requested < date { throw .effectiveBeforeRelease(requested: requested, release: date) }
+        if requested < earliest { throw .effectiveTooEarly(requested: requested, earliest: earliest, reason: reason) }
+        return requested
+    }
+
+    /// One line per changed section: its heading, the highest tier and the rules behind it.
+    static func summary(_ changes: ChangeSet) -> [String] {
+        var order: [String] = []
+        var bySection: [String: [Change]] = [:]
+        for change in changes.changes where !change.reasons.allSatisfy({ $0.rule == "last-updated" }) {
+            let heading = change.subject == .section
+                ? (change.new ?? change.old).map { _ in change.newText ?? change.oldText ?? "Sections" } ?? "Sections"
+                : (change.new ?? change.old)?.sectionHeading ?? (change.subject == .document ? "Formatting" : "Preamble")
+            if bySection[heading] == nil { order.append(heading) }
+            bySection[heading, default: []].append(change)
+        }
+        return order.map { heading in
+            let group = bySection[heading]!
+            let tier = group.map(\.tier).max() ?? .editorial
+            var rules: [String] = []
+            for change in group where change.tier == tier {
+                for reason in change.reasons where !rules.contains(reason.rule) { rules.append(reason.rule) }
+            }
+            let count = group.count == 1 ? "1 change" : "\(group.count) changes"
+            return "\(heading): \(tier.rawValue), \(count) (\(rules.prefix(4).joined(separator: ", ")))"
+        }
+    }
+
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+/// `CHANGELOG.md`: the release history, newest first.
+public enum Changelog {
+    public static let header = """
+    # Changelog
+
+    The release history of the policies in `policy/`, newest first. `policyc release` writes
+    each entry: version, release and effective dates, verdict, and the sections that changed.
+
+    """
+    static let noReleasesLine = "No policy has been released yet."
+
+    static func entry(for record: ReleaseRecord, title: String) -> String {
+        var entry = "## \(title) \(record.version)\n\n"
+        entry += "- Released: \(record.releaseDate)\n"
+        entry += "- Effective: \(record.effectiveDate)\n"
+        entry += "- Verdict: \(record.verdict.rawValue)\n"
+        entry += "- SHA-256: `\(record.sha256)`\n\n"
+        for line in record.summary { entry += "- \(line)\n" }
+        for override in record.overrides {
+            entry += "- Override \(override.fingerprint) → \(override.tier.rawValue): \(override.reason)\n"
+        }
+        return entry + "\n"
+    }
+
+    /// The changelog with `entry` added on top of the existing entries.
+    public static func inserting(_ entry: String, into existing: String?) -> String {
+        guard let existing, existing.hasPrefix("# ") else { return header + "\n" + entry }
+        var text = existing.replacingOccurrences(of: noReleasesLine + "\n", with: "")
+        if let firstEntry = text.firstRange(of: "\n## ") {
+            text.insert(contentsOf: entry, at: text.index(after: firstEntry.lowerBound))
+            return text
+        }
+        if !text.hasSuffix("\n\n") { text += text.hasSuffix("\n") ? "\n" : "\n\n" }
+        return text + entry
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        replacing(target, with: replacement)
+    }
+}

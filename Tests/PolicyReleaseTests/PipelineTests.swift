@@ -1,0 +1,51 @@
+import Foundation
+import PolicyTestSupport
+import Testing
+
+/// The CI recipe, `script/policy-pipeline`, on a scratch project: a pull request, then the main branch.
+@Suite struct PipelineTests {
+    func pipeline(_ mode: String, in root: URL) throws -> ProcessResult {
+        try Fixtures.run(URL(fileURLWithPath: "/bin/bash"),
+                         [Fixtures.packageRoot.appendingPathComponent("script/policy-pipeline").path, mode],
+                         in: root, environment: ["POLICYC": Fixtures.policycBinary.path, "NO_COLOR": "1"])
+    }
+
+    @Test func pullRequestThenMainBranch() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        let firstPR = try pipeline("pr", in: root)
+        #expect(firstPR.status == 0, "\(firstPR.stdout)\(firstPR.stderr)")
+        #expect(firstPR.stdout.contains("never been released"))
+
+        let firstMain = try pipeline("main", in: root)
+        #expect(firstMain.status == 0, "\(firstMain.stderr)")
+        #expect(firstMain.stdout.contains("v1 released: initial"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("_site/privacy-policy.html").path))
+
+        // A material edit on a branch: the PR run says so and still passes; main releases it with notice.
+        let draft = root.appendingPathComponent("policy/privacy-policy.md")
+        try (try String(contentsOf: draft, encoding: .utf8)).replacing("45 days", with: "90 days", maxReplacements: 1)
+            .write(to: draft, atomically: true, encoding: .utf8)
+        let materialPR = try pipeline("pr", in: root)
+        #expect(materialPR.status == 0)
+        #expect(materialPR.stdout.contains("Verdict: material"))
+        #expect(materialPR.stdout.contains("30 days' notice"))
+        let materialMain = try pipeline("main", in: root)
+        #expect(materialMain.status == 0, "\(materialMain.stderr)")
+        #expect(materialMain.stdout.contains("v2 released: material"))
+        #expect(materialMain.stdout.contains("notified by email"))
+
+        // Main again with nothing new: every step is a no-op.
+        let again = try pipeline("main", in: root)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("up to date"))
+
+        // A policy with errors fails the pull request.
+        try "Broken\n======\n\n_Last updated: May 1, 2026_\n\nSee [x](#nowhere).\n"
+            .write(to: root.appendingPathComponent("policy/broken.md"), atomically: true, encoding: .utf8)
+        let broken = try pipeline("pr", in: root)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("[anchor-unresolved]"))
+    }
+}

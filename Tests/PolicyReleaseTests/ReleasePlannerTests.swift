@@ -1,0 +1,68 @@
+import Foundation
+import PolicyModel
+@testable import PolicyRelease
+import PolicyTestSupport
+import Testing
+
+@Suite struct ReleasePlannerTests {
+    static let policy = try! String(contentsOf: Fixtures.ownPolicy, encoding: .utf8)
+    let day = CalendarDate(year: 2026, month: 11, day: 29)!
+
+    @Test(arguments: [("Apr 15, 2025", "Nov 29, 2026"), ("April 15, 2025", "November 29, 2026"),
+                      ("15 April 2025", "29 November 2026"), ("2025-04-15", "2026-11-29"),
+                      ("Sept. 3, 2024", "Nov. 29, 2026")])
+    func datesAreStampedInTheStyleTheyWereWritten(example: String, expected: String) {
+        #expect(DateStamp.format(CalendarDate(year: 2026, month: 11, day: 29)!, like: example) == expected)
+    }
+
+    @Test func theFirstReleaseIsInitialAndTakesEffectAtOnce() throws {
+        let plan = try ReleasePlanner(noticeDays: 30).plan(documentID: "privacy-policy", draftPath: "policy/privacy-policy.md",
+                                                           draftText: Self.policy, history: ReleaseHistory(document: "privacy-policy"),
+                                                           previousText: nil, date: day, effective: nil)
+        #expect(plan.record.version == "v1")
+        #expect(plan.record.verdict == .initial)
+        #expect(plan.record.effectiveDate == day)
+        #expect(plan.record.sha256 == ReleasePlanner.sha256(plan.stampedText))
+        #expect(plan.record.sha256.count == 64)
+    }
+
+    @Test func materialChangesWaitForTheNoticePeriod() throws {
+        let planner = ReleasePlanner(noticeDays: 30)
+        let first = try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: Self.policy,
+                                     history: ReleaseHistory(document: "p"), previousText: nil, date: day, effective: nil)
+        let edited = first.stampedText.replacing("45 days", with: "60 days", maxReplacements: 1)
+        let later = day.adding(days: 3)
+        let second = try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
+                                      previousText: first.stampedText, date: later, effective: nil)
+        #expect(second.record.verdict == .material)
+        #expect(second.record.effectiveDate == later.adding(days: 30))
+        #expect(throws: ReleaseError.self) {
+            try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
+                             previousText: first.stampedText, date: later, effective: later.adding(days: 29))
+        }
+        let chosen = try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
+                                      previousText: first.stampedText, date: later, effective: later.adding(days: 45))
+        #expect(chosen.record.effectiveDate == later.adding(days: 45))
+    }
+
+    @Test func aPolicyWithoutALastUpdatedLineIsRefused() {
+        #expect(throws: ReleaseError.noLastUpdatedLine(path: "policy/p.md")) {
+            try ReleasePlanner(noticeDays: 30).plan(documentID: "p", draftPath: "policy/p.md", draftText: "# P\n\nText.\n",
+                                                    history: ReleaseHistory(document: "p"), previousText: nil,
+                                                    date: CalendarDate(year: 2026, month: 1, day: 1)!, effective: nil)
+        }
+    }
+
+    @Test func changelogEntriesGoOnTopAndReplaceTheEmptyNote() {
+        let record = ReleaseRecord(version: "v1", number: 1, releaseDate: day, effectiveDate: day, verdict: .initial,
+                                   sha256: "ab", file: "v1.md", summary: ["First release."], overrides: [])
+        let first = Changelog.inserting(Changelog.entry(for: record, title: "Privacy Policy"),
+                                        into: "# Changelog\n\nIntro.\n\nNo policy has been released yet.\n")
+        #expect(!first.contains("No policy has been released yet."))
+        #expect(first.hasPrefix("# Changelog\n\nIntro.\n\n## Privacy Policy v1\n"))
+        var second = record
+        second.version = "v2"
+        let both = Changelog.inserting(Changelog.entry(for: second, title: "Privacy Policy"), into: first)
+        #expect(both.firstRange(of: "v2")!.lowerBound < both.firstRange(of: "## Privacy Policy v1")!.lowerBound)
+    }
+}
