@@ -25,7 +25,9 @@ public struct Releases: Sendable {
     public func draftPath(_ document: String) -> String { "\(Project.policyFolder)/\(document).md" }
 
     /// Finishes a release a crash interrupted. Every command that reads the archive calls it first.
+    /// While another process holds the release lock, its transaction is its own to finish: nothing is touched.
     public func recover() throws(ProjectError) {
+        if let owner = ReleaseLock.owner(in: policyFolder), owner != getpid() { return }
         do {
             try FileTransaction(folder: policyFolder).recover()
             ReleaseLock.removeIfStale(in: policyFolder)
@@ -75,7 +77,6 @@ public struct Releases: Sendable {
         guard FileManager.default.fileExists(atPath: project.url(for: draftPath).path) else {
             throw .notFound(path: draftPath, what: "policy draft")
         }
-        if !dryRun { try recover() }
         let lock: ReleaseLock?
         do {
             lock = dryRun ? nil : try ReleaseLock(folder: policyFolder)
@@ -83,6 +84,8 @@ public struct Releases: Sendable {
             throw .refused(path: draftPath, message: "\(error)")
         }
         defer { withExtendedLifetime(lock) {} }
+        // Recovery needs the lock: it must not finish (or sweep away) a release another process is writing.
+        if !dryRun { try recover() }
 
         let draftText = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
         let history = try history(document)

@@ -185,4 +185,31 @@ import Testing
         #expect(try release(root, ["--date", "2026-11-29"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: lock.path))
     }
+
+    @Test func twoReleasesStartedTogetherNeverInterleave() throws {
+        let root = try project()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try release(root, ["--date", "2026-11-29"]).status == 0)
+        try edit(root) { $0.replacing("45 days", with: "60 days", maxReplacements: 1) }
+        // Start both before waiting for either.
+        let processes = (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = Fixtures.policycBinary
+            process.arguments = ["release", doc, "--date", "2026-12-02"]
+            process.currentDirectoryURL = root
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        let statuses = processes.map(\.terminationStatus).sorted()
+        #expect(statuses == [0, 0] || statuses == [0, 1], "one releases; the other refuses or finds it done: \(statuses)")
+        let changelog = try read(root, "CHANGELOG.md")
+        #expect(changelog.ranges(of: "## Privacy Policy v2").count == 1)
+        #expect(!changelog.contains("## Privacy Policy v3"))
+        let history = try read(root, "policy/archive/\(doc)/releases.json")
+        #expect(history.ranges(of: "\"version\" : \"v").count == 2)
+        #expect(try Fixtures.policyc(["check", "--today", "2026-12-02"], in: root).status == 0)
+    }
 }
