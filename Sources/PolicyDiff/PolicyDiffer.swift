@@ -334,3 +334,35 @@ enum Fingerprint {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
+
+extension PolicyDiffer {
+    /// Where each section and clause id of `oldDocument` lands in `newDocument`: its successor when it was
+    /// kept, moved, reworded, split or merged; for a removed clause, the section its section became.
+    /// The site uses it so that old deep links keep working.
+    public static func successors(from oldDocument: Document, to newDocument: Document) -> [String: String] {
+        let old = Revision(oldDocument)
+        let new = Revision(newDocument)
+        let alignment = Alignment(old: old, new: new)
+        var map: [String: String] = [:]
+        for (o, n) in alignment.sectionNewForOld.enumerated() {
+            if let n { map[old.sections[o].section.id] = new.sections[n].section.id }
+        }
+        // A removed section lands on its nearest kept ancestor.
+        for (index, entry) in old.sections.enumerated() where map[entry.section.id] == nil {
+            var parent = old.sections[index].parent
+            while let current = parent, map[old.sections[current].section.id] == nil { parent = old.sections[current].parent }
+            if let parent, let target = map[old.sections[parent].section.id] { map[entry.section.id] = target }
+        }
+        for (o, n) in alignment.clauseNewForOld.enumerated() {
+            let id = old.clauses[o].clause.id
+            if let n {
+                map[id] = new.clauses[n].clause.id
+            } else if let section = old.clauses[o].section {
+                if let successor = map[old.sections[section].section.id] { map[id] = successor }
+            } else {
+                map[id] = Document.titleAnchor
+            }
+        }
+        return map.filter { $0.key != $0.value }
+    }
+}

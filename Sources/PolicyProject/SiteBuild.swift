@@ -1,5 +1,7 @@
 import Foundation
+import PolicyDiff
 import PolicyModel
+import PolicyParser
 import PolicyRender
 
 /// `policyc build`: every policy in `policy/` to a static site, written atomically.
@@ -11,14 +13,19 @@ public struct SiteBuild: Sendable {
     }
 
     public let project: Project
+    /// The day the site shows: which version is in force, which are pending.
+    public let today: CalendarDate
 
-    public init(project: Project) {
+    public init(project: Project, today: CalendarDate) {
         self.project = project
+        self.today = today
     }
 
     /// Renders the site in memory; nothing is written.
     public func render() throws(ProjectError) -> [String: Data] {
-        let documents = try project.policyPaths().map { path throws(ProjectError) in try project.loadDocument(path) }
+        let releases = Releases(project: project)
+        try releases.recover()
+        let policies = try releases.documents().map { document throws(ProjectError) in try site(for: document, releases) }
         let renderer: SiteRenderer
         do {
             renderer = try SiteRenderer(site: .init(title: project.config.site.title, baseURL: project.config.site.baseURL),
@@ -30,7 +37,39 @@ public struct SiteBuild: Sendable {
         } catch {
             throw .invalidTemplate(path: Project.templatesFolder, message: "\(error)")
         }
-        return renderer.render(documents).mapValues { Data($0) }
+        return renderer.render(policies).mapValues { Data($0) }
+    }
+
+    /// A policy with its released versions, the changes between them, and the old anchors of the current page.
+    private func site(for document: String, _ releases: Releases) throws(ProjectError) -> PolicySite {
+        let draft = try project.loadDocument(releases.draftPath(document), analysis: [])
+        let history = try releases.history(document)
+        var versions: [PolicySite.Version] = []
+        for record in history.releases {
+            let path = releases.archivedPath(document, record)
+            let text = try releases.archivedText(document, record)
+            var parsed = PolicyParser.parse(text: text, path: path, analysis: .definedTerms)
+            parsed.id = document
+            versions.append(PolicySite.Version(name: record.version, releaseDate: record.releaseDate,
+                                               effectiveDate: record.effectiveDate, verdict: record.verdict.rawValue,
+                                               summary: record.summary, document: parsed))
+        }
+        var site = PolicySite(draft: draft, versions: versions, today: today)
+        let options = project.config.diffOptions
+        for (previous, version) in zip(versions, versions.dropFirst()) {
+            site.changes[version.name] = PolicyDiffer.diff(previous.document, version.document, options: options)
+        }
+        // Deep links into any older version keep landing on the current page, at their successor.
+        if let current = site.inForce {
+            var anchors: [String: Set<String>] = [:]
+            for older in versions where older.name != current.name && older.releaseDate <= current.releaseDate {
+                for (old, new) in PolicyDiffer.successors(from: older.document, to: current.document) {
+                    anchors[new, default: []].insert(old)
+                }
+            }
+            site.oldAnchors = anchors.mapValues { $0.sorted() }
+        }
+        return site
     }
 
     /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute).

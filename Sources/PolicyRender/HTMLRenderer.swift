@@ -6,9 +6,12 @@ public struct HTMLRenderer {
     public struct Options: Sendable {
         /// Include the table of contents.
         public var tableOfContents: Bool
+        /// Anchors of older versions, by the id of the element they now land on (see `PolicyDiffer.successors`).
+        public var extraAnchors: [String: [String]]
 
-        public init(tableOfContents: Bool = true) {
+        public init(tableOfContents: Bool = true, extraAnchors: [String: [String]] = [:]) {
             self.tableOfContents = tableOfContents
+            self.extraAnchors = extraAnchors
         }
     }
 
@@ -18,6 +21,8 @@ public struct HTMLRenderer {
     private let anchorTargets: [String: String]
     private var out: HTMLWriter
     private var usedIDs: Set<String> = []
+    /// The ids of real elements of this page: an old anchor with one of these names already lands somewhere.
+    private let elementIDs: Set<String>
 
     public static func render(_ document: Document, options: Options = Options()) -> String {
         var renderer = HTMLRenderer(document: document, options: options)
@@ -41,6 +46,10 @@ public struct HTMLRenderer {
             for alias in section.aliases { targets[alias] = targets[alias] ?? section.id }
         }
         self.anchorTargets = targets
+        var elements: Set<String> = [Document.titleAnchor]
+        for section in document.allSections { elements.insert(section.id) }
+        for (_, clause) in document.allClauses { elements.insert(clause.id) }
+        self.elementIDs = elements
         self.out = HTMLWriter(capacity: document.source.byteCount * 2 + 4096)
     }
 
@@ -51,11 +60,7 @@ public struct HTMLRenderer {
         out.text(document.title)
         out.raw("</h1>\n")
         usedIDs.insert(Document.titleAnchor)
-        for alias in document.titleAliases where usedIDs.insert(alias).inserted {
-            out.raw("<span id=\"")
-            out.text(alias)
-            out.raw("\"></span>")
-        }
+        renderAliases(document.titleAliases + (options.extraAnchors[Document.titleAnchor] ?? []))
         if let lastUpdated = document.lastUpdated {
             out.raw("<p class=\"last-updated\">Last updated: ")
             if let date = lastUpdated.date {
@@ -112,12 +117,8 @@ public struct HTMLRenderer {
         out.text(section.id)
         out.raw("\">\n")
         usedIDs.insert(section.id)
-        for alias in section.aliases where !alias.isEmpty && usedIDs.insert(alias).inserted {
-            // Old deep links (GitHub-style slugs, kramdown ids) land on the section too.
-            out.raw("<span id=\"")
-            out.text(alias)
-            out.raw("\"></span>")
-        }
+        // Old deep links (GitHub-style slugs, kramdown ids, older versions' ids) land on the section too.
+        renderAliases(section.aliases + (options.extraAnchors[section.id] ?? []))
         out.raw("<h\(level)>")
         if let number = section.number {
             out.raw("<span class=\"number\">")
@@ -150,6 +151,7 @@ public struct HTMLRenderer {
                 out.raw("<li id=\"")
                 out.text(item.clause.id)
                 out.raw("\">")
+                renderAliases(options.extraAnchors[item.clause.id] ?? [])
                 if let checked = item.clause.checked {
                     out.raw(checked ? "<input type=\"checkbox\" checked disabled> " : "<input type=\"checkbox\" disabled> ")
                 }
@@ -180,6 +182,15 @@ public struct HTMLRenderer {
         }
     }
 
+    /// Empty elements carrying other names for the element they sit in, each name once per page.
+    private mutating func renderAliases(_ aliases: [String]) {
+        for alias in aliases where !alias.isEmpty && !elementIDs.contains(alias) && usedIDs.insert(alias).inserted {
+            out.raw("<span id=\"")
+            out.text(alias)
+            out.raw("\"></span>")
+        }
+    }
+
     private mutating func renderClause(_ clause: Clause) {
         switch clause.kind {
         case .html:
@@ -195,6 +206,7 @@ public struct HTMLRenderer {
             out.raw("<p id=\"")
             out.text(clause.id)
             out.raw("\">")
+            renderAliases(options.extraAnchors[clause.id] ?? [])
             renderInlines(clause.inlines)
             out.raw("</p>\n")
         }

@@ -1,5 +1,66 @@
 import Mustache
+import PolicyDiff
 import PolicyModel
+
+/// One policy as the site shows it: the draft (while never released) or its released versions.
+public struct PolicySite: Sendable {
+    public struct Version: Sendable {
+        public var name: String
+        public var releaseDate: CalendarDate
+        public var effectiveDate: CalendarDate
+        public var verdict: String
+        public var summary: [String]
+        public var document: Document
+
+        public init(name: String, releaseDate: CalendarDate, effectiveDate: CalendarDate, verdict: String,
+                    summary: [String], document: Document) {
+            self.name = name
+            self.releaseDate = releaseDate
+            self.effectiveDate = effectiveDate
+            self.verdict = verdict
+            self.summary = summary
+            self.document = document
+        }
+    }
+
+    public var draft: Document
+    /// Released versions, oldest first.
+    public var versions: [Version]
+    /// The day the site is built for: which version is in force, which are pending.
+    public var today: CalendarDate
+    /// Each version's changes from the one before, by version name.
+    public var changes: [String: ChangeSet]
+    /// Anchors of older versions that no longer exist, by the id of the current element they land on.
+    public var oldAnchors: [String: [String]]
+
+    public init(draft: Document, versions: [Version] = [], today: CalendarDate, changes: [String: ChangeSet] = [:],
+                oldAnchors: [String: [String]] = [:]) {
+        self.draft = draft
+        self.versions = versions
+        self.today = today
+        self.changes = changes
+        self.oldAnchors = oldAnchors
+    }
+
+    /// The version in force today, or the draft while nothing is (never released, or not yet effective).
+    public var current: (document: Document, version: Version?) {
+        if let version = inForce { return (version.document, version) }
+        return (draft, nil)
+    }
+
+    public var inForce: Version? {
+        versions.filter { $0.effectiveDate <= today }.last
+    }
+
+    public var pending: [Version] {
+        versions.filter { $0.effectiveDate > today }
+    }
+
+    func state(of version: Version) -> String {
+        if version.effectiveDate > today { return "takes effect \(version.effectiveDate)" }
+        return version.name == inForce?.name ? "in force" : "superseded"
+    }
+}
 
 /// Renders the static site: an index of the policies and one page per policy, from Mustache templates.
 ///
@@ -22,7 +83,7 @@ public struct SiteRenderer: Sendable {
         public var message: String
     }
 
-    public static let requiredTemplates = ["layout-head", "layout-foot", "policy", "index"]
+    public static let requiredTemplates = ["layout-head", "layout-foot", "policy", "index", "archive", "changes", "feed"]
 
     private let library: MustacheLibrary
     private let site: SiteInfo
@@ -52,29 +113,108 @@ public struct SiteRenderer: Sendable {
         document.id + ".html"
     }
 
-    public func render(_ documents: [Document]) -> [String: [UInt8]] {
+    public func render(_ policies: [PolicySite]) -> [String: [UInt8]] {
         var files = assets
         var entries: [[String: Any]] = []
-        for document in documents.sorted(by: { $0.id < $1.id }) {
-            let path = Self.pagePath(for: document)
-            let article = HTMLRenderer.render(document)
-            var policy: [String: Any] = ["id": document.id, "title": document.title, "article": article, "url": path]
-            if let lastUpdated = document.lastUpdated {
-                policy["lastUpdated"] = lastUpdated.text
-                policy["lastUpdatedISO"] = lastUpdated.date?.description ?? ""
+        var feedEntries: [(date: CalendarDate, entry: [String: Any])] = []
+        for policy in policies.sorted(by: { $0.draft.id < $1.draft.id }) {
+            let id = policy.draft.id
+            let current = policy.current
+            let path = "\(id).html"
+            var context = describe(current.document, url: path)
+            context["archiveURL"] = policy.versions.isEmpty ? nil : "\(id)/archive.html"
+            if let version = current.version {
+                context["version"] = describe(version)
             }
-            entries.append(policy)
-            files[path] = page(template: "policy", title: document.title, path: path, extra: ["policy": policy])
+            if let upcoming = policy.pending.first {
+                context["notice"] = [
+                    "effectiveDate": "\(upcoming.effectiveDate)",
+                    "verdict": upcoming.verdict,
+                    "url": "\(id)/\(upcoming.name).html",
+                    "changesURL": "\(id)/\(upcoming.name)-changes.html",
+                    "material": upcoming.verdict == "material" || upcoming.verdict == "consent",
+                ] as [String: Any]
+            }
+            context["article"] = HTMLRenderer.render(current.document,
+                                                     options: .init(extraAnchors: policy.oldAnchors))
+            entries.append(context)
+            files[path] = page(template: "policy", title: current.document.title, path: path, root: "",
+                               extra: ["policy": context])
+
+            var rows: [[String: Any]] = []
+            for (index, version) in policy.versions.enumerated() {
+                let versionPath = "\(id)/\(version.name).html"
+                var versionContext = describe(version.document, url: versionPath)
+                versionContext["version"] = describe(version)
+                versionContext["state"] = policy.state(of: version)
+                versionContext["currentURL"] = "../\(id).html"
+                versionContext["article"] = HTMLRenderer.render(version.document)
+                files[versionPath] = page(template: "policy", title: "\(version.document.title) \(version.name)",
+                                          path: versionPath, root: "../", extra: ["policy": versionContext])
+                var row = describe(version)
+                row["url"] = "\(version.name).html"
+                row["state"] = policy.state(of: version)
+                if index > 0, let changes = policy.changes[version.name] {
+                    let previous = policy.versions[index - 1]
+                    let changesPath = "\(id)/\(version.name)-changes.html"
+                    row["changesURL"] = "\(version.name)-changes.html"
+                    files[changesPath] = page(template: "changes", title: "Changes in \(version.document.title) \(version.name)",
+                                              path: changesPath, root: "../",
+                                              extra: ["changes": ["article": RedlineRenderer.article(changes),
+                                                                  "from": describe(previous), "to": describe(version),
+                                                                  "archiveURL": "archive.html"] as [String: Any]])
+                }
+                rows.append(row)
+                feedEntries.append((version.releaseDate, [
+                    "title": "\(version.document.title) \(version.name): \(version.verdict)",
+                    "id": absoluteURL(versionPath, fallback: "urn:policyc:\(id):\(version.name)"),
+                    "url": absoluteURL(versionPath, fallback: versionPath),
+                    "updated": "\(version.releaseDate)T00:00:00Z",
+                    "summary": "Released \(version.releaseDate), effective \(version.effectiveDate). "
+                        + version.summary.joined(separator: " "),
+                ]))
+            }
+            if !rows.isEmpty {
+                let archivePath = "\(id)/archive.html"
+                files[archivePath] = page(template: "archive", title: "\(current.document.title): all versions",
+                                          path: archivePath, root: "../",
+                                          extra: ["archive": ["title": current.document.title, "currentURL": "../\(id).html",
+                                                              "versions": Array(rows.reversed())] as [String: Any]])
+            }
         }
-        files["index.html"] = page(template: "index", title: site.title, path: "index.html",
+        files["index.html"] = page(template: "index", title: site.title, path: "index.html", root: "",
                                    extra: ["policies": entries])
+        let newest = feedEntries.map(\.date).max().map { "\($0)T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
+        files["feed.xml"] = page(template: "feed", title: site.title, path: "feed.xml", root: "",
+                                 extra: ["feed": ["updated": newest, "id": absoluteURL("feed.xml", fallback: "urn:policyc:feed"),
+                                                  "entries": feedEntries.sorted { $0.date > $1.date }.map(\.entry)]
+                                         as [String: Any]])
         return files
     }
 
-    private func page(template: String, title: String, path: String, extra: [String: Any]) -> [UInt8] {
+    private func describe(_ document: Document, url: String) -> [String: Any] {
+        var context: [String: Any] = ["id": document.id, "title": document.title, "url": url]
+        if let lastUpdated = document.lastUpdated {
+            context["lastUpdated"] = lastUpdated.text
+            context["lastUpdatedISO"] = lastUpdated.date?.description ?? ""
+        }
+        return context
+    }
+
+    private func describe(_ version: PolicySite.Version) -> [String: Any] {
+        ["name": version.name, "releaseDate": "\(version.releaseDate)", "effectiveDate": "\(version.effectiveDate)",
+         "verdict": version.verdict, "summary": version.summary]
+    }
+
+    private func absoluteURL(_ path: String, fallback: String) -> String {
+        let canonical = canonicalURL(path)
+        return canonical.isEmpty ? fallback : canonical
+    }
+
+    private func page(template: String, title: String, path: String, root: String, extra: [String: Any]) -> [UInt8] {
         var context: [String: Any] = [
             "site": ["title": site.title, "baseURL": site.baseURL],
-            "page": ["title": title, "root": "", "canonical": canonicalURL(path)],
+            "page": ["title": title, "root": root, "canonical": canonicalURL(path)],
         ]
         for (key, value) in extra { context[key] = value }
         let html = library.render(context, withTemplate: template) ?? ""

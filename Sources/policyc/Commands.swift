@@ -89,9 +89,10 @@ struct Build: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
     @Option(help: "The output folder, replaced atomically.") var out: String = "_site"
+    @Option(help: "Build the site as of this day (YYYY-MM-DD; default today, UTC).") var today: CalendarDate?
 
     func run() throws {
-        let build = SiteBuild(project: try project.open())
+        let build = SiteBuild(project: try project.open(), today: today ?? .today())
         let result = try build.build(outputFolder: out)
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"

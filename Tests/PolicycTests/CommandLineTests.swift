@@ -119,7 +119,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         let site = root.appendingPathComponent("_site")
         let files = try FileManager.default.contentsOfDirectory(atPath: site.path).sorted()
-        #expect(files == ["index.html", "privacy-policy.html", "style.css"])
+        #expect(files == ["feed.xml", "index.html", "privacy-policy.html", "style.css"])
         let page = try String(contentsOf: site.appendingPathComponent("privacy-policy.html"), encoding: .utf8)
         #expect(page.contains("<nav class=\"toc\""))
         #expect(page.contains("<time datetime=\"2026-11-02\">"))
