@@ -160,12 +160,14 @@ def main():
     parser.add_argument("--out", default=str(ROOT / ".build" / "site-checks"),
                         help="where the site and the screenshots are kept for a person to look at")
     args = parser.parse_args()
+    # The fixture project runs policyc from its own folder: make the path absolute first.
+    policyc = str(pathlib.Path(args.policyc).resolve())
     out = pathlib.Path(args.out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     results = Results()
     with tempfile.TemporaryDirectory() as temporary:
-        project = build_fixture(args.policyc, pathlib.Path(temporary))
+        project = build_fixture(policyc, pathlib.Path(temporary))
         site = out / "site"
         shutil.copytree(project / "_site", site)
     validate(site, results)
