@@ -5,10 +5,13 @@ import PolicyModel
 struct Classifier {
     let options: DiffOptions
     let sensitiveWords: Set<String>
+    /// How often each word occurs in both revisions, for telling typos from real words.
+    let wordCounts: WordCounts
 
-    init(options: DiffOptions) {
+    init(options: DiffOptions, wordCounts: WordCounts) {
         self.options = options
         self.sensitiveWords = Set(options.sensitiveWords.map { $0.lowercased() })
+        self.wordCounts = wordCounts
     }
 
     struct Verdict {
@@ -197,14 +200,17 @@ struct Classifier {
     }
 
     /// Words replaced by near spellings of themselves: `recieve` → `receive`, `you` → `your`.
+    /// One of the two must be a one-off in both revisions, as a typo is: `store` → `share` are both real
+    /// words the policy uses, and that is a change of meaning.
     private func isSpellingFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
         guard deleted.count == inserted.count, !deleted.isEmpty else { return false }
         for (a, b) in zip(deleted, inserted) {
             let x = Array(a.key.lowercased().unicodeScalars), y = Array(b.key.lowercased().unicodeScalars)
-            guard min(x.count, y.count) >= 3, !Vocabulary.isNumber(a.key), !Vocabulary.isNumber(b.key) else { return false }
-            let distance = editDistance(x, y)
+            guard min(x.count, y.count) >= 3, max(x.count, y.count) <= 40, !Vocabulary.isNumber(a.key),
+                  !Vocabulary.isNumber(b.key) else { return false }
             let allowed = min(x.count, y.count) >= 5 ? 2 : 1
-            guard distance <= allowed else { return false }
+            guard abs(x.count - y.count) <= allowed, editDistance(x, y) <= allowed else { return false }
+            guard wordCounts.isRare(a.key.lowercased()) || wordCounts.isRare(b.key.lowercased()) else { return false }
         }
         return true
     }
@@ -221,10 +227,12 @@ struct Classifier {
         !words.isEmpty && words.allSatisfy { Vocabulary.navigationWords.contains($0.key.lowercased()) }
     }
 
-    /// Only articles and prepositions came or went ("violate of" → "violate").
+    /// Only articles and prepositions came, or only went ("violate of" → "violate"). A swap of one for
+    /// another ("from" → "for") is not grammar: it can reverse who gets the data.
     private func isGrammarFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        guard deleted.isEmpty != inserted.isEmpty else { return false }
         let words = (deleted + inserted).map { $0.key.lowercased() }
-        return !words.isEmpty && words.count <= 2 && words.allSatisfy(Vocabulary.functionWords.contains)
+        return words.count <= 2 && words.allSatisfy(Vocabulary.functionWords.contains)
     }
 
     /// "the the" → "the": a word removed (or added) next to an identical one.
@@ -359,5 +367,25 @@ struct Classifier {
 
     func excerpt(_ text: String, limit: Int = 80) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+}
+
+/// Word frequencies over both revisions, counted on first use: only a spelling candidate needs them.
+final class WordCounts: @unchecked Sendable {
+    private let texts: [String]
+    private var counts: [String: Int]?
+
+    init(texts: [String]) {
+        self.texts = texts
+    }
+
+    /// A word that occurs at most once in both revisions together: what a typo looks like.
+    func isRare(_ word: String) -> Bool {
+        if counts == nil {
+            var table: [String: Int] = [:]
+            for text in texts { for word in TextNormalizer.looseWords(text) { table[word, default: 0] += 1 } }
+            counts = table
+        }
+        return (counts?[word] ?? 0) <= 1
     }
 }

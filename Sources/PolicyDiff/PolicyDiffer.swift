@@ -50,7 +50,7 @@ private struct ChangeBuilder {
         self.new = new
         self.alignment = alignment
         self.options = options
-        self.classifier = Classifier(options: options)
+        self.classifier = Classifier(options: options, wordCounts: WordCounts(texts: old.clauses.map(\.text) + new.clauses.map(\.text)))
         self.definingClauses = Set(old.document.definedTerms.map(\.clause))
     }
 
@@ -105,11 +105,15 @@ private struct ChangeBuilder {
                 && !(before.section == nil && after.section == nil)
             let moved = crossSection || !stayed.contains(o)
             let order = (after.clause.location?.line ?? 0, 2, n)
-            if o == old.lastUpdatedClause || n == new.lastUpdatedClause {
-                if before.key != after.key {
-                    addClause(order, .modified, o, n, tier: .editorial,
-                              reasons: [Reason(rule: "last-updated", detail: "“\(before.clause.text)” → “\(after.clause.text)”")],
-                              words: true)
+            if o == old.lastUpdatedClause || n == new.lastUpdatedClause, before.key != after.key {
+                // Only the date is editorial: whatever else the "Last updated" paragraph says is judged as usual.
+                let dateReason = Reason(rule: "last-updated", detail: "“\(before.clause.text)” → “\(after.clause.text)”")
+                if masked(before.clause.text, old.document) == masked(after.clause.text, new.document) {
+                    addClause(order, .modified, o, n, tier: .editorial, reasons: [dateReason], words: true)
+                } else {
+                    var verdict = modified(o, n)
+                    verdict.reasons.insert(dateReason, at: 0)
+                    addClause(order, .modified, o, n, tier: verdict.tier, reasons: verdict.reasons, words: true)
                 }
                 continue
             }
@@ -146,6 +150,12 @@ private struct ChangeBuilder {
             addClause((entry.clause.location?.line ?? 0, 2, n), .added, nil, n, tier: verdict.tier, reasons: verdict.reasons,
                       words: false)
         }
+    }
+
+    /// A clause's text with the document's "Last updated" date taken out.
+    private func masked(_ text: String, _ document: Document) -> String {
+        guard let date = document.lastUpdated?.text, !date.isEmpty else { return text }
+        return String(decoding: TextNormalizer.exactKey(text.replacing(date, with: "\u{1}")), as: UTF8.self)
     }
 
     /// Old clauses that kept their order within their (aligned) section: the longest increasing run per section.

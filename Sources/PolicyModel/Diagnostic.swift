@@ -32,15 +32,15 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     /// `path:line:col: error: message [rule]`, the form editors and CI annotate.
     public var formatted: String {
         let position = location.map { ":\($0.line):\($0.column)" } ?? ""
-        return "\(path)\(position): \(severity.rawValue): \(Self.singleLine(message)) [\(rule)]"
+        return "\(Self.singleLine(path))\(position): \(severity.rawValue): \(Self.singleLine(message)) [\(rule)]"
     }
 
     /// Messages quote policy text; a newline or control character in one must not forge another diagnostic line.
-    static func singleLine(_ text: String) -> String {
+    public static func singleLine(_ text: String) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
                 result += scalar == "\n" ? "\\n" : scalar == "\r" ? "\\r" : scalar == "\t" ? " " : "?"
             } else {
                 result.unicodeScalars.append(scalar)

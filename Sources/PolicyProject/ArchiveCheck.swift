@@ -29,9 +29,11 @@ struct ArchiveCheck {
                 report(historyPath, "\(record.version) takes effect (\(record.effectiveDate)) before its release (\(record.releaseDate))",
                        "archive-order")
             }
-            if record.verdict.needsNotice, record.effectiveDate < record.releaseDate.adding(days: noticeDays) {
+            // Judged by the period in force when it was released: raising it later must not condemn the archive.
+            let period = record.noticeDays ?? noticeDays
+            if record.verdict.needsNotice, record.effectiveDate < record.releaseDate.adding(days: period) {
                 report(historyPath, "\(record.version) is \(record.verdict.rawValue) but takes effect \(record.effectiveDate), "
-                       + "before its \(noticeDays)-day notice period ends", "archive-notice")
+                       + "before its \(period)-day notice period ends", "archive-notice")
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 report(path, "the archived copy of \(record.version) is missing", "archive-tampered")

@@ -34,9 +34,15 @@ public struct Project: Sendable {
         } catch {
             throw .notFound(path: Project.policyFolder, what: "policy folder")
         }
-        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }
-            .sorted()
-            .map { Project.policyFolder + "/" + $0 }
+        let policies = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }.sorted()
+        // A policy's name becomes a URL, a folder and a CLI argument: letters, digits, '.', '_' and '-' only.
+        if let bad = policies.first(where: { name in
+            !name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
+        }) {
+            throw .refused(path: Project.policyFolder + "/" + Diagnostic.singleLine(bad),
+                           message: "a policy's file name may only use letters, digits, '.', '_' and '-'")
+        }
+        return policies.map { Project.policyFolder + "/" + $0 }
     }
 
     /// A path as given on the command line or relative to the root.

@@ -95,6 +95,11 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
         for override in config.diff.overrides where override.reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .invalidConfig(path: path, line: nil, message: "the override of change \(override.fingerprint) needs a written reason")
         }
+        let lowered = config.diff.categories.keys.map { $0.lowercased() }
+        if Set(lowered).count != lowered.count {
+            throw .invalidConfig(path: path, line: nil,
+                                 message: "diff.categories names a section twice (keys are compared without case)")
+        }
         guard config.notice.periodDays >= 0, config.notice.periodDays <= 3650 else {
             throw .invalidConfig(path: path, line: nil, message: "notice.periodDays must be between 0 and 3650 days")
         }

@@ -24,13 +24,19 @@ public struct Releases: Sendable {
 
     public func draftPath(_ document: String) -> String { "\(Project.policyFolder)/\(document).md" }
 
-    /// Finishes a release a crash interrupted. Every command that reads the archive calls it first.
-    /// While another process holds the release lock, its transaction is its own to finish: nothing is touched.
+    /// Finishes a release a crash interrupted. Every command that reads the archive calls it first; it
+    /// takes the release lock to do so, so a release another process is writing is never touched.
     public func recover() throws(ProjectError) {
-        if let owner = ReleaseLock.owner(in: policyFolder), owner != getpid() { return }
+        let transaction = FileTransaction(folder: policyFolder)
+        guard transaction.isInterrupted else { return }
+        guard let lock = try? ReleaseLock(folder: policyFolder) else { return }
+        try recoverHoldingLock()
+        withExtendedLifetime(lock) {}
+    }
+
+    private func recoverHoldingLock() throws(ProjectError) {
         do {
             try FileTransaction(folder: policyFolder).recover()
-            ReleaseLock.removeIfStale(in: policyFolder)
         } catch {
             throw .unwritable(path: Self.archiveFolder, reason: "cannot finish an interrupted release: \(error)")
         }
@@ -69,6 +75,8 @@ public struct Releases: Sendable {
         case wouldRelease(ReleasePlan)
         /// The draft is exactly the latest release: re-running after success does nothing.
         case upToDate(ReleaseRecord)
+        /// The draft differs from the latest release in its "Last updated" date only: nothing to release.
+        case nothingToRelease(ReleaseRecord)
     }
 
     public func release(_ document: String, date: CalendarDate, effective: CalendarDate?,
@@ -85,7 +93,7 @@ public struct Releases: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
         // Recovery needs the lock: it must not finish (or sweep away) a release another process is writing.
-        if !dryRun { try recover() }
+        if !dryRun { try recoverHoldingLock() }
 
         let draftText = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
         let history = try history(document)
@@ -107,7 +115,8 @@ public struct Releases: Sendable {
             plan = try planner.plan(documentID: document, draftPath: draftPath, draftText: draftText, history: history,
                                     previousText: previousText, date: date, effective: effective)
         } catch {
-            throw .refused(path: draftPath, message: error.description)
+            if case .nothingChanged = error, let latest = history.latest { return .nothingToRelease(latest) }
+            throw .refused(path: draftPath, message: error.description.replacing("\(draftPath): ", with: ""))
         }
         if dryRun { return .wouldRelease(plan) }
 
@@ -146,8 +155,11 @@ public struct Releases: Sendable {
     /// `DOC` (the draft), `DOC@v2` (an archived version), or a file path.
     public func resolve(_ reference: String) throws(ProjectError) -> String {
         if FileManager.default.fileExists(atPath: project.url(for: reference).path) { return reference }
-        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
+        let parts = reference.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let document = parts[0]
+        guard !document.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+            throw .notFound(path: reference, what: "file or policy (write DOC or DOC@v2)")
+        }
         guard FileManager.default.fileExists(atPath: project.url(for: draftPath(document)).path) else {
             throw .notFound(path: reference, what: "file or policy")
         }

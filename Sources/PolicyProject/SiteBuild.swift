@@ -73,8 +73,27 @@ public struct SiteBuild: Sendable {
     }
 
     /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute).
+    /// Written into every site it builds: a folder without it is not replaced (it may be anything: `policy/`).
+    public static let marker = ".policyc-site"
+
     public func build(outputFolder: String) throws(ProjectError) -> Result {
-        let files = try render()
+        let target = project.url(for: outputFolder).standardizedFileURL
+        let protected = [project.root, project.root.appendingPathComponent(Project.policyFolder),
+                         project.root.appendingPathComponent(Project.templatesFolder)].map { $0.standardizedFileURL.path }
+        if protected.contains(target.path) || project.root.standardizedFileURL.path.hasPrefix(target.path + "/") {
+            throw .refused(path: outputFolder, message: "the site cannot be built into the project's own folders")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
+            let empty = (try? FileManager.default.contentsOfDirectory(atPath: target.path))?.isEmpty ?? false
+            let ours = FileManager.default.fileExists(atPath: target.appendingPathComponent(Self.marker).path)
+            guard isDirectory.boolValue, ours || empty else {
+                throw .refused(path: outputFolder, message: "exists and was not built by policyc; it is left alone "
+                               + "(remove it, or choose another --out)")
+            }
+        }
+        var files = try render()
+        files[Self.marker] = Data("Built by policyc build; replaced whole by the next build.\n".utf8)
         let changed = try AtomicOutput.replaceFolder(project.url(for: outputFolder), with: files, displayPath: outputFolder)
         return Result(pages: files.keys.filter { $0.hasSuffix(".html") }.sorted(), changed: changed)
     }

@@ -27,20 +27,34 @@ enum DateStamp {
         guard let lastUpdated = document.lastUpdated, let line = lastUpdated.location?.line, !lastUpdated.text.isEmpty else {
             return nil
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Lines end as cmark counts them: LF, CRLF or a lone CR. Keep each line's own ending.
+        var lines: [(text: Substring, ending: Substring)] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            guard let end = rest.firstIndex(where: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+                lines.append((rest, ""))
+                break
+            }
+            lines.append((rest[..<end], rest[end...end]))
+            rest = rest[rest.index(after: end)...]
+        }
         // The date may be on the clause's first line or the next (a wrapped paragraph).
-        for index in (line - 1)..<min(line + 1, lines.count) where index >= 0 {
-            if let range = lines[index].range(of: lastUpdated.text) {
-                lines[index].replaceSubrange(range, with: format(date, like: lastUpdated.text))
-                return lines.joined(separator: "\n")
+        let first = max(0, line - 1)
+        for index in first..<min(line + 1, lines.count) {
+            if let range = lines[index].text.firstRange(of: lastUpdated.text) {
+                var replaced = String(lines[index].text)
+                let offset = lines[index].text.distance(from: lines[index].text.startIndex, to: range.lowerBound)
+                let start = replaced.index(replaced.startIndex, offsetBy: offset)
+                replaced.replaceSubrange(start..<replaced.index(start, offsetBy: lastUpdated.text.count),
+                                         with: format(date, like: lastUpdated.text))
+                var result = ""
+                for (position, entry) in lines.enumerated() {
+                    result += position == index ? replaced : String(entry.text)
+                    result += entry.ending
+                }
+                return result
             }
         }
         return nil
-    }
-}
-
-private extension String {
-    func range(of needle: String) -> Range<String.Index>? {
-        firstRange(of: needle)
     }
 }

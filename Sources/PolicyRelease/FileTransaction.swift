@@ -46,7 +46,11 @@ public struct FileTransaction: Sendable {
         try apply(writes)
     }
 
+    /// Whether a crash left a transaction to finish.
+    public var isInterrupted: Bool { FileManager.default.fileExists(atPath: journal.path) }
+
     /// Finishes a transaction a crash interrupted, and removes staged files no journal names.
+    /// Call it holding the `ReleaseLock`: without it, it could sweep away a release being staged.
     public func recover() throws {
         let manager = FileManager.default
         if let data = manager.contents(atPath: journal.path) {
@@ -68,9 +72,12 @@ public struct FileTransaction: Sendable {
     private func apply(_ writes: [Write]) throws {
         let manager = FileManager.default
         for (index, write) in writes.enumerated() {
-            // Idempotent: a rename already done before a crash is not done again.
+            // Idempotent: a rename already done before a crash is not done again. A write whose staged file
+            // and target are both gone cannot be finished: that is an error, never a silent success.
             if manager.fileExists(atPath: write.staged) {
                 guard rename(write.staged, write.target) == 0 else { throw POSIXError(.EIO) }
+            } else if !manager.fileExists(atPath: write.target) {
+                throw POSIXError(.ENOENT)
             }
             crashIfAsked("renamed-\(index + 1)")
         }
@@ -118,24 +125,17 @@ public final class ReleaseLock: Sendable {
         return kill(owner, 0) == 0 ? owner : nil
     }
 
-    /// Removes a lock whose process is gone (a release killed mid-way).
-    public static func removeIfStale(in folder: URL) {
-        let url = url(in: folder)
-        if FileManager.default.fileExists(atPath: url.path), owner(in: folder) == nil {
-            try? FileManager.default.removeItem(at: url)
-        }
-    }
-
     public init(folder: URL) throws {
         // `url` is set only once the lock is ours: a throwing init that had set it would run `deinit`
         // and remove another process's lock.
         let lockURL = Self.url(in: folder)
+        // The lock appears with its process id already in it (written aside, then hard-linked into place),
+        // so nobody ever sees an empty lock and takes it for a stale one.
+        let claim = folder.appendingPathComponent(".release.lock.\(getpid())")
+        try FileTransaction.writeDurably(Data("\(getpid())\n".utf8), to: claim)
+        defer { unlink(claim.path) }
         for _ in 0..<2 {
-            let descriptor = open(lockURL.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            if descriptor >= 0 {
-                let pid = Data("\(getpid())\n".utf8)
-                _ = pid.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
-                close(descriptor)
+            if link(claim.path, lockURL.path) == 0 {
                 url = lockURL
                 return
             }

@@ -33,6 +33,8 @@ public struct ReleaseRecord: Sendable, Hashable, Codable {
     public var summary: [String]
     /// Author decisions on single changes, with their reasons.
     public var overrides: [Override]
+    /// The notice period in force when it was released (nil in records written before it was kept).
+    public var noticeDays: Int?
 
     public init(version: String, number: Int, releaseDate: CalendarDate, effectiveDate: CalendarDate,
                 verdict: ReleaseVerdict, sha256: String, file: String, summary: [String], overrides: [Override]) {

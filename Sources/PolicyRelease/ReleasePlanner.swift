@@ -20,7 +20,7 @@ public enum ReleaseError: Error, Sendable, Hashable, CustomStringConvertible {
         case .effectiveBeforeRelease(let requested, let release):
             "effective date \(requested) is before the release date \(release)"
         case .noLastUpdatedLine(let path):
-            "\(path): no \"Last updated\" line to stamp; add one (for example `_Last updated: January 1, 2026_`) under the title"
+            "\(path): no \"Last updated\" line in the text to stamp (a date in front matter is not stamped); add one, for example `_Last updated: January 1, 2026_`, under the title"
         case .releaseDateBeforeLatest(let requested, let latest):
             "release date \(requested) is before the latest release (\(latest)): releases are dated in order"
         }
@@ -89,10 +89,11 @@ public struct ReleasePlanner: Sendable {
         let effective = try effectiveDate(verdict: verdict, date: date, requested: requestedEffective, history: history)
         let number = (history.latest?.number ?? 0) + 1
         let version = "v\(number)"
-        let record = ReleaseRecord(version: version, number: number, releaseDate: date, effectiveDate: effective,
+        var record = ReleaseRecord(version: version, number: number, releaseDate: date, effectiveDate: effective,
                                    verdict: verdict, sha256: Self.sha256(stamped), file: "\(version).md",
                                    summary: changes.map(Self.summary) ?? ["First release."],
                                    overrides: changes?.changes.compactMap(\.override) ?? [])
+        record.noticeDays = noticeDays
         var history = history
         history.releases.append(record)
         return ReleasePlan(record: record, history: history, stampedText: stamped, changes: changes,
@@ -175,9 +176,11 @@ public enum Changelog {
     }
 
     /// The changelog with `entry` added on top of the existing entries.
+    /// Never drops what the file held: the entry goes before the first entry (`## `), or at the end.
     public static func inserting(_ entry: String, into existing: String?) -> String {
-        guard let existing, existing.hasPrefix("# ") else { return header + "\n" + entry }
+        guard let existing, !existing.trimmingSpaces.isEmpty else { return header + "\n" + entry }
         var text = existing.replacingOccurrences(of: noReleasesLine + "\n", with: "")
+        if text.hasPrefix("## ") { return entry + text }
         if let firstEntry = text.firstRange(of: "\n## ") {
             text.insert(contentsOf: entry, at: text.index(after: firstEntry.lowerBound))
             return text

@@ -5,6 +5,47 @@ import PolicyModel
 /// grouped by section, words as `[-old-]{+new+}`.
 public enum DiffTextRenderer {
     public static func render(_ changes: ChangeSet, color: Bool) -> String {
+        sanitize(renderUnsanitized(changes, color: color), keepColor: color)
+    }
+
+    /// Policy text must not drive the terminal or the CI log: control characters (ESC, CR, C1) become
+    /// visible escapes, and a line may not start with "::" (a GitHub Actions workflow command).
+    static func sanitize(_ text: String, keepColor: Bool) -> String {
+        var out = ""
+        var scalars = text.unicodeScalars.makeIterator()
+        var atLineStart = true
+        while let scalar = scalars.next() {
+            switch scalar.value {
+            case 0x0A:
+                out += "\n"
+                atLineStart = true
+                continue
+            case 0x1B where keepColor:
+                // Our own colour codes are `ESC [ digits ; m`: pass those through and nothing else.
+                var sequence = "\u{1B}"
+                var valid = false
+                while let next = scalars.next() {
+                    sequence.unicodeScalars.append(next)
+                    if next == "m" { valid = sequence.hasPrefix("\u{1B}[") ; break }
+                    if !(next == "[" || next == ";" || ("0"..."9").contains(next)) { break }
+                }
+                out += valid ? sequence : sequence.unicodeScalars.map { $0.value < 0x20 ? "^[" : String($0) }.joined()
+            case 0x09:
+                out += "\t"
+            case 0..<0x20, 0x7F...0x9F:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default:
+                if atLineStart, scalar == ":", out.hasSuffix("\n") || out.isEmpty {
+                    out += " "
+                }
+                out.unicodeScalars.append(scalar)
+            }
+            atLineStart = false
+        }
+        return out
+    }
+
+    private static func renderUnsanitized(_ changes: ChangeSet, color: Bool) -> String {
         let paint = Paint(enabled: color)
         var out = ""
         out += paint.bold("Verdict: \(changes.verdict.rawValue)")
@@ -30,20 +71,22 @@ public enum DiffTextRenderer {
                 .compactMap { $0 }.joined(separator: " → ")
             out += "\(paint.tier(change.tier)) \(change.kind.rawValue) \(change.subject.rawValue) (\(where_))\n"
             for reason in change.reasons {
-                out += "    \(reason.rule): \(reason.detail)\n"
+                out += "    \(reason.rule): \(reason.detail.replacing("\n", with: " "))\n"
             }
             if let words = change.words {
                 out += "    " + words.map { run in
+                    let text = run.text.replacing("\n", with: " ")
                     switch run.operation {
-                    case .equal: return run.text
-                    case .delete: return paint.red("[-\(run.text)-]")
-                    case .insert: return paint.green("{+\(run.text)+}")
+                    case .equal: return text
+                    case .delete: return paint.red("[-\(text)-]")
+                    case .insert: return paint.green("{+\(text)+}")
                     }
                 }.joined() + "\n"
             } else if change.subject == .clause {
-                if change.kind == .removed, let text = change.oldText { out += "    " + paint.red("[-\(text)-]") + "\n" }
-                if change.kind == .added, let text = change.newText { out += "    " + paint.green("{+\(text)+}") + "\n" }
-                if change.kind == .moved, let text = change.newText { out += "    \(text)\n" }
+                let oneLine = { (text: String) in text.replacing("\n", with: " ") }
+                if change.kind == .removed, let text = change.oldText { out += "    " + paint.red("[-\(oneLine(text))-]") + "\n" }
+                if change.kind == .added, let text = change.newText { out += "    " + paint.green("{+\(oneLine(text))+}") + "\n" }
+                if change.kind == .moved, let text = change.newText { out += "    \(oneLine(text))\n" }
             }
         }
         return out

@@ -121,8 +121,15 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         let comparison = Comparison(project: try project.open())
-        let changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
-            ?? comparison.compareDraft(old)
+        let changes: ChangeSet
+        do {
+            changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
+                ?? comparison.compareDraft(old)
+        } catch {
+            // Like diff(1): 1 means "differs", so every error is 2, a refusal included.
+            Terminal.error((error as? ProjectError)?.description ?? "\(error)")
+            throw ExitCode(2)
+        }
         Lifetime.keep(changes)
         switch format {
         case .json: Terminal.write(try JSONRenderer.render(changes))
@@ -169,6 +176,10 @@ struct Release: ParsableCommand {
             Terminal.write("\(document) is up to date: the draft is \(record.version), released \(record.releaseDate)\n")
         case (.upToDate(let record), .json):
             Terminal.write(try JSONRenderer.render(ReleaseReport(status: "up-to-date", release: record, changes: nil)))
+        case (.nothingToRelease(let record), .text):
+            Terminal.write("\(document): nothing to release: only the \"Last updated\" date differs from \(record.version)\n")
+        case (.nothingToRelease(let record), .json):
+            Terminal.write(try JSONRenderer.render(ReleaseReport(status: "nothing-to-release", release: record, changes: nil)))
         case (.released(let plan), .text), (.wouldRelease(let plan), .text):
             let verb = dryRun ? "would release" : "released"
             let record = plan.record

@@ -157,4 +157,29 @@ import Testing
         let kept = change.words?.filter { $0.operation == .equal }.flatMap(\.inlines) ?? []
         #expect(kept.contains { if case .link = $0 { return true } else { return false } })
     }
+
+    @Test func wordsBesideTheLastUpdatedDateAreJudgedAsUsual() {
+        let old = "# T\n\nEffective date: May 1, 2024. We do not sell your personal data.\n\n## A\n\nText.\n"
+        let new = "# T\n\nEffective date: June 1, 2024. We sell your personal data to advertisers.\n\n## A\n\nText.\n"
+        let changes = diff(old, new)
+        #expect(changes.verdict == .consent, "\(rules(changes).sorted())")
+        let dateOnly = diff(old, old.replacing("May 1", with: "June 1"))
+        #expect(dateOnly.verdict == .editorial)
+        #expect(rules(dateOnly) == ["last-updated"])
+    }
+
+    @Test(arguments: [("store", "share"), ("encrypt", "decrypt"), ("from our partners", "for our partners")])
+    func realWordsSwappedAreNotTypos(old: String, new: String) {
+        let text = "# T\n\nWe store data. We encrypt and decrypt files. Data from our partners and for our partners.\n\n"
+            + "## A\n\nWe \(old) the data we receive \(old) every device.\n"
+        let changes = diff(text, text.replacing("We \(old) the data we receive \(old)", with: "We \(new) the data we receive \(new)"))
+        #expect(changes.verdict >= .material, "\(old) → \(new): \(rules(changes).sorted())")
+    }
+
+    @Test func aOneOffMisspellingIsSpelling() {
+        let text = "# T\n\n## A\n\nWe recieve requests by email and answer them.\n"
+        let changes = diff(text, text.replacing("recieve", with: "receive"))
+        #expect(changes.verdict == .editorial)
+        #expect(rules(changes).contains("spelling"))
+    }
 }

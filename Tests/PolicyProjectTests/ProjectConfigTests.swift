@@ -51,4 +51,10 @@ import Testing
             #expect(error.description.contains("needs a written reason"))
         }
     }
+
+    @Test func categoryKeysThatDifferOnlyInCaseAreRefused() {
+        #expect(throws: ProjectError.self) {
+            try ProjectConfig.parse("diff:\n  categories: { Sharing: disclosure, sharing: contact }\n", path: "policy/policyc.yml")
+        }
+    }
 }

@@ -65,4 +65,22 @@ import Testing
         let both = Changelog.inserting(Changelog.entry(for: second, title: "Privacy Policy"), into: first)
         #expect(both.firstRange(of: "v2")!.lowerBound < both.firstRange(of: "## Privacy Policy v1")!.lowerBound)
     }
+
+    @Test func oldMacLineEndingsAreStampedNotCrashed() throws {
+        let text = "Privacy Policy\r==============\r\r_Last updated: May 1, 2024_\r\rWe keep data.\r"
+        let plan = try ReleasePlanner(noticeDays: 30).plan(documentID: "p", draftPath: "policy/p.md", draftText: text,
+                                                           history: ReleaseHistory(document: "p"), previousText: nil,
+                                                           date: day, effective: nil)
+        #expect(plan.stampedText == text.replacing("May 1, 2024", with: "November 29, 2026"))
+    }
+
+    @Test func aChangelogWithoutOurHeaderKeepsEverything() {
+        let record = ReleaseRecord(version: "v1", number: 1, releaseDate: day, effectiveDate: day, verdict: .initial,
+                                   sha256: "ab", file: "v1.md", summary: [], overrides: [])
+        let existing = "Changelog\n=========\n\n## Policy v0\n\n- Older history.\n"
+        let updated = Changelog.inserting(Changelog.entry(for: record, title: "Policy"), into: existing)
+        #expect(updated.contains("- Older history."))
+        #expect(updated.hasPrefix("Changelog\n=========\n"))
+        #expect(updated.firstRange(of: "## Policy v1")!.lowerBound < updated.firstRange(of: "## Policy v0")!.lowerBound)
+    }
 }

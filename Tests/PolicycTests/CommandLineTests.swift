@@ -119,7 +119,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         let site = root.appendingPathComponent("_site")
         let files = try FileManager.default.contentsOfDirectory(atPath: site.path).sorted()
-        #expect(files == ["feed.xml", "index.html", "privacy-policy.html", "style.css"])
+        #expect(files == [".policyc-site", "feed.xml", "index.html", "privacy-policy.html", "style.css"])
         let page = try String(contentsOf: site.appendingPathComponent("privacy-policy.html"), encoding: .utf8)
         #expect(page.contains("<nav class=\"toc\""))
         #expect(page.contains("<time datetime=\"2026-11-02\">"))
@@ -233,5 +233,41 @@ import Testing
         let edited = try writeEdited(root, name: "new.md") { $0.replacing("30 days", with: "90 days", maxReplacements: 1) }
         let piped = try Fixtures.policyc(["diff", ownPolicy, edited], environment: ["NO_COLOR": ""])
         #expect(!piped.stdout.contains("\u{1B}["), "stdout is a pipe here: no colour")
+    }
+
+    @Test func buildNeverReplacesAFolderItDidNotBuild() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["policy", "templates", "."] {
+            let result = try Fixtures.policyc(["build", "--out", folder], in: root)
+            #expect(result.status == 1, "--out \(folder)")
+        }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("notes"), withIntermediateDirectories: true)
+        try "mine".write(to: root.appendingPathComponent("notes/keep.txt"), atomically: true, encoding: .utf8)
+        let refused = try Fixtures.policyc(["build", "--out", "notes"], in: root)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("was not built by policyc"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("policy/privacy-policy.md").path))
+        #expect(try String(contentsOf: root.appendingPathComponent("notes/keep.txt"), encoding: .utf8) == "mine")
+    }
+
+    @Test func policyNamesThatCouldBecomeLinksAreRefused() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "# X\n".write(to: root.appendingPathComponent("policy/javascript:alert(1).md"), atomically: true, encoding: .utf8)
+        let result = try Fixtures.policyc(["build"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("may only use letters"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("_site").path))
+    }
+
+    @Test func diffErrorsExitTwoEvenWithExitCode() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let neverReleased = try Fixtures.policyc(["diff", "privacy-policy", "--exit-code"], in: root)
+        #expect(neverReleased.status == 2)
+        #expect(neverReleased.stderr.contains("never been released"))
+        let malformed = try Fixtures.policyc(["diff", "@", "privacy-policy"], in: root)
+        #expect(malformed.status == 2)
     }
 }
