@@ -28,14 +28,27 @@ public struct FileTransaction: Sendable {
 
     var journal: URL { folder.appendingPathComponent(Self.journalName) }
 
+    /// The project root: the journal names files relative to it, so a moved checkout still recovers.
+    var root: URL { folder.deletingLastPathComponent() }
+
+    private func relative(_ url: URL) -> String {
+        let rootPath = root.standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : root.appendingPathComponent(path).path
+    }
+
     public func commit(_ files: [(url: URL, data: Data)]) throws {
         let manager = FileManager.default
         var writes: [Write] = []
         for file in files {
-            let staged = file.url.path + Self.stagedSuffix
+            let staged = URL(fileURLWithPath: file.url.path + Self.stagedSuffix)
             try manager.createDirectory(at: file.url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Self.writeDurably(file.data, to: URL(fileURLWithPath: staged))
-            writes.append(Write(target: file.url.path, staged: staged))
+            try Self.writeDurably(file.data, to: staged)
+            writes.append(Write(target: relative(file.url), staged: relative(staged)))
         }
         crashIfAsked("staged")
         let encoded = try JSONEncoder().encode(writes)
@@ -72,11 +85,12 @@ public struct FileTransaction: Sendable {
     private func apply(_ writes: [Write]) throws {
         let manager = FileManager.default
         for (index, write) in writes.enumerated() {
+            let staged = absolute(write.staged), target = absolute(write.target)
             // Idempotent: a rename already done before a crash is not done again. A write whose staged file
             // and target are both gone cannot be finished: that is an error, never a silent success.
-            if manager.fileExists(atPath: write.staged) {
-                guard rename(write.staged, write.target) == 0 else { throw POSIXError(.EIO) }
-            } else if !manager.fileExists(atPath: write.target) {
+            if manager.fileExists(atPath: staged) {
+                guard rename(staged, target) == 0 else { throw POSIXError(.EIO) }
+            } else if !manager.fileExists(atPath: target) {
                 throw POSIXError(.ENOENT)
             }
             crashIfAsked("renamed-\(index + 1)")
