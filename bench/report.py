@@ -3,14 +3,17 @@
 
 Kept out of bash because it reads hyperfine's JSON and does arithmetic.
 
-    report.py ROWS.tsv --title TITLE --max-time-ratio 1.5 --max-rss-ratio 2 [--rss-against input]
+    report.py ROWS.tsv --title TITLE --max-time-ratio 1.5 [--max-rss-ratio 2] [--rss-against input]
+              [--per NAME=COUNT ...]
 
 Each line of ROWS.tsv, as bench/run's compare() writes it:
     label  hyperfine.json  policyc_rss_kib  reference_rss_kib  gated|info  input_bytes  exits
 The hyperfine JSON holds two results, policyc's first. Time ratios are policyc / reference; the
 RSS ratio is policyc's RSS over the reference's, or over input_bytes with --rss-against input
 (for a tool whose peers' memory says little, like git next to a clause differ). The targets
-are checked on "gated" rows only (small inputs are dominated by process start-up).
+are checked on "gated" rows only (small inputs are dominated by process start-up); without
+--max-rss-ratio, RSS is shown but is no target. --per NAME=COUNT adds a column with policyc's time
+divided by COUNT, for a command that makes COUNT things (a site build: --per version=20).
 
 hyperfine runs with --ignore-failure, so that a reference which exits non-zero on success
 (git diff: 1 when the files differ) is timed without a shell wrapper; this script then checks
@@ -30,6 +33,13 @@ def mebibytes(kib: float) -> str:
     return f"{kib / 1024:.1f} MiB"
 
 
+def per_count(text: str) -> tuple[str, int]:
+    name, _, count = text.partition("=")
+    if not name or not count.isdigit() or int(count) == 0:
+        raise argparse.ArgumentTypeError(f"expected NAME=COUNT with COUNT > 0, got '{text}'")
+    return name, int(count)
+
+
 def check_exits(label: str, result: dict, allowed: set[int]) -> None:
     """Stop unless every timed run exited as a working command does: a failing run is fast."""
     bad = sorted(set(result["exit_codes"]) - allowed)
@@ -43,9 +53,12 @@ def main() -> None:
     parser.add_argument("rows", type=Path)
     parser.add_argument("--title", required=True)
     parser.add_argument("--max-time-ratio", type=float, required=True)
-    parser.add_argument("--max-rss-ratio", type=float, required=True)
+    parser.add_argument("--max-rss-ratio", type=float,
+                        help="the RSS target (default: RSS is shown, not gated)")
     parser.add_argument("--rss-against", choices=("reference", "input"), default="reference",
                         help="what policyc's peak RSS is divided by (default: the reference's)")
+    parser.add_argument("--per", action="append", default=[], metavar="NAME=COUNT",
+                        type=per_count, help="also show policyc's time / COUNT as its time per NAME")
     args = parser.parse_args()
     per_input = args.rss_against == "input"
 
@@ -63,7 +76,7 @@ def main() -> None:
         if gated == "gated":
             missed = [what for what, ratio, limit in (
                 ("time", time_ratio, args.max_time_ratio), ("RSS", rss_ratio, args.max_rss_ratio),
-            ) if ratio > limit]
+            ) if limit is not None and ratio > limit]
             verdict = f"MISSED ({', '.join(missed)})" if missed else "met"
         else:
             verdict = "not gated"
@@ -71,6 +84,7 @@ def main() -> None:
             label,
             mebibytes(input_kib),
             f"{seconds(ours['mean'])} ± {seconds(ours['stddev'])}",
+            *(seconds(ours["mean"] / count) for _, count in args.per),
             f"{seconds(ref['mean'])} ± {seconds(ref['stddev'])}",
             f"{time_ratio:.2f}×",
             mebibytes(int(ours_rss)),
@@ -80,10 +94,15 @@ def main() -> None:
         ])
 
     rss_base = " input" if per_input else ""
-    header = ["input", "input size", f"{ours_name} time", f"{ref_name} time", "time ratio",
+    targets = [f"time ≤ {args.max_time_ratio:g}×"]
+    if args.max_rss_ratio is not None:
+        targets.append(f"RSS ≤ {args.max_rss_ratio:g}×{rss_base}")
+    header = ["input", "input size", f"{ours_name} time",
+              *(f"{ours_name} / {name}" for name, _ in args.per),
+              f"{ref_name} time", "time ratio",
               f"{ours_name} RSS", f"{ref_name} RSS",
               "RSS / input" if per_input else "RSS ratio",
-              f"targets (time ≤ {args.max_time_ratio:g}×, RSS ≤ {args.max_rss_ratio:g}×{rss_base})"]
+              f"targets ({', '.join(targets)})"]
     widths = [max(len(row[i]) for row in [header] + table) for i in range(len(header))]
     print(f"\n{args.title}")
     for row in [header] + table:
