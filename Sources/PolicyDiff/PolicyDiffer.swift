@@ -5,6 +5,12 @@ import PolicyModel
 public enum PolicyDiffer {
     public static func diff(_ oldDocument: Document, _ newDocument: Document,
                             options: DiffOptions = DiffOptions()) -> ChangeSet {
+        compare(oldDocument, newDocument, options: options).changes
+    }
+
+    /// The ChangeSet and the successor of every old id (see `successors`), from one alignment.
+    public static func compare(_ oldDocument: Document, _ newDocument: Document,
+                               options: DiffOptions = DiffOptions()) -> (changes: ChangeSet, successors: [String: String]) {
         // Flattening and normalising each side is independent: one core each, each writing its own slot.
         let slots = UnsafeMutableBufferPointer<Revision>.allocate(capacity: 2)
         defer {
@@ -21,7 +27,7 @@ public enum PolicyDiffer {
         var builder = ChangeBuilder(old: old, new: new, alignment: alignment, options: options)
         builder.sectionChanges()
         builder.clauseChanges()
-        return builder.finish()
+        return (builder.finish(), successors(old, new, alignment))
     }
 }
 
@@ -352,7 +358,10 @@ extension PolicyDiffer {
     public static func successors(from oldDocument: Document, to newDocument: Document) -> [String: String] {
         let old = Revision(oldDocument)
         let new = Revision(newDocument)
-        let alignment = Alignment(old: old, new: new)
+        return successors(old, new, Alignment(old: old, new: new))
+    }
+
+    static func successors(_ old: Revision, _ new: Revision, _ alignment: Alignment) -> [String: String] {
         var map: [String: String] = [:]
         for (o, n) in alignment.sectionNewForOld.enumerated() {
             if let n { map[old.sections[o].section.id] = new.sections[n].section.id }

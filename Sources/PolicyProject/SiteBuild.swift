@@ -44,28 +44,43 @@ public struct SiteBuild: Sendable {
     private func site(for document: String, _ releases: Releases) throws(ProjectError) -> PolicySite {
         let draft = try project.loadDocument(releases.draftPath(document), analysis: [])
         let history = try releases.history(document)
-        var versions: [PolicySite.Version] = []
-        for record in history.releases {
-            let path = releases.archivedPath(document, record)
-            let text = try releases.archivedText(document, record)
-            var parsed = PolicyParser.parse(text: text, path: path, analysis: .definedTerms)
-            parsed.id = document
-            versions.append(PolicySite.Version(name: record.version, releaseDate: record.releaseDate,
-                                               effectiveDate: record.effectiveDate, verdict: record.verdict.rawValue,
-                                               summary: record.summary, document: parsed))
+        let records = history.releases
+        let texts = try records.map { record throws(ProjectError) in try releases.archivedText(document, record) }
+        let parsed = ParallelResults<Document>(count: records.count)
+        DispatchQueue.concurrentPerform(iterations: records.count) { index in
+            var version = PolicyParser.parse(text: texts[index], path: releases.archivedPath(document, records[index]),
+                                             analysis: .definedTerms)
+            version.id = document
+            parsed.set(index, version)
+        }
+        let versions = records.enumerated().map { index, record in
+            PolicySite.Version(name: record.version, releaseDate: record.releaseDate, effectiveDate: record.effectiveDate,
+                               verdict: record.verdict.rawValue, summary: record.summary, document: parsed.value(index))
         }
         var site = PolicySite(draft: draft, versions: versions, today: today)
         let options = project.config.diffOptions
-        for (previous, version) in zip(versions, versions.dropFirst()) {
-            site.changes[version.name] = PolicyDiffer.diff(previous.document, version.document, options: options)
+        // Consecutive pairs, on both cores: each alignment gives the redline and the id successors.
+        let pairs = Array(zip(versions, versions.dropFirst()))
+        let results = ParallelResults<(ChangeSet, [String: String])>(count: pairs.count)
+        DispatchQueue.concurrentPerform(iterations: pairs.count) { index in
+            let result = PolicyDiffer.compare(pairs[index].0.document, pairs[index].1.document, options: options)
+            results.set(index, (result.changes, result.successors))
         }
-        // Deep links into any older version keep landing on the current page, at their successor.
-        if let current = site.inForce {
+        for (index, pair) in pairs.enumerated() { site.changes[pair.1.name] = results.value(index).0 }
+        // Deep links into any older version keep landing on the current page: follow each id from version
+        // to version (an id the next version still has stays itself) up to the one in force.
+        if let current = site.inForce, let currentIndex = versions.firstIndex(where: { $0.name == current.name }) {
             var anchors: [String: Set<String>] = [:]
-            for older in versions where older.name != current.name && older.releaseDate <= current.releaseDate {
-                for (old, new) in PolicyDiffer.successors(from: older.document, to: current.document) {
-                    anchors[new, default: []].insert(old)
+            for start in 0..<currentIndex {
+                var ids = Set<String>()
+                versions[start].document.allSections.forEach { ids.insert($0.id) }
+                versions[start].document.allClauses.forEach { ids.insert($0.clause.id) }
+                var landing = Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
+                for step in start..<currentIndex {
+                    let successors = results.value(step).1
+                    landing = landing.mapValues { successors[$0] ?? $0 }
                 }
+                for (old, new) in landing where old != new { anchors[new, default: []].insert(old) }
             }
             site.oldAnchors = anchors.mapValues { $0.sorted() }
         }
