@@ -2,21 +2,6 @@ import Foundation
 
 /// Writes that are all or nothing: a reader sees the old output or the new, never half of one.
 public enum AtomicOutput {
-    /// Writes `data` to a temporary file beside `url`, then renames it into place.
-    public static func write(_ data: Data, to url: URL, displayPath: String) throws(ProjectError) {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .unwritable(path: displayPath, reason: (error as NSError).localizedDescription)
-        }
-    }
-
     /// Replaces the folder `url` with exactly `files` (relative path → bytes).
     ///
     /// The new tree is built beside the old one and swapped in by renames; when the folder

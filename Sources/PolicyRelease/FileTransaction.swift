@@ -132,7 +132,7 @@ public final class ReleaseLock: Sendable {
     static func url(in folder: URL) -> URL { folder.appendingPathComponent(".release.lock") }
 
     /// The process holding the lock, if it still runs.
-    public static func owner(in folder: URL) -> Int32? {
+    static func owner(in folder: URL) -> Int32? {
         let url = url(in: folder)
         guard let text = try? String(contentsOf: url, encoding: .utf8),
               let owner = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
