@@ -13,7 +13,6 @@ Builds a fixture site with three releases of the project's own policy (one pendi
 Prints 'N passed, N failed' and exits 1 when anything failed.
 """
 import argparse
-import json
 import os
 import pathlib
 import re
@@ -79,7 +78,7 @@ def validate(site, results):
     print(f"validator: {len(pages)} pages, exit {result.returncode}")
 
 
-def browser_checks(project, site, out, results):
+def browser_checks(site, out, results):
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -171,7 +170,7 @@ def main():
         site = out / "site"
         shutil.copytree(project / "_site", site)
     validate(site, results)
-    browser_checks(project, site, out, results)
+    browser_checks(site, out, results)
     print(f"checks: {results.passed} passed, {len(results.failed)} failed")
     sys.exit(1 if results.failed else 0)
 
