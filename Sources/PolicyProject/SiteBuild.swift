@@ -91,6 +91,18 @@ public struct SiteBuild: Sendable {
     /// Written into every site it builds: a folder without it is not replaced (it may be anything: `policy/`).
     public static let marker = ".policyc-site"
 
+    /// A folder of nothing but pages, styles and feeds (a site built before the marker existed) may be replaced.
+    private static func holdsOnlyPages(_ folder: URL) -> Bool {
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey]) else {
+            return false
+        }
+        for case let url as URL in enumerator {
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true { continue }
+            guard ["html", "css", "xml"].contains(url.pathExtension) else { return false }
+        }
+        return true
+    }
+
     public func build(outputFolder: String) throws(ProjectError) -> Result {
         let target = project.url(for: outputFolder).standardizedFileURL
         let protected = [project.root, project.root.appendingPathComponent(Project.policyFolder),
@@ -100,9 +112,8 @@ public struct SiteBuild: Sendable {
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
-            let empty = (try? FileManager.default.contentsOfDirectory(atPath: target.path))?.isEmpty ?? false
             let ours = FileManager.default.fileExists(atPath: target.appendingPathComponent(Self.marker).path)
-            guard isDirectory.boolValue, ours || empty else {
+            guard isDirectory.boolValue, ours || Self.holdsOnlyPages(target) else {
                 throw .refused(path: outputFolder, message: "exists and was not built by policyc; it is left alone "
                                + "(remove it, or choose another --out)")
             }

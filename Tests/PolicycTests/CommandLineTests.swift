@@ -249,6 +249,11 @@ import Testing
         #expect(refused.stderr.contains("was not built by policyc"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("policy/privacy-policy.md").path))
         #expect(try String(contentsOf: root.appendingPathComponent("notes/keep.txt"), encoding: .utf8) == "mine")
+        // A folder of pages only (a site from before the marker) is a site: it is replaced.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("old-site"), withIntermediateDirectories: true)
+        try "<p>old</p>".write(to: root.appendingPathComponent("old-site/index.html"), atomically: true, encoding: .utf8)
+        #expect(try Fixtures.policyc(["build", "--out", "old-site"], in: root).status == 0)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("old-site/.policyc-site").path))
     }
 
     @Test func policyNamesThatCouldBecomeLinksAreRefused() throws {
