@@ -47,8 +47,7 @@ public struct Check: Sendable {
         // The archive of every policy checked from policy/ is verified too.
         let releases = Releases(project: project)
         try releases.recover()
-        for path in files where path.hasPrefix(Project.policyFolder + "/") && !path.dropFirst(Project.policyFolder.count + 1).contains("/") {
-            let document = String(path.dropFirst(Project.policyFolder.count + 1).dropLast(3))
+        for document in files.compactMap(Project.documentID(forPolicyPath:)) {
             diagnostics += try ArchiveCheck(releases: releases).diagnostics(for: document)
         }
         return Report(files: files, diagnostics: diagnostics)

@@ -45,6 +45,14 @@ public struct Project: Sendable {
         return policies.map { Project.policyFolder + "/" + $0 }
     }
 
+    /// `policy/privacy-policy.md` → `privacy-policy`; nil for a path that is not a draft in `policy/`.
+    public static func documentID(forPolicyPath path: String) -> String? {
+        let prefix = policyFolder + "/"
+        guard path.hasPrefix(prefix), path.hasSuffix(".md") else { return nil }
+        let name = path.dropFirst(prefix.count).dropLast(3)
+        return name.isEmpty || name.contains("/") ? nil : String(name)
+    }
+
     /// A path as given on the command line or relative to the root.
     public func url(for path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)

@@ -56,7 +56,7 @@ public struct Releases: Sendable {
 
     /// The documents with a draft in `policy/`.
     public func documents() throws(ProjectError) -> [String] {
-        try project.policyPaths().map { String($0.dropFirst(Project.policyFolder.count + 1).dropLast(3)) }
+        try project.policyPaths().compactMap(Project.documentID(forPolicyPath:))
     }
 
     public func archivedPath(_ document: String, _ record: ReleaseRecord) -> String {
@@ -188,8 +188,8 @@ public struct Releases: Sendable {
             let draft = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
             let archived = try archivedText(document, latest)
             if draft != archived {
-                let changes = PolicyDiffer.diff(PolicyParserBridge.parse(archived, draftPath),
-                                                PolicyParserBridge.parse(draft, draftPath),
+                let changes = PolicyDiffer.diff(PolicyParser.parse(text: archived, path: draftPath, analysis: .definedTerms),
+                                                PolicyParser.parse(text: draft, path: draftPath, analysis: .definedTerms),
                                                 options: project.config.diffOptions)
                 let meaningful = changes.changes.contains { !$0.reasons.allSatisfy { $0.rule == "last-updated" } }
                 unreleased = meaningful ? changes.verdict.rawValue : nil
@@ -199,12 +199,5 @@ public struct Releases: Sendable {
         }
         return Status(document: document, inForce: history.inForce(on: today), pending: history.pending(on: today),
                       unreleased: unreleased)
-    }
-}
-
-/// Parses text for the release questions (terms matter to the diff, references do not).
-enum PolicyParserBridge {
-    static func parse(_ text: String, _ path: String) -> Document {
-        PolicyParser.parse(text: text, path: path, analysis: .definedTerms)
     }
 }

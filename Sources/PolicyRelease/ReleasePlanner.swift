@@ -125,9 +125,12 @@ public struct ReleasePlanner: Sendable {
         var order: [String] = []
         var bySection: [String: [Change]] = [:]
         for change in changes.changes where !change.reasons.allSatisfy({ $0.rule == "last-updated" }) {
-            let heading = change.subject == .section
-                ? (change.new ?? change.old).map { _ in change.newText ?? change.oldText ?? "Sections" } ?? "Sections"
-                : (change.new ?? change.old)?.sectionHeading ?? (change.subject == .document ? "Formatting" : "Preamble")
+            let heading: String
+            switch change.subject {
+            case .section: heading = change.newText ?? change.oldText ?? "Sections"
+            case .document: heading = "Formatting"
+            case .clause: heading = (change.new ?? change.old)?.sectionHeading ?? "Preamble"
+            }
             if bySection[heading] == nil { order.append(heading) }
             bySection[heading, default: []].append(change)
         }
