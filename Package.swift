@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,12 +32,18 @@ let package = Package(
             "PolicyModel", "PolicyDiff",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "PolicyNotice", dependencies: [
+            "PolicyModel", "PolicyDiff",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .target(name: "PolicyProject", dependencies: [
-            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRelease", "PolicyRender",
+            "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRelease", "PolicyRender", "PolicyNotice",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender",
+            "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
@@ -47,6 +54,7 @@ let package = Package(
         .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyNoticeTests", dependencies: ["PolicyNotice", "PolicyProject", "PolicyTestSupport"]),
         .testTarget(name: "PolicycTests", dependencies: ["policyc", "PolicyTestSupport"]),
         .target(name: "PolicyTestSupport", dependencies: ["PolicyModel"], path: "Tests/PolicyTestSupport"),
     ],

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyDiff
+import PolicyNotice
 import Yams
 
 /// `policy/policyc.yml`: the site, the notice period and the glossary of externally defined terms.
@@ -22,14 +23,75 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
 
     public struct Notice: Sendable, Hashable, Codable {
         public var periodDays: Int
+        /// The sender of the notice emails: `Name <address>` or an address.
+        public var from: String?
+        /// The SQLite ledger, relative to the project (default `notices/ledger.sqlite`).
+        public var ledger: String
+        /// Where batches go, one folder per release inside (default `notices`).
+        public var output: String
+        public var recipients: Recipients
 
-        public init(periodDays: Int = 30) {
+        public init(periodDays: Int = 30, from: String? = nil, ledger: String = "notices/ledger.sqlite",
+                    output: String = "notices", recipients: Recipients = Recipients()) {
             self.periodDays = periodDays
+            self.from = from
+            self.ledger = ledger
+            self.output = output
+            self.recipients = recipients
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             periodDays = try container.decodeIfPresent(Int.self, forKey: .periodDays) ?? 30
+            from = try container.decodeIfPresent(String.self, forKey: .from)
+            ledger = try container.decodeIfPresent(String.self, forKey: .ledger) ?? "notices/ledger.sqlite"
+            output = try container.decodeIfPresent(String.self, forKey: .output) ?? "notices"
+            recipients = try container.decodeIfPresent(Recipients.self, forKey: .recipients) ?? Recipients()
+        }
+    }
+
+    /// `notice.recipients`: the export's column names and who is eligible.
+    public struct Recipients: Sendable, Hashable, Codable {
+        public enum Rule: String, Sendable, Hashable, Codable {
+            /// The status column holds one of `statuses` (default `active`).
+            case status
+            /// `column` holds a true value.
+            case verified
+            /// `column` holds a date within the last `months` months (default 12).
+            case recent
+        }
+
+        public var columns: RecipientColumns
+        public var eligible: Rule
+        public var statuses: [String]
+        public var column: String?
+        public var months: Int
+
+        public init(columns: RecipientColumns = RecipientColumns(), eligible: Rule = .status, statuses: [String] = ["active"],
+                    column: String? = nil, months: Int = 12) {
+            self.columns = columns
+            self.eligible = eligible
+            self.statuses = statuses
+            self.column = column
+            self.months = months
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            columns = try container.decodeIfPresent(RecipientColumns.self, forKey: .columns) ?? RecipientColumns()
+            eligible = try container.decodeIfPresent(Rule.self, forKey: .eligible) ?? .status
+            statuses = try container.decodeIfPresent([String].self, forKey: .statuses) ?? ["active"]
+            column = try container.decodeIfPresent(String.self, forKey: .column)
+            months = try container.decodeIfPresent(Int.self, forKey: .months) ?? 12
+        }
+
+        /// The rule as the reader takes it; nil when `column` is needed and missing.
+        public var rule: EligibilityRule? {
+            switch eligible {
+            case .status: return .status(values: Set(statuses.map { $0.lowercased() }))
+            case .verified: return column.map { .verified(column: $0) }
+            case .recent: return column.map { .activeWithin(column: $0, months: months) }
+            }
         }
     }
 
@@ -99,6 +161,10 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
         if Set(lowered).count != lowered.count {
             throw .invalidConfig(path: path, line: nil,
                                  message: "diff.categories names a section twice (keys are compared without case)")
+        }
+        if config.notice.recipients.rule == nil {
+            throw .invalidConfig(path: path, line: nil,
+                                 message: "notice.recipients.eligible: \(config.notice.recipients.eligible.rawValue) needs notice.recipients.column")
         }
         guard config.notice.periodDays >= 0, config.notice.periodDays <= 3650 else {
             throw .invalidConfig(path: path, line: nil, message: "notice.periodDays must be between 0 and 3650 days")

@@ -9,6 +9,8 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     /// A release, status or point-in-time question that cannot be answered as asked.
     case refused(path: String, message: String)
+    /// Options that cannot work together, or values out of range.
+    case invalidUsage(message: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidTemplate(let path, let message): "\(path): error: invalid template: \(message)"
         case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
         case .refused(let path, let message): "\(path): error: \(message)"
+        case .invalidUsage(let message): "error: \(message)"
         }
     }
 }

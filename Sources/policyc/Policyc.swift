@@ -8,11 +8,14 @@ struct Policyc: ParsableCommand {
         commandName: "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
         version: "0.1.0",
-        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self, Status.self, Show.self]
+        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self, Status.self, Show.self,
+                      Notify.self, Send.self, NoticesCommand.self]
     )
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
     static func main() {
+        // A sendmail command that exits early must not take policyc down with it.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

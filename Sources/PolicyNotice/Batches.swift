@@ -1,0 +1,335 @@
+import Crypto
+import Foundation
+
+/// What `notify` writes for a sender to pick up.
+public enum BatchFormat: String, Sendable, CaseIterable, Codable {
+    /// One JSON object a line: the User, the address, the Message-ID, the content hash and the whole
+    /// RFC 5322 message (`raw`).
+    case jsonl
+    /// A folder per batch, one RFC 5322 file per message.
+    case eml
+}
+
+/// Whose request bodies a batch is: `generic` writes `BatchFormat` files; the others write the JSON
+/// body of the provider's bulk-send call, within its limit.
+public enum Provider: String, Sendable, CaseIterable, Codable {
+    case generic, ses, sendgrid, mailgun, postmark
+
+    /// The most messages one call takes: SES v2 SendBulkEmail 50 entries, SendGrid v3 1000
+    /// personalizations, Mailgun 1000 recipients, Postmark's batch endpoint 500 messages.
+    public var maximumBatch: Int {
+        switch self {
+        case .generic: 100_000
+        case .ses: 50
+        case .sendgrid, .mailgun: 1000
+        case .postmark: 500
+        }
+    }
+
+    public var defaultBatch: Int { self == .generic ? 1000 : maximumBatch }
+}
+
+/// Writes one batch file (or folder) aside, then renames it into place, so a batch on disk is always
+/// whole. Buffers are reused from batch to batch.
+struct BatchWriter {
+    let folder: URL
+    let format: BatchFormat
+    let provider: Provider
+    let envelope: MessageEnvelope
+    private var buffer: [UInt8] = []
+    private var scratch: [UInt8] = []
+
+    init(folder: URL, format: BatchFormat, provider: Provider, envelope: MessageEnvelope) {
+        self.folder = folder
+        self.format = format
+        self.provider = provider
+        self.envelope = envelope
+    }
+
+    func fileName(number: Int) -> String {
+        let stem = "batch-" + String(repeating: "0", count: max(0, 6 - String(number).count)) + String(number)
+        switch (provider, format) {
+        case (.generic, .jsonl): return stem + ".jsonl"
+        case (.generic, .eml): return stem
+        default: return "\(stem).\(provider.rawValue).json"
+        }
+    }
+
+    static func emlName(seq: Int) -> String {
+        String(repeating: "0", count: max(0, 6 - String(seq + 1).count)) + String(seq + 1) + ".eml"
+    }
+
+    /// Writes the batch; returns its SHA-256 (of the file, or for a folder, of each file's name and bytes in order).
+    mutating func write(number: Int, planned: [NoticeLedger.Planned],
+                        composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> String {
+        let name = fileName(number: number)
+        let target = folder.appendingPathComponent(name)
+        let temporary = folder.appendingPathComponent(".\(name).tmp")
+        switch (provider, format) {
+        case (.generic, .jsonl):
+            buffer.removeAll(keepingCapacity: true)
+            for item in planned {
+                let composer = try composer(item.locale)
+                buffer.append(contentsOf: #"{"user":""#.utf8)
+                MessageComposer.appendJSONEscaped(item.recipient.id.utf8, to: &buffer)
+                buffer.append(contentsOf: #"","to":""#.utf8)
+                buffer.append(contentsOf: item.recipient.email.utf8)
+                buffer.append(contentsOf: #"","messageId":""#.utf8)
+                buffer.append(contentsOf: item.messageID.utf8)
+                buffer.append(contentsOf: #"","contentHash":""#.utf8)
+                buffer.append(contentsOf: item.contentHash.utf8)
+                buffer.append(contentsOf: #"","raw":""#.utf8)
+                composer.compose(recipient: item.recipient, messageID: item.messageID, into: &buffer, scratch: &scratch)
+                buffer.append(contentsOf: "\"}\n".utf8)
+            }
+            try FileOutput.write(buffer, to: temporary)
+            try FileOutput.rename(temporary, to: target)
+            return Data(SHA256.hash(data: buffer)).hex
+        case (.generic, .eml):
+            try? FileManager.default.removeItem(at: temporary)
+            do {
+                try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+            } catch {
+                throw .unwritable(path: temporary.path, reason: "\(error)")
+            }
+            var hasher = SHA256()
+            for (seq, item) in planned.enumerated() {
+                buffer.removeAll(keepingCapacity: true)
+                try composer(item.locale).compose(recipient: item.recipient, messageID: item.messageID, into: &buffer,
+                                                  scratch: &scratch)
+                let file = Self.emlName(seq: seq)
+                try FileOutput.write(buffer, to: temporary.appendingPathComponent(file))
+                hasher.update(data: Array(file.utf8) + [0])
+                hasher.update(data: buffer)
+            }
+            // A folder left by a run that died before recording it holds the same Users: replace it.
+            try? FileManager.default.removeItem(at: target)
+            try FileOutput.rename(temporary, to: target)
+            return Data(hasher.finalize()).hex
+        default:
+            let body = try ProviderBody.encode(provider: provider, envelope: envelope, planned: planned, composer: composer)
+            try FileOutput.write(body, to: temporary)
+            try FileOutput.rename(temporary, to: target)
+            return Data(SHA256.hash(data: body)).hex
+        }
+    }
+}
+
+/// Whole-file writes with POSIX calls: a batch is written once, in one go.
+enum FileOutput {
+    static func write(_ bytes: [UInt8], to url: URL) throws(NoticeError) {
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .unwritable(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unwritable(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            written += count
+        }
+    }
+
+    static func rename(_ from: URL, to: URL) throws(NoticeError) {
+        guard Foundation.rename(from.path, to.path) == 0 else {
+            throw .unwritable(path: to.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Writes aside, then renames: readers see the old file or the new one.
+    static func replace(_ url: URL, with bytes: [UInt8]) throws(NoticeError) {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        try write(bytes, to: temporary)
+        try rename(temporary, to: url)
+    }
+}
+
+/// The request bodies of the providers' bulk-send calls. Per-User values use each provider's own
+/// substitution, except Postmark's batch call, which takes whole messages.
+enum ProviderBody {
+    static func encode(provider: Provider, envelope: MessageEnvelope, planned: [NoticeLedger.Planned],
+                       composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let from = envelope.fromName.isEmpty ? envelope.fromAddress : "\(quoted(envelope.fromName)) <\(envelope.fromAddress)>"
+        // One call carries one content: a batch's Users share a locale's templates in SES, SendGrid and
+        // Mailgun, so those batches are split by locale by the caller.
+        let value: any Encodable
+        switch provider {
+        case .generic:
+            preconditionFailure("generic batches are not provider bodies")
+        case .ses:
+            let notice = try composer(planned[0].locale).notice
+            value = SESBulk(
+                FromEmailAddress: from,
+                DefaultContent: .init(Template: .init(
+                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}"),
+                                           Text: fill(notice.text, "{{name}}", "{{email}}"),
+                                           Html: fill(notice.html, "{{name}}", "{{email}}")),
+                    TemplateData: "{}",
+                    Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated")])),
+                BulkEmailEntries: planned.map { item in
+                    .init(Destination: .init(ToAddresses: [mailbox(item.recipient)]),
+                          ReplacementHeaders: [.init(Name: "X-Notice-ID", Value: item.messageID)],
+                          ReplacementEmailContent: .init(ReplacementTemplate: .init(
+                            ReplacementTemplateData: json(["name": displayName(item.recipient), "email": item.recipient.email]))))
+                })
+        case .sendgrid:
+            let notice = try composer(planned[0].locale).notice
+            value = SendGridMail(
+                personalizations: planned.map { item in
+                    .init(to: [.init(email: item.recipient.email, name: item.recipient.name.isEmpty ? nil : item.recipient.name)],
+                          substitutions: ["-name-": displayName(item.recipient),
+                                          "-nameHTML-": CompiledNotice.escapeHTML(displayName(item.recipient)),
+                                          "-email-": item.recipient.email],
+                          headers: ["X-Notice-ID": item.messageID],
+                          custom_args: ["user_id": item.recipient.id, "release": envelope.release])
+                },
+                from: .init(email: envelope.fromAddress, name: envelope.fromName.isEmpty ? nil : envelope.fromName),
+                subject: fill(notice.subject, "-name-", "-email-"),
+                content: [.init(type: "text/plain", value: fill(notice.text, "-name-", "-email-")),
+                          .init(type: "text/html", value: fill(notice.html, "-nameHTML-", "-email-"))],
+                headers: ["Auto-Submitted": "auto-generated"],
+                tracking_settings: .init(click_tracking: .init(enable: false), open_tracking: .init(enable: false)))
+        case .mailgun:
+            let notice = try composer(planned[0].locale).notice
+            var variables: [String: [String: String]] = [:]
+            for item in planned {
+                variables[item.recipient.email] = ["name": displayName(item.recipient),
+                                                   "nameHTML": CompiledNotice.escapeHTML(displayName(item.recipient)),
+                                                   "id": item.recipient.id, "email": item.recipient.email, "noticeID": item.messageID]
+            }
+            value = MailgunMessage(
+                from: from, to: planned.map { mailbox($0.recipient) },
+                subject: fill(notice.subject, "%recipient.name%", "%recipient.email%"),
+                text: fill(notice.text, "%recipient.name%", "%recipient.email%"),
+                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.email%"),
+                recipientVariables: json(variables), autoSubmitted: "auto-generated",
+                noticeID: "%recipient.noticeID%", tracking: "no")
+        case .postmark:
+            var messages: [PostmarkMessage] = []
+            for item in planned {
+                let notice = try composer(item.locale).notice
+                let values = MessageComposer.values(for: item.recipient)
+                messages.append(PostmarkMessage(
+                    From: from, To: mailbox(item.recipient),
+                    Subject: CompiledNotice.fill(notice.subject, values: values, html: false),
+                    TextBody: CompiledNotice.fill(notice.text, values: values, html: false),
+                    HtmlBody: CompiledNotice.fill(notice.html, values: values, html: true),
+                    Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated"),
+                              .init(Name: "X-Notice-ID", Value: item.messageID)],
+                    MessageStream: "outbound", TrackOpens: false, TrackLinks: "None",
+                    Metadata: ["user_id": item.recipient.id, "release": envelope.release]))
+            }
+            value = messages
+        }
+        do {
+            return Array(try encoder.encode(value)) + [0x0A]
+        } catch {
+            throw .unwritable(path: provider.rawValue, reason: "\(error)")
+        }
+    }
+
+    private static func displayName(_ recipient: Recipient) -> String {
+        MessageComposer.values(for: recipient)[0]
+    }
+
+    /// `"Name" <address>`: the name as a quoted-string (it holds no control characters).
+    static func mailbox(_ recipient: Recipient) -> String {
+        recipient.name.isEmpty ? recipient.email : "\(quoted(recipient.name)) <\(recipient.email)>"
+    }
+
+    static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    private static func fill(_ parts: [NoticePart], _ name: String, _ email: String) -> String {
+        CompiledNotice.fill(parts.map { part in
+            if case .variable(let variable) = part { return .text(variable == .name ? name : email) }
+            return part
+        }, values: [], html: false)
+    }
+
+    private static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    // SES v2 SendBulkEmail.
+    struct SESBulk: Encodable {
+        struct Header: Encodable { var Name: String; var Value: String }
+        struct Content: Encodable { var Subject: String; var Text: String; var Html: String }
+        struct Template: Encodable { var TemplateContent: Content; var TemplateData: String; var Headers: [Header] }
+        struct Default: Encodable { var Template: Template }
+        struct Destination: Encodable { var ToAddresses: [String] }
+        struct Replacement: Encodable { var ReplacementTemplateData: String }
+        struct ReplacementContent: Encodable { var ReplacementTemplate: Replacement }
+        struct Entry: Encodable {
+            var Destination: Destination
+            var ReplacementHeaders: [Header]
+            var ReplacementEmailContent: ReplacementContent
+        }
+        var FromEmailAddress: String
+        var DefaultContent: Default
+        var BulkEmailEntries: [Entry]
+    }
+
+    // SendGrid v3 /mail/send.
+    struct SendGridMail: Encodable {
+        struct Address: Encodable { var email: String; var name: String? }
+        struct Personalization: Encodable {
+            var to: [Address]
+            var substitutions: [String: String]
+            var headers: [String: String]
+            var custom_args: [String: String]
+        }
+        struct Content: Encodable { var type: String; var value: String }
+        struct Switch: Encodable { var enable: Bool }
+        struct Tracking: Encodable { var click_tracking: Switch; var open_tracking: Switch }
+        var personalizations: [Personalization]
+        var from: Address
+        var subject: String
+        var content: [Content]
+        var headers: [String: String]
+        var tracking_settings: Tracking
+    }
+
+    // Mailgun /v3/DOMAIN/messages form fields, as JSON (`to` repeats the field).
+    struct MailgunMessage: Encodable {
+        var from: String
+        var to: [String]
+        var subject: String
+        var text: String
+        var html: String
+        var recipientVariables: String
+        var autoSubmitted: String
+        var noticeID: String
+        var tracking: String
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, subject, text, html
+            case recipientVariables = "recipient-variables"
+            case autoSubmitted = "h:Auto-Submitted"
+            case noticeID = "h:X-Notice-ID"
+            case tracking = "o:tracking"
+        }
+    }
+
+    // Postmark /email/batch.
+    struct PostmarkMessage: Encodable {
+        struct Header: Encodable { var Name: String; var Value: String }
+        var From: String
+        var To: String
+        var Subject: String
+        var TextBody: String
+        var HtmlBody: String
+        var Headers: [Header]
+        var MessageStream: String
+        var TrackOpens: Bool
+        var TrackLinks: String
+        var Metadata: [String: String]
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file a line at a time through one fixed buffer, so a export of millions of rows is
+/// read in flat memory. Lines end at LF; a CR before it is dropped. The last line may lack its LF.
+final class ByteLines {
+    private let descriptor: Int32
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var atEnd = false
+    /// 1-based number of the line `next` returned last.
+    private(set) var lineNumber = 0
+    /// Whether the line `next` returned last ended with a line feed (false: cut short at end of file).
+    private(set) var lastLineTerminated = true
+
+    init(path: String, chunkSize: Int = 1 << 20) throws(NoticeError) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    deinit { close(descriptor) }
+
+    /// Calls `body` with the next line's bytes (valid only during the call); false at end of file.
+    func next<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        while true {
+            if let newline = findNewline() {
+                let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+                let lineStart = start
+                start = newline + 1
+                lineNumber += 1
+                lastLineTerminated = true
+                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+            }
+            if atEnd {
+                guard start < end else { return nil }
+                let lineEnd = buffer[end - 1] == 0x0D ? end - 1 : end
+                let lineStart = start
+                start = end
+                lineNumber += 1
+                lastLineTerminated = false
+                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+            }
+            fill()
+        }
+    }
+
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes in
+            guard let found = memchr(bytes.baseAddress! + start, 0x0A, end - start) else { return nil }
+            return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Moves the unread tail to the front and reads more; a line longer than the buffer grows it.
+    private func fill() {
+        if start > 0 {
+            let remaining = end - start
+            buffer.withUnsafeMutableBufferPointer { bytes in
+                _ = memmove(bytes.baseAddress!, bytes.baseAddress! + start, remaining)
+            }
+            start = 0
+            end = remaining
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        let count = buffer.withUnsafeMutableBufferPointer { bytes in
+            read(descriptor, bytes.baseAddress! + end, bytes.count - end)
+        }
+        if count <= 0 { atEnd = true } else { end += count }
+    }
+}

@@ -1,0 +1,186 @@
+import Crypto
+import Foundation
+
+/// `policyc send`: hands each written message to a sendmail-compatible command, one process per
+/// message, recording each result in the ledger.
+///
+/// Per message: the ledger marks it `sending`; the command runs; the ledger marks it `sent` (exit 0)
+/// or retries, then `failed`. A crash between the command's success and the `sent` mark leaves the
+/// message `sending`, and the next run sends it again: the one at-least-once window. The copy
+/// carries the same `Message-ID`, by which a provider, an MTA or a mail client drops the duplicate.
+public struct DeliveryOptions: Sendable {
+    /// Run by `/bin/sh -c`, message on standard input: `sendmail -t -i` reads the recipients from the
+    /// headers and does not stop at a line holding a single dot.
+    public var command: String
+    /// Messages per second at most; nil for no limit.
+    public var rate: Double?
+    /// Further attempts after a failure, waiting `retryDelay`, then twice that, and so on.
+    public var retries: Int
+    public var retryDelay: Duration
+    /// Stop after this many messages (a trickle, or a test).
+    public var limit: Int?
+
+    public init(command: String = "sendmail -t -i", rate: Double? = nil, retries: Int = 3,
+                retryDelay: Duration = .seconds(2), limit: Int? = nil) {
+        self.command = command
+        self.rate = rate
+        self.retries = retries
+        self.retryDelay = retryDelay
+        self.limit = limit
+    }
+}
+
+public struct DeliveryReport: Sendable, Codable, Hashable {
+    public var release: String
+    public var sent = 0
+    public var failed = 0
+    /// Messages found `sending` (a run died around them) and sent again.
+    public var resent = 0
+    /// Of the release's notices, how many are now sent, and how many remain.
+    public var totalSent = 0
+    public var remaining = 0
+
+    public init(release: String) {
+        self.release = release
+    }
+}
+
+public enum Delivery {
+    public static func send(release name: String, ledgerPath: String, outFolder: URL,
+                            options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
+        let ledger = try NoticeLedger(path: ledgerPath)
+        guard let release = try ledger.release(named: name) else {
+            throw .refused("\(name): no notices planned in \(ledgerPath); run policyc notify first")
+        }
+        var report = DeliveryReport(release: name)
+        var handled = 0
+        var lastStart: ContinuousClock.Instant?
+        deliver: for batch in try ledger.batches(releaseID: release.id) {
+            guard batch.format == BatchFormat.jsonl.rawValue || batch.format == BatchFormat.eml.rawValue else {
+                throw .refused("\(name) was written as \(batch.format) request bodies: the provider sends those, not policyc send")
+            }
+            guard batch.state == "written" else { continue }
+            let pending = try ledger.unsent(batchID: batch.id)
+            if pending.isEmpty { continue }
+            let messages = try readBatch(batch, folder: outFolder)
+            for item in pending {
+                if let limit = options.limit, handled >= limit { break deliver }
+                guard item.seq < messages.count, let raw = messages[item.seq] else {
+                    throw .delivery("\(batch.file): message \(item.seq + 1) (\(item.messageID)) is missing from the batch")
+                }
+                if item.state == .sending { report.resent += 1 }
+                if let rate = options.rate, rate > 0, let lastStart {
+                    let next = lastStart.advanced(by: .seconds(1 / rate))
+                    if next > .now { Thread.sleep(forTimeInterval: (next - .now).seconds) }
+                }
+                lastStart = .now
+                handled += 1
+                try ledger.markSending(releaseID: release.id, userID: item.userID)
+                CrashPoint.reach("send-sending", handled)
+                var attempt = 0
+                var outcome = run(options.command, input: raw)
+                while case .failure = outcome, attempt < options.retries {
+                    Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
+                    attempt += 1
+                    outcome = run(options.command, input: raw)
+                }
+                switch outcome {
+                case .success:
+                    CrashPoint.reach("send-delivered", handled)
+                    try ledger.markSent(releaseID: release.id, userID: item.userID)
+                    report.sent += 1
+                case .failure(let error):
+                    try ledger.markFailed(releaseID: release.id, userID: item.userID, error: error.message)
+                    report.failed += 1
+                }
+            }
+        }
+        let counts = try ledger.counts(releaseID: release.id)
+        report.totalSent = counts[.sent] ?? 0
+        report.remaining = counts.filter { $0.key != .sent }.values.reduce(0, +)
+        return report
+    }
+
+    /// The batch's messages by position, with LF line ends (what a local sendmail expects), after
+    /// checking the batch against the SHA-256 the ledger recorded for it.
+    static func readBatch(_ batch: NoticeLedger.Batch, folder: URL) throws(NoticeError) -> [[UInt8]?] {
+        let url = folder.appendingPathComponent(batch.file)
+        if batch.format == BatchFormat.jsonl.rawValue {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw .unreadable(path: url.path, reason: "the batch file is missing")
+            }
+            try verify(Data(SHA256.hash(data: data)).hex, batch, url)
+            var messages: [[UInt8]?] = []
+            let bytes = [UInt8](data)
+            bytes.withUnsafeBufferPointer { buffer in
+                for line in buffer.split(separator: 0x0A) {
+                    let raw = JSONLine.string("raw", in: UnsafeBufferPointer(rebasing: line))
+                    messages.append(raw.map { localLineEnds(Array($0.utf8)) })
+                }
+            }
+            return messages
+        }
+        var hasher = SHA256()
+        var messages: [[UInt8]?] = []
+        for seq in 0..<batch.messages {
+            let file = BatchWriter.emlName(seq: seq)
+            guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(file).path) else {
+                throw .unreadable(path: url.appendingPathComponent(file).path, reason: "the message file is missing")
+            }
+            hasher.update(data: Array(file.utf8) + [0])
+            hasher.update(data: data)
+            messages.append(localLineEnds([UInt8](data)))
+        }
+        try verify(Data(hasher.finalize()).hex, batch, url)
+        return messages
+    }
+
+    private static func verify(_ sha: String, _ batch: NoticeLedger.Batch, _ url: URL) throws(NoticeError) {
+        guard sha == batch.sha256 else {
+            throw .refused("\(url.path): the batch changed since it was written (SHA-256 \(sha.prefix(12))…, ledger \(batch.sha256?.prefix(12) ?? "none")…); nothing of it was sent")
+        }
+    }
+
+    private static func localLineEnds(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (index, byte) in bytes.enumerated() where !(byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+            out.append(byte)
+        }
+        return out
+    }
+
+    struct CommandFailure: Error {
+        let message: String
+    }
+
+    /// Runs the command with the message on standard input; its exit status decides.
+    static func run(_ command: String, input: [UInt8]) -> Result<Void, CommandFailure> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let stdin = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        do {
+            try process.run()
+        } catch {
+            return .failure(CommandFailure(message: "cannot run \(command): \(error)"))
+        }
+        // Write from another thread: a command that does not read its input must not block us.
+        let writer = Thread {
+            try? stdin.fileHandleForWriting.write(contentsOf: input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let text = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failure(CommandFailure(message: "\(command) exited with status \(process.terminationStatus)"
+                                           + (text.isEmpty ? "" : ": \(text)")))
+        }
+        return .success(())
+    }
+}

@@ -1,0 +1,217 @@
+import Crypto
+import Foundation
+
+/// How a composed message is written: as RFC 5322 bytes (`.eml`, sendmail), or escaped inside a JSON
+/// string (a JSON Lines batch).
+public enum MessageEncoding: Sendable {
+    case raw
+    case jsonString
+}
+
+/// The sender, the date and the message ids' domain: the same for every message of a run.
+public struct MessageEnvelope: Sendable, Hashable {
+    public var fromName: String
+    public var fromAddress: String
+    /// RFC 5322 date of the run.
+    public var date: String
+    /// The release, as `privacy-policy@v3`: part of every Message-ID.
+    public var release: String
+
+    public init(fromName: String, fromAddress: String, date: String, release: String) {
+        self.fromName = fromName
+        self.fromAddress = fromAddress
+        self.date = date
+        self.release = release
+    }
+
+    /// Stable per (release, User): a re-sent message carries the same id, so a provider or an MTA
+    /// can drop the duplicate.
+    public func messageID(userID: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(release.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: Array(userID.utf8))
+        let digest = Data(hasher.finalize()).hex.prefix(24)
+        let releasePart = release.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "." }
+        return "<\(digest).\(String(releasePart))@\(EmailAddress.domain(fromAddress) ?? "policyc.invalid")>"
+    }
+}
+
+/// A compiled notice laid out as a MIME message, once per run and locale: every fixed byte is
+/// encoded (quoted-printable, then JSON if asked) ahead of time, and only the lines holding a
+/// User's values are encoded per message, into a buffer the caller reuses.
+public struct MessageComposer: Sendable {
+    private enum Piece: Sendable {
+        case bytes([UInt8])
+        case to
+        case messageID
+        case subject([NoticePart])
+        case quotedPrintableLine([NoticePart], html: Bool)
+    }
+
+    public let notice: CompiledNotice
+    public let encoding: MessageEncoding
+    private var pieces: [Piece] = []
+    private let envelope: MessageEnvelope
+
+    public init(notice: CompiledNotice, envelope: MessageEnvelope, encoding: MessageEncoding) {
+        self.notice = notice
+        self.envelope = envelope
+        self.encoding = encoding
+        // QP output never holds "=_", so no body line can be mistaken for this boundary.
+        let boundary = "=_policyc_" + String(notice.digest.prefix(16))
+        var fixed: [UInt8] = []
+        fixed += MIME.header("Date", envelope.date)
+        fixed += Array("From: ".utf8)
+        MIME.appendMailbox(name: envelope.fromName, address: envelope.fromAddress, startColumn: 6, to: &fixed)
+        fixed += MIME.crlf
+        fixed += Array("To: ".utf8)
+        append(.bytes(fixed))
+        append(.to)
+        fixed = MIME.crlf
+        if notice.subject.contains(where: { if case .variable = $0 { true } else { false } }) {
+            fixed += Array("Subject: ".utf8)
+            append(.bytes(fixed))
+            append(.subject(notice.subject))
+            fixed = MIME.crlf
+        } else {
+            fixed += MIME.header("Subject", CompiledNotice.describe(notice.subject))
+        }
+        fixed += Array("Message-ID: ".utf8)
+        append(.bytes(fixed))
+        append(.messageID)
+        fixed = MIME.crlf
+        fixed += Array("MIME-Version: 1.0\r\n".utf8)
+        // RFC 3834: a machine sent this; auto-responders should not answer it.
+        fixed += Array("Auto-Submitted: auto-generated\r\n".utf8)
+        if !notice.locale.isEmpty { fixed += Array("Content-Language: \(notice.locale)\r\n".utf8) }
+        fixed += Array("Content-Type: multipart/alternative; boundary=\"\(boundary)\"\r\n\r\n".utf8)
+        for (parts, type, html) in [(notice.text, "plain", false), (notice.html, "html", true)] {
+            fixed += Array("--\(boundary)\r\nContent-Type: text/\(type); charset=utf-8\r\n".utf8)
+            fixed += Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+            for line in Self.lines(parts) {
+                if line.contains(where: { if case .variable = $0 { true } else { false } }) {
+                    append(.bytes(fixed))
+                    fixed = []
+                    append(.quotedPrintableLine(line, html: html))
+                } else {
+                    MIME.appendQuotedPrintableLine(Array(CompiledNotice.describe(line).utf8), to: &fixed)
+                }
+            }
+        }
+        fixed += Array("--\(boundary)--\r\n".utf8)
+        append(.bytes(fixed))
+    }
+
+    private mutating func append(_ piece: Piece) {
+        if case .bytes(let bytes) = piece {
+            let encoded = encoding == .jsonString ? Self.jsonEscaped(bytes) : bytes
+            if case .bytes(let previous)? = pieces.last {
+                pieces[pieces.count - 1] = .bytes(previous + encoded)
+            } else {
+                pieces.append(.bytes(encoded))
+            }
+        } else {
+            pieces.append(piece)
+        }
+    }
+
+    /// The values a User's message is filled with: name (or address), address.
+    public static func values(for recipient: Recipient) -> [String] {
+        [recipient.name.isEmpty ? recipient.email : recipient.name, recipient.email]
+    }
+
+    /// SHA-256 over the template digest and the User's values: it fixes what the User was told,
+    /// whatever the transfer encoding, and costs nothing per message.
+    public func contentHash(values: [String]) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Array(notice.digest.utf8))
+        for value in values {
+            hasher.update(data: [0])
+            hasher.update(data: Array(value.utf8))
+        }
+        return Data(hasher.finalize()).hex
+    }
+
+    /// Appends the message for `recipient` to `out`.
+    public func compose(recipient: Recipient, messageID: String, into out: inout [UInt8], scratch: inout [UInt8]) {
+        let values = Self.values(for: recipient)
+        for piece in pieces {
+            switch piece {
+            case .bytes(let bytes):
+                out.append(contentsOf: bytes)
+            case .to:
+                scratch.removeAll(keepingCapacity: true)
+                MIME.appendMailbox(name: recipient.name, address: recipient.email, startColumn: 4, to: &scratch)
+                emit(scratch, into: &out)
+            case .messageID:
+                emit(Array(messageID.utf8), into: &out)
+            case .subject(let parts):
+                scratch.removeAll(keepingCapacity: true)
+                MIME.appendUnstructured(CompiledNotice.fill(parts, values: values, html: false), startColumn: 9, to: &scratch)
+                emit(scratch, into: &out)
+            case .quotedPrintableLine(let parts, let html):
+                scratch.removeAll(keepingCapacity: true)
+                // A value may hold no line break (the reader refuses them), so this stays one line.
+                MIME.appendQuotedPrintableLine(Array(CompiledNotice.fill(parts, values: values, html: html).utf8), to: &scratch)
+                emit(scratch, into: &out)
+            }
+        }
+    }
+
+    private func emit(_ bytes: [UInt8], into out: inout [UInt8]) {
+        switch encoding {
+        case .raw: out.append(contentsOf: bytes)
+        case .jsonString: Self.appendJSONEscaped(bytes, to: &out)
+        }
+    }
+
+    /// Splits parts at line breaks: each element is one line's parts.
+    static func lines(_ parts: [NoticePart]) -> [[NoticePart]] {
+        var lines: [[NoticePart]] = [[]]
+        for part in parts {
+            switch part {
+            case .variable:
+                lines[lines.count - 1].append(part)
+            case .text(let text):
+                let pieces = text.split(separator: "\n", omittingEmptySubsequences: false)
+                for (index, piece) in pieces.enumerated() {
+                    if index > 0 { lines.append([]) }
+                    let clean = piece.hasSuffix("\r") ? piece.dropLast() : piece
+                    if !clean.isEmpty { lines[lines.count - 1].append(.text(String(clean))) }
+                }
+            }
+        }
+        // A final line break ends the last line rather than starting an empty one.
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
+    }
+
+    static func jsonEscaped(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        appendJSONEscaped(bytes, to: &out)
+        return out
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// JSON string escaping (the quotes are the caller's). Non-ASCII UTF-8 passes through as it is.
+    public static func appendJSONEscaped<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(0x5C); out.append(byte)
+            case UInt8(ascii: "\\"): out.append(0x5C); out.append(byte)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0..<0x20, 0x7F:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            default:
+                out.append(byte)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import PolicyDiff
+import PolicyModel
+
+/// What every notice of one release says: the policy, the dates, the links, and what changed in
+/// plain words, section by section. The templates in `templates/email/` turn it into text.
+public struct NoticeFacts: Sendable, Hashable {
+    public var document: String
+    public var title: String
+    public var version: String
+    public var verdict: String
+    public var releaseDate: CalendarDate
+    public var effectiveDate: CalendarDate
+    /// The new version's page, and its redline against the previous version.
+    public var pageURL: String
+    public var changesURL: String
+    public var siteTitle: String
+    public var sections: [NoticeSection]
+    /// Changes that do not alter meaning (wording, order, formatting): counted, shown in the redline.
+    public var editorialCount: Int
+
+    public init(document: String, title: String, version: String, verdict: String, releaseDate: CalendarDate,
+                effectiveDate: CalendarDate, pageURL: String, changesURL: String, siteTitle: String,
+                sections: [NoticeSection], editorialCount: Int) {
+        self.document = document
+        self.title = title
+        self.version = version
+        self.verdict = verdict
+        self.releaseDate = releaseDate
+        self.effectiveDate = effectiveDate
+        self.pageURL = pageURL
+        self.changesURL = changesURL
+        self.siteTitle = siteTitle
+        self.sections = sections
+        self.editorialCount = editorialCount
+    }
+
+    /// The Mustache context. Per-User values (`recipient.name`, `recipient.email`) are left to the
+    /// caller: they are filled in per message, not here.
+    func context(recipient: [String: String]) -> [String: Any] {
+        [
+            "document": document, "title": title, "version": version, "verdict": verdict,
+            "consent": verdict == "consent",
+            "releaseDate": releaseDate.description, "effectiveDate": effectiveDate.description,
+            "effectiveDateLong": Self.longDate(effectiveDate), "releaseDateLong": Self.longDate(releaseDate),
+            "pageURL": pageURL, "changesURL": changesURL, "siteTitle": siteTitle,
+            "sections": sections.map { section in
+                ["heading": section.heading, "changes": section.changes.map { ["text": $0] }] as [String: Any]
+            },
+            "hasSections": !sections.isEmpty,
+            "editorialCount": editorialCount, "hasEditorial": editorialCount > 0,
+            "recipient": recipient,
+        ]
+    }
+
+    static func longDate(_ date: CalendarDate) -> String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December"]
+        return "\(months[date.month - 1]) \(date.day), \(date.year)"
+    }
+}
+
+/// One section of the policy whose meaning changed, and each change in a sentence.
+public struct NoticeSection: Sendable, Hashable {
+    public var heading: String
+    public var changes: [String]
+
+    public init(heading: String, changes: [String]) {
+        self.heading = heading
+        self.changes = changes
+    }
+
+    /// The material and consent changes of `changes`, grouped by the section they are in, in the
+    /// new document's order; the count of the rest.
+    public static func summarize(_ changes: ChangeSet, quoteLimit: Int = 280) -> (sections: [NoticeSection], editorial: Int) {
+        var order: [String] = []
+        var bySection: [String: [String]] = [:]
+        var editorial = 0
+        for change in changes.changes {
+            guard change.tier >= .material else {
+                if change.tier == .editorial && !change.reasons.allSatisfy({ $0.rule == "last-updated" }) { editorial += 1 }
+                continue
+            }
+            let heading: String
+            switch change.subject {
+            case .section: heading = change.newText ?? change.oldText ?? "The policy"
+            case .document: heading = "The policy"
+            case .clause: heading = (change.new ?? change.old)?.sectionHeading ?? "Introduction"
+            }
+            if bySection[heading] == nil { order.append(heading) }
+            bySection[heading, default: []].append(sentence(change, limit: quoteLimit))
+        }
+        return (order.map { NoticeSection(heading: $0, changes: bySection[$0]!) }, editorial)
+    }
+
+    static func sentence(_ change: Change, limit: Int) -> String {
+        let new = change.newText.map { quote($0, limit: limit) }
+        let old = change.oldText.map { quote($0, limit: limit) }
+        switch (change.subject, change.kind) {
+        case (.section, .added): return "New section: \(change.newText ?? "")."
+        case (.section, .removed): return "Section removed: \(change.oldText ?? "")."
+        case (.section, _): return "Section renamed from \(old ?? "") to \(new ?? "")."
+        case (_, .added): return "Added: \(new ?? "")"
+        case (_, .removed): return "Removed: \(old ?? "")"
+        case (_, .moved): return "Moved and reworded, now: \(new ?? "")"
+        default: return "Now reads: \(new ?? "") (it read: \(old ?? ""))"
+        }
+    }
+
+    static func quote(_ text: String, limit: Int) -> String {
+        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard flat.count > limit else { return "“\(flat)”" }
+        var cut = String(flat.prefix(limit))
+        if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
+        return "“\(cut) …”"
+    }
+}

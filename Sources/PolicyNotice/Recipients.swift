@@ -1,0 +1,390 @@
+import PolicyModel
+
+/// Which columns (CSV header names, or JSON keys) of the export hold what notices need.
+public struct RecipientColumns: Sendable, Hashable, Codable {
+    public var id = "id"
+    public var email = "email"
+    public var name = "name"
+    public var locale = "locale"
+    public var status = "status"
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = RecipientColumns()
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? defaults.id
+        email = try container.decodeIfPresent(String.self, forKey: .email) ?? defaults.email
+        name = try container.decodeIfPresent(String.self, forKey: .name) ?? defaults.name
+        locale = try container.decodeIfPresent(String.self, forKey: .locale) ?? defaults.locale
+        status = try container.decodeIfPresent(String.self, forKey: .status) ?? defaults.status
+    }
+}
+
+/// Who has an account worth notifying. The default: the status column says `active`.
+public enum EligibilityRule: Sendable, Hashable {
+    /// The status column holds one of `values` (compared without case).
+    case status(values: Set<String>)
+    /// `column` holds a true value (`true`, `1`, `yes`).
+    case verified(column: String)
+    /// `column` holds a date (ISO, a time may follow) no more than `months` months before today.
+    case activeWithin(column: String, months: Int)
+
+    var extraColumn: String? {
+        switch self {
+        case .status: nil
+        case .verified(let column), .activeWithin(let column, _): column
+        }
+    }
+}
+
+/// An eligible User with a deliverable address.
+public struct Recipient: Sendable, Hashable {
+    /// The line of the export the row starts on.
+    public var line: Int
+    public var id: String
+    public var email: String
+    /// Local part as written, domain lowercased: two rows with the same key are one mailbox.
+    public var mailboxKey: String
+    /// Empty when the export has none, or when it could not be used (see `note`).
+    public var name: String
+    public var locale: String
+    /// Set when part of the row was left out, e.g. a name with a line break in it.
+    public var note: String?
+
+    public init(line: Int, id: String, email: String, name: String, locale: String, note: String? = nil) {
+        self.line = line
+        self.id = id
+        self.email = email
+        self.mailboxKey = EmailAddress.mailboxKey(email)
+        self.name = name
+        self.locale = locale
+        self.note = note
+    }
+}
+
+/// A row that cannot be notified as it is, and what was done about it.
+public struct RecipientIssue: Sendable, Hashable {
+    public enum Action: String, Sendable, Hashable {
+        /// The row gets no notice: no usable address, or no usable row at all.
+        case rejected
+        /// The User is notified, without the name the row had.
+        case nameDropped = "name-dropped"
+        /// The same mailbox as an earlier row: that row's notice covers it.
+        case merged
+    }
+
+    public var line: Int
+    public var id: String?
+    public var reason: String
+    public var action: Action
+
+    public init(line: Int, id: String?, reason: String, action: Action) {
+        self.line = line
+        self.id = id
+        self.reason = reason
+        self.action = action
+    }
+}
+
+public enum RecipientEvent: Sendable {
+    case recipient(Recipient)
+    case ineligible(line: Int)
+    case rejected(RecipientIssue)
+}
+
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv, jsonl
+
+    /// From the file name: `.csv`, or `.jsonl` / `.ndjson` / `.json`.
+    public static func guess(path: String) -> ExportFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return .jsonl }
+        return nil
+    }
+}
+
+/// Streams an export of the user base, one row at a time, in flat memory; classifies each row as an
+/// eligible recipient, an ineligible User, or a reject with its line and reason.
+public final class RecipientReader {
+    /// Names longer than this are not put in a header (a notice is still sent, without the name).
+    public static let maximumNameLength = 200
+    /// A quoted CSV field may span this many lines; beyond, the quote is taken as a mistake.
+    static let maximumRecordLines = 100
+
+    public let path: String
+    public let format: ExportFormat
+    private let lines: ByteLines
+    private let columns: RecipientColumns
+    private let rule: EligibilityRule
+    private let today: CalendarDate
+    /// For each wanted field (id, email, name, locale, status, extra): its CSV column index, or -1.
+    private var csvIndexes: [Int] = []
+    private var csvColumnCount = 0
+    private var wantedKeys: [String]
+    /// CSV lines read ahead of a record that turned out to be malformed, to be read again.
+    private var replay: [(line: Int, bytes: [UInt8], terminated: Bool)] = []
+
+    public init(path: String, format: ExportFormat? = nil, columns: RecipientColumns = RecipientColumns(),
+                rule: EligibilityRule = .status(values: ["active"]), today: CalendarDate) throws(NoticeError) {
+        guard let format = format ?? ExportFormat.guess(path: path) else {
+            throw .invalidOption("\(path): cannot tell the export's format from its name; name it .csv or .jsonl, or pass --users-format")
+        }
+        self.path = path
+        self.format = format
+        self.columns = columns
+        self.rule = rule
+        self.today = today
+        wantedKeys = [columns.id, columns.email, columns.name, columns.locale, columns.status, rule.extraColumn ?? ""]
+        lines = try ByteLines(path: path)
+        if format == .csv { try readHeader() }
+    }
+
+    private func readHeader() throws(NoticeError) {
+        guard let header = try nextRawRecord() else {
+            throw .invalidExport(path: path, line: 1, message: "empty export: a CSV export starts with a header row")
+        }
+        guard case .fields(let names) = header.fields else {
+            throw .invalidExport(path: path, line: header.line, message: "the header row is not valid CSV")
+        }
+        let trimmed = names.map { $0.trimmingSpaces }
+        csvColumnCount = trimmed.count
+        csvIndexes = wantedKeys.map { key in key.isEmpty ? -1 : trimmed.firstIndex(of: key) ?? -1 }
+        for (key, index) in [(columns.id, csvIndexes[0]), (columns.email, csvIndexes[1])] where index < 0 {
+            throw .invalidExport(path: path, line: header.line,
+                                 message: "the header has no column '\(key)' (columns: \(trimmed.joined(separator: ", ")))")
+        }
+        if let extra = rule.extraColumn, csvIndexes[5] < 0 {
+            throw .invalidExport(path: path, line: header.line, message: "the eligibility rule needs a column '\(extra)'")
+        }
+        if case .status = rule, csvIndexes[4] < 0 {
+            throw .invalidExport(path: path, line: header.line, message: "the eligibility rule needs a column '\(columns.status)'")
+        }
+    }
+
+    /// The next row, classified; nil at the end of the export.
+    public func next() throws(NoticeError) -> RecipientEvent? {
+        switch format {
+        case .csv:
+            guard let record = try nextRawRecord() else { return nil }
+            switch record.fields {
+            case .fields(let fields):
+                if fields.count == 1 && fields[0].isEmpty { return try next() }  // a blank line
+                guard fields.count == csvColumnCount else {
+                    let cut = record.terminated ? "" : " (the export ends in the middle of it)"
+                    return .rejected(RecipientIssue(line: record.line, id: nil,
+                                                    reason: "\(fields.count) fields where the header has \(csvColumnCount)\(cut)",
+                                                    action: .rejected))
+                }
+                return classify(line: record.line, values: csvIndexes.map { $0 >= 0 ? fields[$0] : nil })
+            case .problem(let reason):
+                return .rejected(RecipientIssue(line: record.line, id: nil, reason: reason, action: .rejected))
+            }
+        case .jsonl:
+            while true {
+                let parsed: (Result<[String?], JSONLineError>, Bool)?? = lines.next { bytes in
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+                    if let offset = Self.invalidUTF8Offset(bytes) {
+                        return (.failure(JSONLineError("invalid UTF-8 at byte \(offset + 1) of the line")), true)
+                    }
+                    return (JSONLine.values(of: wantedKeys, in: bytes), true)
+                }
+                guard let parsed else { return nil }
+                guard let (result, _) = parsed else { continue }
+                let line = lines.lineNumber
+                switch result {
+                case .success(let values):
+                    return classify(line: line, values: values)
+                case .failure(let error):
+                    let cut = lines.lastLineTerminated ? "" : " (last line, no line end: truncated?)"
+                    return .rejected(RecipientIssue(line: line, id: nil, reason: error.message + cut, action: .rejected))
+                }
+            }
+        }
+    }
+
+    private func classify(line: Int, values: [String?]) -> RecipientEvent {
+        let id = (values[0] ?? "").trimmingSpaces
+        guard !id.isEmpty else { return .rejected(RecipientIssue(line: line, id: nil, reason: "no user id", action: .rejected)) }
+        guard id.utf8.count <= 256, !id.unicodeScalars.contains(where: Self.isControl) else {
+            return .rejected(RecipientIssue(line: line, id: nil, reason: "the user id has control characters or is over 256 bytes",
+                                            action: .rejected))
+        }
+        guard isEligible(values) else { return .ineligible(line: line) }
+        let email = (values[1] ?? "").trimmingSpaces
+        if let problem = EmailAddress.problem(email) {
+            return .rejected(RecipientIssue(line: line, id: id, reason: "invalid address: \(problem)", action: .rejected))
+        }
+        var name = (values[2] ?? "").trimmingSpaces
+        var note: String?
+        if name.unicodeScalars.contains(where: Self.isControl) {
+            name = ""
+            note = "the name has a line break or another control character; the notice goes out without it"
+        } else if name.count > Self.maximumNameLength {
+            name = ""
+            note = "the name is over \(Self.maximumNameLength) characters; the notice goes out without it"
+        }
+        let locale = (values[3] ?? "").trimmingSpaces
+        let cleanLocale = locale.utf8.count <= 35 && locale.utf8.allSatisfy { Self.isLocaleByte($0) } ? locale : ""
+        return .recipient(Recipient(line: line, id: id, email: email, name: name, locale: cleanLocale, note: note))
+    }
+
+    private func isEligible(_ values: [String?]) -> Bool {
+        switch rule {
+        case .status(let accepted):
+            return accepted.contains((values[4] ?? "").trimmingSpaces.lowercased())
+        case .verified:
+            return ["true", "1", "yes", "y", "t"].contains((values[5] ?? "").trimmingSpaces.lowercased())
+        case .activeWithin(_, let months):
+            guard let text = values[5], let day = CalendarDate(isoPrefix: text.trimmingSpaces) else { return false }
+            return day >= today.adding(months: -months)
+        }
+    }
+
+    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators. Tabs count too: a
+    /// name or id has no use for them.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    private static func isLocaleByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "_")
+    }
+
+    // MARK: CSV (RFC 4180)
+
+    private enum RawFields {
+        case fields([String])
+        case problem(String)
+    }
+
+    private func nextLine() -> (line: Int, bytes: [UInt8], terminated: Bool)? {
+        if !replay.isEmpty { return replay.removeFirst() }
+        guard let bytes = lines.next({ Array($0) }) else { return nil }
+        return (lines.lineNumber, bytes, lines.lastLineTerminated)
+    }
+
+    /// One record: a line, or several when a quoted field holds line breaks.
+    private func nextRawRecord() throws(NoticeError) -> (line: Int, fields: RawFields, terminated: Bool)? {
+        guard let first = nextLine() else { return nil }
+        var consumed = [first]
+        var record = first.bytes
+        while true {
+            switch Self.splitCSV(record) {
+            case .complete(let fields):
+                let last = consumed.last!
+                if let offset = Self.invalidUTF8Offset(record) {
+                    return (first.line, .problem("invalid UTF-8 at byte \(offset + 1) of the row"), last.terminated)
+                }
+                return (first.line, .fields(fields.map { String(decoding: $0, as: UTF8.self) }), last.terminated)
+            case .malformed(let reason):
+                return (first.line, .problem(reason), consumed.last!.terminated)
+            case .openQuote:
+                if consumed.count < Self.maximumRecordLines, let more = nextLine() {
+                    consumed.append(more)
+                    record.append(0x0A)
+                    record.append(contentsOf: more.bytes)
+                    continue
+                }
+                // The quote never closes: reject the first line alone and read the others again.
+                replay = Array(consumed.dropFirst()) + replay
+                let cut = consumed.count == 1 && !first.terminated ? " (the export ends in the middle of it)" : ""
+                return (first.line, .problem("a quoted field is never closed\(cut)"), first.terminated)
+            }
+        }
+    }
+
+    private enum SplitResult {
+        case complete([[UInt8]])
+        case openQuote
+        case malformed(String)
+    }
+
+    private static func splitCSV(_ bytes: [UInt8]) -> SplitResult {
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var index = 0
+        var quoted = false
+        var fieldStart = true
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        while index < bytes.count {
+            let byte = bytes[index]
+            if quoted {
+                if byte == quote {
+                    if index + 1 < bytes.count && bytes[index + 1] == quote {
+                        field.append(quote)
+                        index += 2
+                        continue
+                    }
+                    quoted = false
+                    index += 1
+                    if index < bytes.count && bytes[index] != comma {
+                        return .malformed("text after a closing quote at column \(index + 1)")
+                    }
+                    continue
+                }
+                field.append(byte)
+            } else if byte == comma {
+                fields.append(field)
+                field.removeAll(keepingCapacity: true)
+                fieldStart = true
+                index += 1
+                continue
+            } else if byte == quote && fieldStart {
+                quoted = true
+            } else {
+                // A stray quote inside an unquoted field is kept as a character, as most exporters mean it.
+                field.append(byte)
+            }
+            fieldStart = false
+            index += 1
+        }
+        if quoted { return .openQuote }
+        fields.append(field)
+        return .complete(fields)
+    }
+
+    /// The offset of the first byte that is not valid UTF-8, or nil.
+    static func invalidUTF8Offset<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8, C.Index == Int {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte < 0x80 { index += 1; continue }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F); minimum = 0x80
+            case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F); minimum = 0x800
+            case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07); minimum = 0x10000
+            default: return index - bytes.startIndex
+            }
+            guard index + length <= bytes.endIndex else { return index - bytes.startIndex }
+            for offset in 1..<length {
+                let next = bytes[index + offset]
+                guard next & 0xC0 == 0x80 else { return index - bytes.startIndex }
+                scalar = scalar << 6 | UInt32(next & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index - bytes.startIndex }
+            index += length
+        }
+        return nil
+    }
+}
+
+extension CalendarDate {
+    /// `2026-11-29`, or the date of a timestamp that starts with one (`2026-11-29T10:00:00Z`).
+    init?(isoPrefix text: String) {
+        guard text.utf8.count >= 10 else { return nil }
+        self.init(iso: text.prefix(10))
+    }
+
+    /// The same day `months` later (earlier when negative), clamped to the month's last day.
+    func adding(months: Int) -> CalendarDate {
+        let total = year * 12 + (month - 1) + months
+        let newYear = total / 12, newMonth = total % 12 + 1
+        return CalendarDate(year: newYear, month: newMonth, day: min(day, CalendarDate.daysIn(month: newMonth, year: newYear)))!
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import PolicyDiff
+import PolicyModel
+import PolicyNotice
+import PolicyRelease
+
+/// The advance notices of a project's releases: `notify`, `send`, `notices status|proof`. Resolves
+/// the release, its changes and the config, and hands the work to PolicyNotice.
+public struct Notices: Sendable {
+    public let project: Project
+
+    public init(project: Project) {
+        self.project = project
+    }
+
+    public static let templatesFolder = "templates/email"
+
+    public struct NotifyOptions: Sendable {
+        public var usersPath: String
+        public var usersFormat: ExportFormat?
+        public var format: BatchFormat
+        public var provider: Provider
+        public var batchSize: Int?
+        public var outFolder: String?
+        public var today: CalendarDate
+        public var now: Date
+
+        public init(usersPath: String, usersFormat: ExportFormat? = nil, format: BatchFormat = .jsonl,
+                    provider: Provider = .generic, batchSize: Int? = nil, outFolder: String? = nil,
+                    today: CalendarDate, now: Date = Date()) {
+            self.usersPath = usersPath
+            self.usersFormat = usersFormat
+            self.format = format
+            self.provider = provider
+            self.batchSize = batchSize
+            self.outFolder = outFolder
+            self.today = today
+            self.now = now
+        }
+    }
+
+    var ledgerPath: String { project.url(for: project.config.notice.ledger).path }
+
+    /// `DOC` (its latest release) or `DOC@v3`.
+    func resolveRelease(_ reference: String) throws(ProjectError) -> (document: String, record: ReleaseRecord, history: ReleaseHistory) {
+        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
+        let document = parts[0]
+        guard Project.documentID(forPolicyPath: "policy/\(document).md") == document else {
+            throw .notFound(path: reference, what: "policy (write DOC or DOC@v2)")
+        }
+        let releases = Releases(project: project)
+        try releases.recover()
+        let history = try releases.history(document)
+        let record: ReleaseRecord?
+        if parts.count == 2 { record = history.release(parts[1]) } else { record = history.latest }
+        guard let record else {
+            throw .notFound(path: reference, what: parts.count == 2 ? "release \(parts[1]) of \(document)" : "a release of \(document)")
+        }
+        return (document, record, history)
+    }
+
+    /// The folder a release's batches go to.
+    public func outFolder(_ document: String, _ version: String, override: String? = nil) -> URL {
+        if let override { return project.url(for: override) }
+        return project.url(for: project.config.notice.output).appendingPathComponent("\(document)-\(version)")
+    }
+
+    public func notify(_ reference: String, options: NotifyOptions) throws(ProjectError) -> NotifyReport {
+        let (document, record, history) = try resolveRelease(reference)
+        let name = "\(document)@\(record.version)"
+        guard record.verdict.needsNotice else {
+            throw .refused(path: name, message: "\(record.version) is \(record.verdict.rawValue): Users get advance notice of material changes only, so there is nothing to notify")
+        }
+        guard options.today < record.effectiveDate else {
+            throw .refused(path: name, message: "\(record.version) took effect on \(record.effectiveDate): it is too late for advance notice (today is \(options.today))")
+        }
+        guard let fromText = project.config.notice.from, let from = Self.parseMailbox(fromText) else {
+            throw .invalidConfig(path: Project.configFile, line: nil,
+                                 message: "notice.from must name the sender, e.g. 'Example Legal <legal@example.com>'")
+        }
+        let facts = try facts(document: document, record: record, history: history)
+        let templates: NoticeTemplateSources
+        do {
+            templates = try NoticeTemplateSources.load(folder: project.url(for: Self.templatesFolder), displayFolder: Self.templatesFolder)
+        } catch {
+            throw Self.convert(error, release: name)
+        }
+        let provider = options.provider
+        let request = NotifyRequest(
+            document: document, version: record.version, policySHA256: record.sha256, facts: facts, templates: templates,
+            templatesFolder: Self.templatesFolder, fromName: from.name, fromAddress: from.address, format: options.format,
+            provider: provider, batchSize: options.batchSize ?? provider.defaultBatch,
+            outFolder: outFolder(document, record.version, override: options.outFolder), ledgerPath: ledgerPath,
+            usersPath: project.url(for: options.usersPath).path, usersFormat: options.usersFormat,
+            columns: project.config.notice.recipients.columns, rule: project.config.notice.recipients.rule!,
+            today: options.today, now: Int(options.now.timeIntervalSince1970))
+        do {
+            return try Notifier.run(request)
+        } catch {
+            throw Self.convert(error, release: name)
+        }
+    }
+
+    public func send(_ reference: String, options: DeliveryOptions, outFolder override: String? = nil) throws(ProjectError) -> DeliveryReport {
+        let (document, record, _) = try resolveRelease(reference)
+        let name = "\(document)@\(record.version)"
+        do {
+            return try Delivery.send(release: name, ledgerPath: ledgerPath,
+                                     outFolder: outFolder(document, record.version, override: override), options: options)
+        } catch {
+            throw Self.convert(error, release: name)
+        }
+    }
+
+    public struct Progress: Sendable, Codable, Hashable {
+        public var release: String
+        public var effectiveDate: String
+        public var batches: Int
+        public var notices: Int
+        public var states: [String: Int]
+    }
+
+    public func status(_ reference: String) throws(ProjectError) -> Progress {
+        let (name, ledger, release) = try openLedger(reference)
+        do {
+            let counts = try ledger.counts(releaseID: release.id)
+            var states: [String: Int] = [:]
+            for state in NoticeLedger.State.allCases { states[state.rawValue] = counts[state] ?? 0 }
+            return Progress(release: name, effectiveDate: release.effectiveDate,
+                            batches: try ledger.batches(releaseID: release.id).count,
+                            notices: counts.values.reduce(0, +), states: states)
+        } catch {
+            throw Self.convert(error, release: name)
+        }
+    }
+
+    public enum ProofFormat: String, Sendable, CaseIterable {
+        case csv, json
+    }
+
+    /// Streams the proof of notice to `write`: one row per User, then the totals.
+    public func proof(_ reference: String, format: ProofFormat, write: (String) -> Void) throws(ProjectError) -> Progress {
+        let progress = try status(reference)
+        let (name, ledger, release) = try openLedger(reference)
+        do {
+            switch format {
+            case .csv:
+                write("user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts\r\n")
+                try ledger.forEachProofRow(releaseID: release.id) { row in
+                    let fields = [row.userID, row.address, row.messageID, row.contentHash, String(row.batch), row.state,
+                                  row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts)]
+                    write(fields.map(CSVText.field).joined(separator: ",") + "\r\n")
+                }
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let head = String(decoding: (try? encoder.encode(progress)) ?? Data("{}".utf8), as: UTF8.self)
+                write("{\"release\":\(Self.jsonString(name)),\"totals\":\(head),\"notices\":[")
+                var first = true
+                try ledger.forEachProofRow(releaseID: release.id) { row in
+                    let line = String(decoding: try encoder.encode(row), as: UTF8.self)
+                    write((first ? "\n" : ",\n") + line)
+                    first = false
+                }
+                write("\n]}\n")
+            }
+        } catch {
+            throw Self.convert(error, release: name)
+        }
+        return progress
+    }
+
+    private func openLedger(_ reference: String) throws(ProjectError) -> (String, NoticeLedger, NoticeLedger.ReleaseInfo) {
+        let (document, record, _) = try resolveRelease(reference)
+        let name = "\(document)@\(record.version)"
+        guard FileManager.default.fileExists(atPath: ledgerPath) else {
+            throw .refused(path: name, message: "no notice ledger at \(project.config.notice.ledger): nothing was notified yet")
+        }
+        do {
+            let ledger = try NoticeLedger(path: ledgerPath)
+            guard let release = try ledger.release(named: name) else {
+                throw ProjectError.refused(path: name, message: "no notices were planned for \(name)")
+            }
+            return (name, ledger, release)
+        } catch let error as ProjectError {
+            throw error
+        } catch let error as NoticeError {
+            throw Self.convert(error, release: name)
+        } catch {
+            throw .unreadable(path: ledgerPath, reason: "\(error)")
+        }
+    }
+
+    /// The facts every notice of a release states: what changed since the version before it.
+    func facts(document: String, record: ReleaseRecord, history: ReleaseHistory) throws(ProjectError) -> NoticeFacts {
+        let previous = history.releases.last { $0.number < record.number }
+        var sections: [NoticeSection] = []
+        var editorial = 0
+        if let previous {
+            let changes = try Comparison(project: project).compare(oldPath: "\(document)@\(previous.version)",
+                                                                    newPath: "\(document)@\(record.version)")
+            (sections, editorial) = NoticeSection.summarize(changes)
+        }
+        let releases = Releases(project: project)
+        let title = try project.loadDocument(releases.archivedPath(document, record), analysis: []).title
+        let base = project.config.site.baseURL.hasSuffix("/") ? String(project.config.site.baseURL.dropLast())
+            : project.config.site.baseURL
+        return NoticeFacts(document: document, title: title.isEmpty ? document : title,
+                           version: record.version, verdict: record.verdict.rawValue, releaseDate: record.releaseDate,
+                           effectiveDate: record.effectiveDate, pageURL: "\(base)/\(document)/\(record.version).html",
+                           changesURL: "\(base)/\(document)/\(record.version)-changes.html",
+                           siteTitle: project.config.site.title, sections: sections, editorialCount: editorial)
+    }
+
+    /// `Name <address>` or `address`.
+    static func parseMailbox(_ text: String) -> (name: String, address: String)? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {
+            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            var name = trimmed[..<open].trimmingSpaces
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            guard EmailAddress.problem(address) == nil, !name.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return nil }
+            return (name, address)
+        }
+        return EmailAddress.problem(trimmed) == nil ? ("", trimmed) : nil
+    }
+
+    static func convert(_ error: NoticeError, release: String) -> ProjectError {
+        switch error {
+        case .unreadable(let path, let reason): .unreadable(path: path, reason: reason)
+        case .unwritable(let path, let reason): .unwritable(path: path, reason: reason)
+        case .invalidExport(let path, let line, let message): .invalidConfig(path: path, line: line, message: message)
+        case .invalidTemplate(let path, let message): .invalidTemplate(path: path, message: message)
+        case .invalidOption(let message): .invalidUsage(message: message)
+        case .refused(let message), .delivery(let message): .refused(path: release, message: message)
+        case .ledger(let path, let message): .unwritable(path: path, reason: "ledger: \(message)")
+        }
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out: [UInt8] = [0x22]
+        MessageComposer.appendJSONEscaped(text.utf8, to: &out)
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
