@@ -54,8 +54,14 @@ let package = Package(
         .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
-        .testTarget(name: "PolicyNoticeTests", dependencies: ["PolicyNotice", "PolicyProject", "PolicyTestSupport"]),
-        .testTarget(name: "PolicycTests", dependencies: ["policyc", "PolicyTestSupport"]),
+        .testTarget(name: "PolicyNoticeTests", dependencies: [
+            "PolicyNotice", "PolicyProject", "PolicyTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "PolicycTests", dependencies: [
+            "policyc", "PolicyTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .target(name: "PolicyTestSupport", dependencies: ["PolicyModel"], path: "Tests/PolicyTestSupport"),
     ],
     swiftLanguageModes: [.v6]

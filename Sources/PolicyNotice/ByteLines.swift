@@ -34,7 +34,7 @@ final class ByteLines {
                 start = newline + 1
                 lineNumber += 1
                 lastLineTerminated = true
-                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
             }
             if atEnd {
                 guard start < end else { return nil }
@@ -43,10 +43,18 @@ final class ByteLines {
                 start = end
                 lineNumber += 1
                 lastLineTerminated = false
-                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
             }
             fill()
         }
+    }
+
+    /// Spreadsheets start "CSV UTF-8" files with a byte-order mark: not part of the first line.
+    private func skipBOM(_ start: Int, _ end: Int) -> Int {
+        guard lineNumber == 1, end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF else {
+            return start
+        }
+        return start + 3
     }
 
     private func findNewline() -> Int? {

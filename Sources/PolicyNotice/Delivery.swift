@@ -75,7 +75,7 @@ public enum Delivery {
                 }
                 lastStart = .now
                 handled += 1
-                try ledger.markSending(releaseID: release.id, userID: item.userID)
+                try ledger.markSending(item.id)
                 CrashPoint.reach("send-sending", handled)
                 var attempt = 0
                 var outcome = run(options.command, input: raw)
@@ -87,10 +87,10 @@ public enum Delivery {
                 switch outcome {
                 case .success:
                     CrashPoint.reach("send-delivered", handled)
-                    try ledger.markSent(releaseID: release.id, userID: item.userID)
+                    try ledger.markSent(item.id, retries: attempt)
                     report.sent += 1
                 case .failure(let error):
-                    try ledger.markFailed(releaseID: release.id, userID: item.userID, error: error.message)
+                    try ledger.markFailed(item.id, retries: attempt, error: error.message)
                     report.failed += 1
                 }
             }

@@ -9,15 +9,25 @@ public enum MIME {
     /// Appends one line of text (no line breaks in it) as quoted-printable, soft-broken so no encoded
     /// line is over 76 characters, and ends it with CRLF.
     public static func appendQuotedPrintableLine<C: Collection>(_ line: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        var column = 0
-        var index = line.startIndex
+        appendQuotedPrintable(line, column: 0, endsLine: true, to: &out)
+    }
+
+    /// Appends part of a line as quoted-printable, starting at encoded `column`; returns the column it
+    /// ends at. Only the part that `endsLine` may end in white space, and gets the CRLF. A line's
+    /// fixed beginning can be encoded once this way, and the rest, which holds a User's values, per
+    /// message.
+    @discardableResult
+    static func appendQuotedPrintable<C: Collection>(_ part: C, column start: Int, endsLine: Bool,
+                                                     to out: inout [UInt8]) -> Int where C.Element == UInt8 {
+        var column = start
+        var index = part.startIndex
         // "From " at the start of a line is mangled by some mbox-based MTAs; encode its F.
-        let startsWithFrom = line.starts(with: "From ".utf8)
+        let startsWithFrom = start == 0 && part.starts(with: "From ".utf8)
         var position = 0
-        while index != line.endIndex {
-            let byte = line[index]
-            line.formIndex(after: &index)
-            let isLast = index == line.endIndex
+        while index != part.endIndex {
+            let byte = part[index]
+            part.formIndex(after: &index)
+            let isLast = endsLine && index == part.endIndex
             let literal: Bool
             switch byte {
             case 0x20, 0x09: literal = !isLast
@@ -42,7 +52,8 @@ public enum MIME {
             column += width
             position += 1
         }
-        out.append(contentsOf: crlf)
+        if endsLine { out.append(contentsOf: crlf) }
+        return column
     }
 
     /// Quoted-printable for a whole text: each line encoded on its own, line ends made CRLF.

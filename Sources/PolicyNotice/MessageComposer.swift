@@ -16,24 +16,60 @@ public struct MessageEnvelope: Sendable, Hashable {
     public var date: String
     /// The release, as `privacy-policy@v3`: part of every Message-ID.
     public var release: String
+    /// `.privacy-policy.v3@quillmate.example>`: the end of every Message-ID.
+    private let idSuffix: String
 
     public init(fromName: String, fromAddress: String, date: String, release: String) {
         self.fromName = fromName
         self.fromAddress = fromAddress
         self.date = date
         self.release = release
+        let releasePart = String(release.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "." })
+        idSuffix = ".\(releasePart)@\(EmailAddress.domain(fromAddress) ?? "policyc.invalid")>"
     }
 
     /// Stable per (release, User): a re-sent message carries the same id, so a provider or an MTA
     /// can drop the duplicate.
-    public func messageID(userID: String) -> String {
+    public func messageID(userID: String) -> String { identity(userID: userID).messageID }
+
+    /// The Message-ID, and a 64-bit key of the (release, User) pair from the same digest: the ledger
+    /// indexes Users by it.
+    func identity(userID: String) -> (messageID: String, key: Int64) {
         var hasher = SHA256()
         hasher.update(data: Array(release.utf8))
         hasher.update(data: [0])
         hasher.update(data: Array(userID.utf8))
-        let digest = Data(hasher.finalize()).hex.prefix(24)
-        let releasePart = release.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "." }
-        return "<\(digest).\(String(releasePart))@\(EmailAddress.domain(fromAddress) ?? "policyc.invalid")>"
+        let digest = Array(hasher.finalize())
+        return ("<" + Hex.string(digest.prefix(12)) + idSuffix, Hex.key(digest))
+    }
+}
+
+/// Hex and 64-bit keys from digests.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var index = 0
+            for byte in bytes {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+
+    /// The first 8 bytes of a digest as a signed integer, for SQLite.
+    static func key(_ digest: [UInt8]) -> Int64 {
+        var value: UInt64 = 0
+        for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }
+        return Int64(bitPattern: value)
+    }
+
+    /// A 64-bit key of a text (a mailbox).
+    static func key(of text: String) -> Int64 {
+        key(Array(SHA256.hash(data: Array(text.utf8))))
     }
 }
 
@@ -46,16 +82,19 @@ public struct MessageComposer: Sendable {
         case to
         case messageID
         case subject([NoticePart])
-        case quotedPrintableLine([NoticePart], html: Bool)
+        /// The rest of a line from its first per-User value, encoded from `column` on.
+        case quotedPrintableTail([NoticePart], column: Int, html: Bool)
     }
 
     public let notice: CompiledNotice
     public let encoding: MessageEncoding
     private var pieces: [Piece] = []
     private let envelope: MessageEnvelope
+    private let digestBytes: [UInt8]
 
     public init(notice: CompiledNotice, envelope: MessageEnvelope, encoding: MessageEncoding) {
         self.notice = notice
+        digestBytes = Array(notice.digest.utf8)
         self.envelope = envelope
         self.encoding = encoding
         // QP output never holds "=_", so no body line can be mistaken for this boundary.
@@ -90,10 +129,12 @@ public struct MessageComposer: Sendable {
             fixed += Array("--\(boundary)\r\nContent-Type: text/\(type); charset=utf-8\r\n".utf8)
             fixed += Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
             for line in Self.lines(parts) {
-                if line.contains(where: { if case .variable = $0 { true } else { false } }) {
+                if let first = line.firstIndex(where: { if case .variable = $0 { true } else { false } }) {
+                    let column = MIME.appendQuotedPrintable(Array(CompiledNotice.describe(Array(line[..<first])).utf8), column: 0,
+                                                            endsLine: false, to: &fixed)
                     append(.bytes(fixed))
                     fixed = []
-                    append(.quotedPrintableLine(line, html: html))
+                    append(.quotedPrintableTail(Array(line[first...]), column: column, html: html))
                 } else {
                     MIME.appendQuotedPrintableLine(Array(CompiledNotice.describe(line).utf8), to: &fixed)
                 }
@@ -125,12 +166,12 @@ public struct MessageComposer: Sendable {
     /// whatever the transfer encoding, and costs nothing per message.
     public func contentHash(values: [String]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(notice.digest.utf8))
+        hasher.update(data: digestBytes)
         for value in values {
             hasher.update(data: [0])
             hasher.update(data: Array(value.utf8))
         }
-        return Data(hasher.finalize()).hex
+        return Hex.string(Array(hasher.finalize()))
     }
 
     /// Appends the message for `recipient` to `out`.
@@ -150,10 +191,11 @@ public struct MessageComposer: Sendable {
                 scratch.removeAll(keepingCapacity: true)
                 MIME.appendUnstructured(CompiledNotice.fill(parts, values: values, html: false), startColumn: 9, to: &scratch)
                 emit(scratch, into: &out)
-            case .quotedPrintableLine(let parts, let html):
+            case .quotedPrintableTail(let parts, let column, let html):
                 scratch.removeAll(keepingCapacity: true)
                 // A value may hold no line break (the reader refuses them), so this stays one line.
-                MIME.appendQuotedPrintableLine(Array(CompiledNotice.fill(parts, values: values, html: html).utf8), to: &scratch)
+                MIME.appendQuotedPrintable(CompiledNotice.fill(parts, values: values, html: html).utf8, column: column,
+                                           endsLine: true, to: &scratch)
                 emit(scratch, into: &out)
             }
         }

@@ -3,12 +3,14 @@ import GRDB
 import PolicyModel
 
 /// The notice ledger, an SQLite file: every (release, User) with its message id, batch, state
-/// (planned, written, sending, sent, failed), times and content hash. It is what makes a re-run
+/// (planned, written, sending, sent, failed), times and content hash. Until delivery starts, a
+/// notice's state and times are its batch's (`notice.state` is NULL): marking a batch written is one
+/// row, not a thousand. It is what makes a re-run
 /// plan nobody twice, and what proves later who was told what, and when.
 ///
 /// WAL with `synchronous=NORMAL`: a killed process loses no committed transaction; a power cut may
 /// lose the last ones, which a re-run then plans or sends again (never skips).
-public final class NoticeLedger {
+public final class NoticeLedger: Sendable {
     public let path: String
     let queue: DatabaseQueue
 
@@ -27,7 +29,7 @@ public final class NoticeLedger {
         self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000")
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 16384")
         }
         do {
             let folder = (path as NSString).deletingLastPathComponent
@@ -72,14 +74,17 @@ public final class NoticeLedger {
                     state TEXT NOT NULL,
                     planned_at TEXT NOT NULL,
                     written_at TEXT,
+                    first_notice INTEGER,               -- its notices are rows first_notice...last_notice
+                    last_notice INTEGER,
                     UNIQUE (release_id, number)
                 );
                 CREATE TABLE notice (
                     id INTEGER PRIMARY KEY,
                     release_id INTEGER NOT NULL REFERENCES release(id),
                     user_id TEXT NOT NULL,
+                    user_key INTEGER NOT NULL,          -- 64 bits of SHA-256(release, user id)
                     address TEXT NOT NULL,
-                    mailbox TEXT NOT NULL,
+                    mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(mailbox)
                     name TEXT NOT NULL,
                     locale TEXT NOT NULL,
                     export_line INTEGER NOT NULL,
@@ -87,16 +92,20 @@ public final class NoticeLedger {
                     batch_id INTEGER NOT NULL REFERENCES batch(id),
                     seq INTEGER NOT NULL,
                     content_hash TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    planned_at TEXT NOT NULL,
-                    written_at TEXT,
+                    state TEXT,                         -- NULL: the batch's state
                     sent_at TEXT,
                     attempts INTEGER NOT NULL DEFAULT 0,
                     last_error TEXT
                 );
-                CREATE UNIQUE INDEX notice_user ON notice (release_id, user_id);
-                CREATE UNIQUE INDEX notice_mailbox ON notice (release_id, mailbox);
-                CREATE INDEX notice_batch ON notice (batch_id, seq);
+                -- Integer keys keep these indexes small enough to stay in the page cache at millions of
+                -- Users; two texts with the same key (a hash collision) take the next free key.
+                CREATE UNIQUE INDEX notice_user ON notice (release_id, user_key);
+                CREATE UNIQUE INDEX notice_mailbox ON notice (release_id, mailbox_key);
+                -- No index on batch_id: a batch's notices are inserted together, a range of rowids.
+                CREATE VIEW notice_state AS
+                    SELECT n.*, b.number AS batch, COALESCE(n.state, b.state) AS effective_state,
+                           b.planned_at, b.written_at
+                    FROM notice n JOIN batch b ON b.id = n.batch_id;
                 """)
         }
         return migrator
@@ -200,83 +209,132 @@ public final class NoticeLedger {
         public var contentHash: String
         /// The template set the message is rendered from.
         public var locale: String
+        /// 64-bit keys of the (release, User) pair and of the mailbox.
+        public var userKey: Int64
+        public var mailboxKey: Int64
     }
 
     public enum Conflict: Sendable, Hashable {
-        /// This User is in the ledger for this release already (an earlier run or export).
-        case alreadyPlanned
+        /// This User is in the ledger for this release already, planned from `line` into `batch`.
+        case alreadyPlanned(batch: Int, line: Int)
         /// Another User with the same mailbox is: their notice covers this row.
         case sameMailbox(userID: String)
     }
 
-    /// In one transaction: a new batch and its Users, each `planned`. A User already in the ledger, or
-    /// whose mailbox is, is left out and returned with the reason. Returns the batch (nil if empty).
-    func plan(releaseID: Int64, number: Int, format: String, file: String, candidates: [Planned],
-              conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> (Batch, [Planned])? {
+    /// In one transaction: new batches of at most `batchSize` Users each, numbered from `firstNumber`,
+    /// every User `planned`. A User already in the ledger, or whose mailbox is, is left out and
+    /// returned with the reason. Several batches a transaction: index pages are written once for all.
+    /// `written`: batches whose files are in place since the last call, recorded in the same transaction.
+    func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
+              candidates: [Planned], written: [(id: Int64, sha256: String)],
+              conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
-        let result: (Batch, [Planned])? = try run { db in
-            var accepted: [Planned] = []
-            var batch: Batch?
+        let result: [(Batch, [Planned])] = try run { db in
+            var batches: [(Batch, [Planned])] = []
             try db.inTransaction {
+                try Self.markWritten(written, db)
                 let now = Timestamp.now()
-                try db.execute(sql: """
+                let newBatch = try db.cachedStatement(sql: """
                     INSERT INTO batch (release_id, number, format, file, messages, state, planned_at)
                     VALUES (?, ?, ?, ?, 0, 'planned', ?)
-                    """, arguments: [releaseID, number, format, file, now])
-                let batchID = db.lastInsertedRowID
-                let insert = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO notice (release_id, user_id, address, mailbox, name, locale, export_line, message_id,
-                                                  batch_id, seq, content_hash, state, planned_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)
                     """)
-                let owner = try db.cachedStatement(sql: "SELECT user_id FROM notice WHERE release_id = ? AND (user_id = ? OR mailbox = ?)")
-                for candidate in candidates {
-                    let recipient = candidate.recipient
-                    insert.setUncheckedArguments([releaseID, recipient.id, recipient.email, recipient.mailboxKey, recipient.name,
-                                                  candidate.locale, recipient.line, candidate.messageID, batchID, accepted.count,
-                                                  candidate.contentHash, now])
-                    try insert.execute()
-                    if db.changesCount == 1 {
-                        accepted.append(candidate)
-                    } else {
-                        let owners = try String.fetchAll(owner, arguments: [releaseID, recipient.id, recipient.mailboxKey])
-                        found.append((candidate, owners.contains(recipient.id) ? .alreadyPlanned
-                                      : .sameMailbox(userID: owners.first ?? "?")))
-                    }
+                let insert = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale,
+                                                  export_line, message_id, batch_id, seq, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let byUser = try db.cachedStatement(sql: """
+                    SELECT n.user_id, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
+                    WHERE n.release_id = ? AND n.user_key = ?
+                    """)
+                let byMailbox = try db.cachedStatement(sql: "SELECT user_id, address FROM notice WHERE release_id = ? AND mailbox_key = ?")
+                var batchID: Int64 = 0
+                var accepted: [Planned] = []
+                var firstRow: Int64 = 0
+                func close() throws {
+                    guard !accepted.isEmpty else { return }
+                    try db.execute(sql: "UPDATE batch SET messages = ?, first_notice = ?, last_notice = ? WHERE id = ?",
+                                   arguments: [accepted.count, firstRow, db.lastInsertedRowID, batchID])
+                    let number = firstNumber + batches.count
+                    batches.append((Batch(id: batchID, number: number, format: format, file: fileName(number),
+                                          messages: accepted.count, sha256: nil, state: "planned"), accepted))
+                    accepted = []
+                    batchID = 0
                 }
-                if accepted.isEmpty { return .rollback }
-                try db.execute(sql: "UPDATE batch SET messages = ? WHERE id = ?", arguments: [accepted.count, batchID])
-                batch = Batch(id: batchID, number: number, format: format, file: file, messages: accepted.count,
-                              sha256: nil, state: "planned")
+                for var candidate in candidates {
+                    if batchID == 0 {
+                        let number = firstNumber + batches.count
+                        try newBatch.execute(arguments: [releaseID, number, format, fileName(number), now])
+                        batchID = db.lastInsertedRowID
+                    }
+                    let recipient = candidate.recipient
+                    // Open addressing over the two unique keys: a collision moves on to the next key.
+                    var conflict: Conflict?
+                    var inserted = false
+                    for _ in 0..<64 {
+                        insert.setUncheckedArguments([releaseID, recipient.id, candidate.userKey, recipient.email,
+                                                      candidate.mailboxKey, recipient.name, candidate.locale, recipient.line,
+                                                      candidate.messageID, batchID, accepted.count, candidate.contentHash])
+                        try insert.execute()
+                        if db.changesCount == 1 { inserted = true; break }
+                        let userOwner = try Row.fetchOne(byUser, arguments: [releaseID, candidate.userKey])
+                        if let userOwner, userOwner["user_id"] == recipient.id {
+                            conflict = .alreadyPlanned(batch: userOwner["number"], line: userOwner["export_line"])
+                            break
+                        }
+                        if let owner = try Row.fetchOne(byMailbox, arguments: [releaseID, candidate.mailboxKey]) {
+                            if EmailAddress.mailboxKey(owner["address"]) == recipient.mailbox { conflict = .sameMailbox(userID: owner["user_id"]); break }
+                            candidate.mailboxKey &+= 1
+                        }
+                        if userOwner != nil { candidate.userKey &+= 1 }
+                    }
+                    if let conflict {
+                        found.append((candidate, conflict))
+                        continue
+                    }
+                    guard inserted else { throw NoticeError.ledger(path: path, message: "no free key for user \(recipient.id)") }
+                    if accepted.isEmpty { firstRow = db.lastInsertedRowID }
+                    accepted.append(candidate)
+                    if accepted.count == batchSize { try close() }
+                }
+                try close()
+                if batchID != 0 { try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [batchID]) }
                 return .commit
             }
-            return batch.map { ($0, accepted) }
+            return batches
         }
         conflicts.append(contentsOf: found)
         return result
     }
 
-    /// The batch's file is in place: it and its Users become `written`.
-    func markWritten(batchID: Int64, sha256: String) throws(NoticeError) {
+    /// The batches' files are in place: they (and so their Users) become `written`.
+    func markWritten(_ batches: [(id: Int64, sha256: String)]) throws(NoticeError) {
+        guard !batches.isEmpty else { return }
         try run { db in
             try db.inTransaction {
-                let now = Timestamp.now()
-                try db.execute(sql: "UPDATE batch SET state = 'written', sha256 = ?, written_at = ? WHERE id = ?",
-                               arguments: [sha256, now, batchID])
-                try db.execute(sql: "UPDATE notice SET state = 'written', written_at = ? WHERE batch_id = ? AND state = 'planned'",
-                               arguments: [now, batchID])
+                try Self.markWritten(batches, db)
                 return .commit
             }
         }
     }
 
+    private static func markWritten(_ batches: [(id: Int64, sha256: String)], _ db: Database) throws {
+        let update = try db.cachedStatement(sql: "UPDATE batch SET state = 'written', sha256 = ?, written_at = ? WHERE id = ?")
+        let now = Timestamp.now()
+        for batch in batches { try update.execute(arguments: [batch.sha256, now, batch.id]) }
+    }
+
     /// The Users of a batch, in order, as they were planned.
     func planned(batchID: Int64) throws(NoticeError) -> [Planned] {
         try run { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM notice WHERE batch_id = ? ORDER BY seq", arguments: [batchID]).map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT n.* FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
+                WHERE b.id = ? ORDER BY n.id
+                """, arguments: [batchID]).map { row in
                 Planned(recipient: Recipient(line: row["export_line"], id: row["user_id"], email: row["address"], name: row["name"],
                                              locale: row["locale"]),
-                        messageID: row["message_id"], contentHash: row["content_hash"], locale: row["locale"])
+                        messageID: row["message_id"], contentHash: row["content_hash"], locale: row["locale"],
+                        userKey: row["user_key"], mailboxKey: row["mailbox_key"])
             }
         }
     }
@@ -284,6 +342,8 @@ public final class NoticeLedger {
     // MARK: Delivery
 
     public struct Pending: Sendable, Hashable {
+        /// The ledger row.
+        public var id: Int64
         public var userID: String
         public var address: String
         public var messageID: String
@@ -296,33 +356,34 @@ public final class NoticeLedger {
     func unsent(batchID: Int64) throws(NoticeError) -> [Pending] {
         try run { db in
             try Row.fetchAll(db, sql: """
-                SELECT user_id, address, message_id, seq, state, attempts FROM notice
-                WHERE batch_id = ? AND state IN ('written', 'sending', 'failed') ORDER BY seq
+                SELECT id, user_id, address, message_id, seq, state, attempts FROM notice
+                WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
+                  AND batch_id = ?1 AND (state IS NULL OR state IN ('sending', 'failed')) ORDER BY id
                 """, arguments: [batchID]).map { row in
-                Pending(userID: row["user_id"], address: row["address"], messageID: row["message_id"], seq: row["seq"],
-                        state: State(rawValue: row["state"]) ?? .written, attempts: row["attempts"])
+                Pending(id: row["id"], userID: row["user_id"], address: row["address"], messageID: row["message_id"], seq: row["seq"],
+                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written, attempts: row["attempts"])
             }
         }
     }
 
-    func markSending(releaseID: Int64, userID: String) throws(NoticeError) {
+    func markSending(_ id: Int64) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'sending', attempts = attempts + 1 WHERE release_id = ? AND user_id = ?",
-                           arguments: [releaseID, userID])
+            try db.execute(sql: "UPDATE notice SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
         }
     }
 
-    func markSent(releaseID: Int64, userID: String) throws(NoticeError) {
+    /// `retries`: further runs of the command after the first, counted in `attempts`.
+    func markSent(_ id: Int64, retries: Int) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL WHERE release_id = ? AND user_id = ?",
-                           arguments: [Timestamp.now(), releaseID, userID])
+            try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ? WHERE id = ?",
+                           arguments: [Timestamp.now(), retries, id])
         }
     }
 
-    func markFailed(releaseID: Int64, userID: String, error: String) throws(NoticeError) {
+    func markFailed(_ id: Int64, retries: Int, error: String) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'failed', last_error = ? WHERE release_id = ? AND user_id = ?",
-                           arguments: [String(error.prefix(500)), releaseID, userID])
+            try db.execute(sql: "UPDATE notice SET state = 'failed', last_error = ?, attempts = attempts + ? WHERE id = ?",
+                           arguments: [String(error.prefix(500)), retries, id])
         }
     }
 
@@ -332,7 +393,9 @@ public final class NoticeLedger {
     public func counts(releaseID: Int64) throws(NoticeError) -> [State: Int] {
         try run { db in
             var counts: [State: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM notice WHERE release_id = ? GROUP BY state",
+            for row in try Row.fetchAll(db, sql: """
+                SELECT effective_state AS state, COUNT(*) AS n FROM notice_state WHERE release_id = ? GROUP BY effective_state
+                """,
                                         arguments: [releaseID]) {
                 if let state = State(rawValue: row["state"]) { counts[state] = row["n"] }
             }
@@ -358,10 +421,8 @@ public final class NoticeLedger {
     public func forEachProofRow(releaseID: Int64, _ body: (ProofRow) throws -> Void) throws(NoticeError) {
         try run { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT n.user_id, n.address, n.message_id, n.content_hash, b.number, n.state, n.planned_at, n.written_at,
-                       n.sent_at, n.attempts
-                FROM notice n JOIN batch b ON b.id = n.batch_id
-                WHERE n.release_id = ? ORDER BY b.number, n.seq
+                SELECT user_id, address, message_id, content_hash, batch, effective_state, planned_at, written_at, sent_at, attempts
+                FROM notice_state WHERE release_id = ? ORDER BY id
                 """, arguments: [releaseID])
             while let row = try rows.next() {
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],

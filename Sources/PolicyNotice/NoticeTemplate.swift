@@ -213,14 +213,5 @@ public struct CompiledNotice: Sendable, Hashable {
 }
 
 extension Data {
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    var hex: String { Hex.string(self) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyModel
+import Synchronization
 
 /// Everything `policyc notify` needs, resolved by the caller from the project and the command line.
 public struct NotifyRequest: Sendable {
@@ -87,9 +88,9 @@ public struct NotifyReport: Sendable, Codable, Hashable {
 /// `policyc notify`: streams the export, plans each new eligible User into a batch in the ledger,
 /// then writes the batch. Order of effects, per batch: the ledger commits the batch and its Users
 /// (`planned`); the batch file is written aside and renamed into place; the ledger marks it
-/// `written`. A run killed anywhere leaves at most one `planned` batch, which the next run writes
-/// from the ledger (same Users, same order) before it reads the export: every eligible User ends
-/// in exactly one batch.
+/// `written`. A run killed anywhere leaves some batches `planned`, which the next run writes from
+/// the ledger (same Users, same order) before it reads the export: every eligible User ends in
+/// exactly one batch.
 public enum Notifier {
     public static func run(_ request: NotifyRequest) throws(NoticeError) -> NotifyReport {
         let clock = ContinuousClock()
@@ -104,7 +105,6 @@ public enum Notifier {
         guard request.batchSize >= 1, request.batchSize <= request.provider.maximumBatch else {
             throw .invalidOption("--batch-size must be between 1 and \(request.provider.maximumBatch) for \(request.provider.rawValue)")
         }
-        let maximumDelivery = request.provider == .generic ? request.batchSize : min(request.batchSize, request.provider.maximumBatch)
         do {
             try FileManager.default.createDirectory(at: request.outFolder, withIntermediateDirectories: true)
         } catch {
@@ -131,17 +131,18 @@ public enum Notifier {
 
         var report = NotifyReport(release: request.releaseName)
         report.outFolder = request.outFolder.path
-        var writer = BatchWriter(folder: request.outFolder, format: request.format, provider: request.provider, envelope: envelope)
         var existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         guard existing.allSatisfy({ $0.format == request.batchKind }) else {
             throw .refused("\(request.releaseName) was planned as \(existing[0].format) batches; notify it again with the same --format and --provider")
         }
+        let output = BatchOutput(writer: BatchWriter(folder: request.outFolder, format: request.format, provider: request.provider,
+                                                     envelope: envelope))
 
-        // First, a batch an interrupted run planned but did not write.
+        // First, batches an interrupted run planned but did not write: the same Users, in the same order.
         for batch in existing where batch.state == "planned" {
             let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
-            let sha = try writer.write(number: batch.number, planned: planned, composer: composer)
-            try timed { () throws(NoticeError) in try ledger.markWritten(batchID: batch.id, sha256: sha) }
+            for item in planned { _ = try composer(item.locale) }
+            try output.submit(batch, planned, composers: composers)
             report.batchesRecovered += 1
         }
 
@@ -149,20 +150,30 @@ public enum Notifier {
         let reader = try RecipientReader(path: request.usersPath, format: request.usersFormat, columns: request.columns,
                                          rule: request.rule, today: request.today)
         var nextNumber = (existing.map(\.number).max() ?? 0) + 1
+        let firstNumberOfRun = nextNumber
         // Provider bodies carry one content each: their batches hold one locale.
         let splitByLocale = request.provider != .generic && request.provider != .postmark
+        // Several batches a ledger transaction: the index pages they touch are written once.
+        let groupSize = request.batchSize * max(1, 8192 / request.batchSize)
         var pending: [String: [NoticeLedger.Planned]] = [:]
 
         func flush(_ key: String) throws(NoticeError) {
             guard let candidates = pending.removeValue(forKey: key), !candidates.isEmpty else { return }
             var conflicts: [(NoticeLedger.Planned, NoticeLedger.Conflict)] = []
-            let name = writer.fileName(number: nextNumber)
+            let writer = output.writer
+            let written = output.takeWritten()
             let planned = try timed { () throws(NoticeError) in
-                try ledger.plan(releaseID: release.id, number: nextNumber, format: request.batchKind, file: name,
-                                candidates: candidates, conflicts: &conflicts)
+                try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
+                                format: request.batchKind, fileName: writer.fileName(number:),
+                                candidates: candidates, written: written, conflicts: &conflicts)
             }
             for (candidate, conflict) in conflicts {
                 switch conflict {
+                case .alreadyPlanned(let batch, let line) where batch >= firstNumberOfRun:
+                    // Twice in this export: the first row's notice stands.
+                    report.merged += 1
+                    try rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
+                                                   reason: "the same user id as line \(line)", action: .merged))
                 case .alreadyPlanned:
                     report.alreadyPlanned += 1
                 case .sameMailbox(let owner):
@@ -171,14 +182,13 @@ public enum Notifier {
                                                    reason: "same mailbox as user \(owner)", action: .merged))
                 }
             }
-            guard let (batch, accepted) = planned else { return }
-            nextNumber += 1
-            CrashPoint.reach("notify-planned", batch.number)
-            let sha = try writer.write(number: batch.number, planned: accepted, composer: composer)
-            CrashPoint.reach("notify-renamed", batch.number)
-            try timed { () throws(NoticeError) in try ledger.markWritten(batchID: batch.id, sha256: sha) }
-            report.planned += accepted.count
-            report.batchesWritten += 1
+            nextNumber += planned.count
+            for (batch, accepted) in planned {
+                CrashPoint.reach("notify-planned", batch.number)
+                try output.submit(batch, accepted, composers: composers)
+                report.planned += accepted.count
+                report.batchesWritten += 1
+            }
         }
 
         while let event = try reader.next() {
@@ -195,16 +205,21 @@ public enum Notifier {
                     try rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
                 }
                 let locale = request.templates.key(for: recipient.locale)
-                let values = MessageComposer.values(for: recipient)
-                let planned = NoticeLedger.Planned(recipient: recipient, messageID: envelope.messageID(userID: recipient.id),
-                                                   contentHash: try composer(locale).contentHash(values: values), locale: locale)
+                let identity = envelope.identity(userID: recipient.id)
+                let planned = NoticeLedger.Planned(
+                    recipient: recipient, messageID: identity.messageID,
+                    contentHash: try composer(locale).contentHash(values: MessageComposer.values(for: recipient)), locale: locale,
+                    userKey: identity.key, mailboxKey: Hex.key(of: recipient.mailbox))
                 let key = splitByLocale ? locale : ""
                 pending[key, default: []].append(planned)
-                if pending[key]!.count >= maximumDelivery { try flush(key) }
+                if pending[key]!.count >= groupSize { try flush(key) }
             }
         }
         for key in pending.keys.sorted() { try flush(key) }
         try rejects.finish()
+        try output.finish()
+        let written = output.takeWritten()
+        try timed { () throws(NoticeError) in try ledger.markWritten(written) }
 
         existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         report.totalBatches = existing.count
@@ -262,6 +277,58 @@ extension Duration {
     var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// Writes batches on a second thread while the first reads the export and plans: rendering and
+/// writing is half the work, and the machine has two cores. Written batches are handed back for
+/// the planning thread to record with its next transaction (SQLite has one writer at a time). At
+/// most two batches wait; the first error stops the rest and is thrown by `submit` or `finish`.
+final class BatchOutput: Sendable {
+    let writer: BatchWriter
+    /// The worker's own writer, buffers kept from batch to batch; touched on `queue` only.
+    private nonisolated(unsafe) var workerWriter: BatchWriter
+    private let queue = DispatchQueue(label: "policyc.batches")
+    private let slots = DispatchSemaphore(value: 2)
+    private let state = Mutex<(error: NoticeError?, written: [(id: Int64, sha256: String)])>((nil, []))
+
+    init(writer: BatchWriter) {
+        self.writer = writer
+        workerWriter = writer
+    }
+
+    func submit(_ batch: NoticeLedger.Batch, _ planned: [NoticeLedger.Planned],
+                composers: [String: MessageComposer]) throws(NoticeError) {
+        if let error = state.withLock({ $0.error }) { throw error }
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard state.withLock({ $0.error == nil }) else { return }
+            do throws(NoticeError) {
+                let sha = try workerWriter.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
+                    guard let composer = composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
+                    return composer
+                }
+                CrashPoint.reach("notify-renamed", batch.number)
+                state.withLock { $0.written.append((batch.id, sha)) }
+            } catch {
+                state.withLock { $0.error = $0.error ?? error }
+            }
+        }
+    }
+
+    /// The batches written since the last call.
+    func takeWritten() -> [(id: Int64, sha256: String)] {
+        state.withLock { state in
+            defer { state.written.removeAll() }
+            return state.written
+        }
+    }
+
+    /// Waits for every submitted batch.
+    func finish() throws(NoticeError) {
+        queue.sync {}
+        if let error = state.withLock({ $0.error }) { throw error }
     }
 }
 

@@ -45,7 +45,7 @@ public struct Recipient: Sendable, Hashable {
     public var id: String
     public var email: String
     /// Local part as written, domain lowercased: two rows with the same key are one mailbox.
-    public var mailboxKey: String
+    public var mailbox: String
     /// Empty when the export has none, or when it could not be used (see `note`).
     public var name: String
     public var locale: String
@@ -56,7 +56,7 @@ public struct Recipient: Sendable, Hashable {
         self.line = line
         self.id = id
         self.email = email
-        self.mailboxKey = EmailAddress.mailboxKey(email)
+        self.mailbox = EmailAddress.mailboxKey(email)
         self.name = name
         self.locale = locale
         self.note = note
@@ -108,7 +108,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// Streams an export of the user base, one row at a time, in flat memory; classifies each row as an
 /// eligible recipient, an ineligible User, or a reject with its line and reason.
 public final class RecipientReader {
-    /// Names longer than this are not put in a header (a notice is still sent, without the name).
+    /// Names of more Unicode scalars than this are not put in a header (a notice is still sent, without
+    /// the name). Scalars, not characters: one character can hide thousands of combining marks.
     public static let maximumNameLength = 200
     /// A quoted CSV field may span this many lines; beyond, the quote is taken as a mistake.
     static let maximumRecordLines = 100
@@ -221,7 +222,7 @@ public final class RecipientReader {
         if name.unicodeScalars.contains(where: Self.isControl) {
             name = ""
             note = "the name has a line break or another control character; the notice goes out without it"
-        } else if name.count > Self.maximumNameLength {
+        } else if name.unicodeScalars.count > Self.maximumNameLength {
             name = ""
             note = "the name is over \(Self.maximumNameLength) characters; the notice goes out without it"
         }

@@ -1,0 +1,192 @@
+import Foundation
+import Crypto
+import GRDB
+import PolicyModel
+import PolicyTestSupport
+import Testing
+@testable import PolicyNotice
+
+/// `notify` end to end on real files and a real SQLite ledger: batches, rejects, manifest, re-runs,
+/// later exports, provider limits.
+struct NotifierTests {
+    let folder: URL
+
+    init() throws {
+        folder = try Fixtures.temporaryDirectory()
+    }
+
+    func request(users: String, format: BatchFormat = .jsonl, provider: Provider = .generic, batchSize: Int? = nil,
+                 out: String = "out") throws -> NotifyRequest {
+        let templates = try NoticeTemplateSources.load(folder: Fixtures.packageRoot.appendingPathComponent("templates/email"),
+                                                       displayFolder: "templates/email")
+        return NotifyRequest(
+            document: "privacy-policy", version: "v2", policySHA256: String(repeating: "ab", count: 32), facts: MessageTests.facts,
+            templates: templates, templatesFolder: "templates/email", fromName: "Quillmate Legal",
+            fromAddress: "legal@quillmate.example", format: format, provider: provider,
+            batchSize: batchSize ?? provider.defaultBatch, outFolder: folder.appendingPathComponent(out),
+            ledgerPath: folder.appendingPathComponent("ledger.sqlite").path, usersPath: folder.appendingPathComponent(users).path,
+            usersFormat: nil, columns: RecipientColumns(), rule: .status(values: ["active"]),
+            today: CalendarDate(year: 2026, month: 11, day: 29)!, now: 1_795_779_193)
+    }
+
+    func writeUsers(_ name: String, ids: ClosedRange<Int>, extra: String = "") throws {
+        var text = "id,email,name,locale,status\n"
+        for id in ids { text += "\(id),user\(id)@example.com,User \(id),\(id % 3 == 0 ? "fr" : "en"),active\n" }
+        try (text + extra).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func ledgerRows(_ sql: String) throws -> [Row] {
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("ledger.sqlite").path)
+        return try queue.read { try Row.fetchAll($0, sql: sql) }
+    }
+
+    func jsonLines(_ out: String = "out") throws -> [[String: String]] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(out).path)
+            .filter { $0.hasSuffix(".jsonl") }.sorted()
+        return try files.flatMap { file in
+            try String(contentsOf: folder.appendingPathComponent(out).appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n").map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        }
+    }
+
+    @Test func everyEligibleUserInExactlyOneBatchWithRejectsAndManifest() throws {
+        try writeUsers("users.csv", ids: 1...2500, extra: """
+            9001,USER1@EXAMPLE.COM,Shouting,en,active
+            9002,user2@EXAMPLE.com,Same Mailbox,en,active
+            9003,not-an-address,Nobody,en,active
+            9004,gone@example.com,Gone,en,deleted
+
+            """)
+        let report = try Notifier.run(request(users: "users.csv", batchSize: 1000))
+        #expect(report.rows == 2504)
+        #expect(report.planned == 2501, "USER1@EXAMPLE.COM is another mailbox (local parts keep their case)")
+        #expect(report.merged == 1 && report.rejected == 1 && report.ineligible == 1)
+        #expect(report.batchesWritten == 3 && report.totalNotices == 2501)
+
+        let lines = try jsonLines()
+        #expect(lines.count == 2501)
+        #expect(Set(lines.map { $0["user"]! }).count == 2501)
+        let ledger = try ledgerRows("SELECT user_id, message_id, effective_state FROM notice_state")
+        #expect(ledger.count == 2501)
+        #expect(ledger.allSatisfy { $0["effective_state"] == "written" })
+        #expect(Set(ledger.map { $0["message_id"] as String }) == Set(lines.map { $0["messageId"]! }))
+
+        let rejects = try String(contentsOf: folder.appendingPathComponent("out/rejects.csv"), encoding: .utf8)
+        #expect(rejects.contains("2503,9002,merged,same mailbox as user 2\r\n"))
+        #expect(rejects.contains("2504,9003,rejected,invalid address: no @ in the address\r\n"))
+
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/manifest.json")))
+            as! [String: Any]
+        let batches = manifest["batches"] as! [[String: Any]]
+        #expect(batches.map { $0["messages"] as! Int } == [1000, 1000, 501])
+        for batch in batches {
+            let data = try Data(contentsOf: folder.appendingPathComponent("out").appendingPathComponent(batch["file"] as! String))
+            #expect(Data(SHA256Digest.of(data)) == Data(hex: batch["sha256"] as! String))
+        }
+        #expect((manifest["templates"] as! [String: String]).keys.contains("templates/email/notice.text.mustache"))
+    }
+
+    @Test func reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers() throws {
+        try writeUsers("users.csv", ids: 1...300)
+        let first = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        #expect(first.planned == 300)
+        let again = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        #expect(again.planned == 0 && again.alreadyPlanned == 300 && again.batchesWritten == 0)
+        try writeUsers("later.csv", ids: 1...350)
+        let later = try Notifier.run(request(users: "later.csv", batchSize: 100))
+        #expect(later.planned == 50 && later.alreadyPlanned == 300)
+        #expect(later.totalNotices == 350 && later.totalBatches == 4)
+        let lines = try jsonLines()
+        #expect(lines.count == 350 && Set(lines.map { $0["user"]! }).count == 350)
+    }
+
+    @Test func anInterruptedBatchIsWrittenFromTheLedgerOnTheNextRun() throws {
+        try writeUsers("users.csv", ids: 1...250)
+        _ = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        // As a run killed between planning batch 3 and writing it leaves things.
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("ledger.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE batch SET state = 'planned', sha256 = NULL WHERE number = 3")
+        }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("out/batch-000003.jsonl"))
+        let report = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        #expect(report.batchesRecovered == 1 && report.planned == 0)
+        #expect(try jsonLines().count == 250)
+        #expect(try ledgerRows("SELECT * FROM notice_state WHERE effective_state != 'written'").isEmpty)
+    }
+
+    @Test func changedTemplatesAreRefusedForAReleaseAlreadyPlanned() throws {
+        try writeUsers("users.csv", ids: 1...10)
+        _ = try Notifier.run(request(users: "users.csv"))
+        var changed = try request(users: "users.csv")
+        changed.templates.sets[""]!.text += "\nP.S. something new\n"
+        #expect(throws: NoticeError.self) { try Notifier.run(changed) }
+    }
+
+    @Test func emlBatchesHoldOneFilePerMessage() throws {
+        try writeUsers("users.csv", ids: 1...25)
+        let report = try Notifier.run(request(users: "users.csv", format: .eml, batchSize: 10))
+        #expect(report.batchesWritten == 3)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out/batch-000003").path)
+        #expect(files.sorted() == ["000001.eml", "000002.eml", "000003.eml", "000004.eml", "000005.eml"])
+        let message = try String(contentsOf: folder.appendingPathComponent("out/batch-000001/000001.eml"), encoding: .utf8)
+        #expect(message.hasPrefix("Date: ") && message.contains("\r\nTo: User 1 <user1@example.com>\r\n"))
+    }
+
+    @Test(arguments: [(Provider.ses, 50), (.sendgrid, 1000), (.mailgun, 1000), (.postmark, 500)])
+    func providerBatchesStayWithinTheProvidersLimit(provider: Provider, limit: Int) throws {
+        try writeUsers("users.csv", ids: 1...(limit * 2 + 7))
+        let report = try Notifier.run(request(users: "users.csv", provider: provider))
+        #expect(report.planned == limit * 2 + 7)
+        let out = folder.appendingPathComponent("out")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".\(provider.rawValue).json") }
+        var total = 0
+        for file in files {
+            let body = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(file)))
+            let count: Int
+            switch provider {
+            case .ses: count = ((body as! [String: Any])["BulkEmailEntries"] as! [Any]).count
+            case .sendgrid: count = ((body as! [String: Any])["personalizations"] as! [Any]).count
+            case .mailgun: count = ((body as! [String: Any])["to"] as! [Any]).count
+            case .postmark, .generic: count = (body as! [Any]).count
+            }
+            #expect(count <= limit)
+            total += count
+        }
+        #expect(total == limit * 2 + 7)
+        #expect(throws: NoticeError.self) { try Notifier.run(request(users: "users.csv", provider: provider, batchSize: limit + 1)) }
+    }
+
+    @Test func sendGridBodiesSubstituteEscapedNamesInHTML() throws {
+        try "id,email,name,locale,status\n1,a@example.com,<b>Ada</b>,en,active\n"
+            .write(to: folder.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        _ = try Notifier.run(request(users: "users.csv", provider: .sendgrid))
+        let body = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/batch-000001.sendgrid.json")))
+            as! [String: Any]
+        let personalization = (body["personalizations"] as! [[String: Any]])[0]
+        let substitutions = personalization["substitutions"] as! [String: String]
+        #expect(substitutions["-nameHTML-"] == "&lt;b&gt;Ada&lt;/b&gt;" && substitutions["-name-"] == "<b>Ada</b>")
+        let content = body["content"] as! [[String: String]]
+        #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello -name-,"))
+        #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello -nameHTML-,"))
+    }
+}
+
+private enum SHA256Digest {
+    static func of(_ data: Data) -> [UInt8] {
+        Array(Crypto.SHA256.hash(data: data))
+    }
+}
+
+private extension Data {
+    init(hex: String) {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        self.init(bytes)
+    }
+}
