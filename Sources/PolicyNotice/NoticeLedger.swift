@@ -78,19 +78,17 @@ public final class NoticeLedger: Sendable {
                     last_notice INTEGER,
                     UNIQUE (release_id, number)
                 );
-                CREATE TABLE notice (
+                CREATE TABLE notice (                   -- its release is its batch's
                     id INTEGER PRIMARY KEY,
-                    release_id INTEGER NOT NULL REFERENCES release(id),
                     user_id TEXT NOT NULL,
                     user_key INTEGER NOT NULL,          -- 64 bits of SHA-256(release, user id)
                     address TEXT NOT NULL,
-                    mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(mailbox)
+                    mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(release, mailbox)
                     name TEXT NOT NULL,
                     locale TEXT NOT NULL,
                     export_line INTEGER NOT NULL,
                     message_id TEXT NOT NULL,
                     batch_id INTEGER NOT NULL REFERENCES batch(id),
-                    seq INTEGER NOT NULL,
                     content_hash TEXT NOT NULL,
                     state TEXT,                         -- NULL: the batch's state
                     sent_at TEXT,
@@ -99,12 +97,12 @@ public final class NoticeLedger: Sendable {
                 );
                 -- Integer keys keep these indexes small enough to stay in the page cache at millions of
                 -- Users; two texts with the same key (a hash collision) take the next free key.
-                CREATE UNIQUE INDEX notice_user ON notice (release_id, user_key);
-                CREATE UNIQUE INDEX notice_mailbox ON notice (release_id, mailbox_key);
+                CREATE UNIQUE INDEX notice_user ON notice (user_key);
+                CREATE UNIQUE INDEX notice_mailbox ON notice (mailbox_key);
                 -- No index on batch_id: a batch's notices are inserted together, a range of rowids.
                 CREATE VIEW notice_state AS
-                    SELECT n.*, b.number AS batch, COALESCE(n.state, b.state) AS effective_state,
-                           b.planned_at, b.written_at
+                    SELECT n.*, b.release_id, b.number AS batch, n.id - b.first_notice AS seq,
+                           COALESCE(n.state, b.state) AS effective_state, b.planned_at, b.written_at
                     FROM notice n JOIN batch b ON b.id = n.batch_id;
                 """)
         }
@@ -239,15 +237,15 @@ public final class NoticeLedger: Sendable {
                     VALUES (?, ?, ?, ?, 0, 'planned', ?)
                     """)
                 let insert = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale,
-                                                  export_line, message_id, batch_id, seq, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO notice (user_id, user_key, address, mailbox_key, name, locale, export_line,
+                                                  message_id, batch_id, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let byUser = try db.cachedStatement(sql: """
                     SELECT n.user_id, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
-                    WHERE n.release_id = ? AND n.user_key = ?
+                    WHERE n.user_key = ?
                     """)
-                let byMailbox = try db.cachedStatement(sql: "SELECT user_id, address FROM notice WHERE release_id = ? AND mailbox_key = ?")
+                let byMailbox = try db.cachedStatement(sql: "SELECT user_id, address FROM notice WHERE mailbox_key = ?")
                 var batchID: Int64 = 0
                 var accepted: [Planned] = []
                 var firstRow: Int64 = 0
@@ -272,17 +270,17 @@ public final class NoticeLedger: Sendable {
                     var conflict: Conflict?
                     var inserted = false
                     for _ in 0..<64 {
-                        insert.setUncheckedArguments([releaseID, recipient.id, candidate.userKey, recipient.email,
-                                                      candidate.mailboxKey, recipient.name, candidate.locale, recipient.line,
-                                                      candidate.messageID, batchID, accepted.count, candidate.contentHash])
+                        insert.setUncheckedArguments([recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey,
+                                                      recipient.name, candidate.locale, recipient.line, candidate.messageID,
+                                                      batchID, candidate.contentHash])
                         try insert.execute()
                         if db.changesCount == 1 { inserted = true; break }
-                        let userOwner = try Row.fetchOne(byUser, arguments: [releaseID, candidate.userKey])
+                        let userOwner = try Row.fetchOne(byUser, arguments: [candidate.userKey])
                         if let userOwner, userOwner["user_id"] == recipient.id {
                             conflict = .alreadyPlanned(batch: userOwner["number"], line: userOwner["export_line"])
                             break
                         }
-                        if let owner = try Row.fetchOne(byMailbox, arguments: [releaseID, candidate.mailboxKey]) {
+                        if let owner = try Row.fetchOne(byMailbox, arguments: [candidate.mailboxKey]) {
                             if EmailAddress.mailboxKey(owner["address"]) == recipient.mailbox { conflict = .sameMailbox(userID: owner["user_id"]); break }
                             candidate.mailboxKey &+= 1
                         }
@@ -356,7 +354,8 @@ public final class NoticeLedger: Sendable {
     func unsent(batchID: Int64) throws(NoticeError) -> [Pending] {
         try run { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, user_id, address, message_id, seq, state, attempts FROM notice
+                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, user_id, address, message_id, state, attempts
+                FROM notice
                 WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
                   AND batch_id = ?1 AND (state IS NULL OR state IN ('sending', 'failed')) ORDER BY id
                 """, arguments: [batchID]).map { row in

@@ -135,8 +135,11 @@ public enum Notifier {
         guard existing.allSatisfy({ $0.format == request.batchKind }) else {
             throw .refused("\(request.releaseName) was planned as \(existing[0].format) batches; notify it again with the same --format and --provider")
         }
+        // Several batches a ledger transaction: the index pages they touch are written once.
+        let groupSize = request.batchSize * max(1, 8192 / request.batchSize)
         let output = BatchOutput(writer: BatchWriter(folder: request.outFolder, format: request.format, provider: request.provider,
-                                                     envelope: envelope))
+                                                     envelope: envelope),
+                                 queued: 2 * groupSize / request.batchSize + 1)
 
         // First, batches an interrupted run planned but did not write: the same Users, in the same order.
         for batch in existing where batch.state == "planned" {
@@ -153,9 +156,10 @@ public enum Notifier {
         let firstNumberOfRun = nextNumber
         // Provider bodies carry one content each: their batches hold one locale.
         let splitByLocale = request.provider != .generic && request.provider != .postmark
-        // Several batches a ledger transaction: the index pages they touch are written once.
-        let groupSize = request.batchSize * max(1, 8192 / request.batchSize)
         var pending: [String: [NoticeLedger.Planned]] = [:]
+        // Keys are per release, so one index serves every release in the ledger.
+        let mailboxSalt = request.releaseName + "\u{0}"
+        var templateKeys: [String: String] = [:]
 
         func flush(_ key: String) throws(NoticeError) {
             guard let candidates = pending.removeValue(forKey: key), !candidates.isEmpty else { return }
@@ -204,12 +208,16 @@ public enum Notifier {
                     report.namesDropped += 1
                     try rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
                 }
-                let locale = request.templates.key(for: recipient.locale)
+                let locale = templateKeys[recipient.locale] ?? {
+                    let key = request.templates.key(for: recipient.locale)
+                    templateKeys[recipient.locale] = key
+                    return key
+                }()
                 let identity = envelope.identity(userID: recipient.id)
                 let planned = NoticeLedger.Planned(
                     recipient: recipient, messageID: identity.messageID,
                     contentHash: try composer(locale).contentHash(values: MessageComposer.values(for: recipient)), locale: locale,
-                    userKey: identity.key, mailboxKey: Hex.key(of: recipient.mailbox))
+                    userKey: identity.key, mailboxKey: Hex.key(of: mailboxSalt + recipient.mailbox))
                 let key = splitByLocale ? locale : ""
                 pending[key, default: []].append(planned)
                 if pending[key]!.count >= groupSize { try flush(key) }
@@ -282,19 +290,22 @@ extension Duration {
 
 /// Writes batches on a second thread while the first reads the export and plans: rendering and
 /// writing is half the work, and the machine has two cores. Written batches are handed back for
-/// the planning thread to record with its next transaction (SQLite has one writer at a time). At
-/// most two batches wait; the first error stops the rest and is thrown by `submit` or `finish`.
+/// the planning thread to record with its next transaction (SQLite has one writer at a time). The
+/// first error stops the rest and is thrown by `submit` or `finish`.
 final class BatchOutput: Sendable {
     let writer: BatchWriter
     /// The worker's own writer, buffers kept from batch to batch; touched on `queue` only.
     private nonisolated(unsafe) var workerWriter: BatchWriter
     private let queue = DispatchQueue(label: "policyc.batches")
-    private let slots = DispatchSemaphore(value: 2)
+    /// Batches submitted and not yet written: two ledger transactions' worth, so neither thread waits
+    /// for the other while it works on the next group.
+    private let slots: DispatchSemaphore
     private let state = Mutex<(error: NoticeError?, written: [(id: Int64, sha256: String)])>((nil, []))
 
-    init(writer: BatchWriter) {
+    init(writer: BatchWriter, queued: Int) {
         self.writer = writer
         workerWriter = writer
+        slots = DispatchSemaphore(value: queued)
     }
 
     func submit(_ batch: NoticeLedger.Batch, _ planned: [NoticeLedger.Planned],
