@@ -1,8 +1,9 @@
 extension StringProtocol {
     /// The text without leading and trailing white space (Unicode's definition), without Foundation.
     public var trimmingSpaces: String {
-        // Most texts need no trimming: check the ends before copying anything.
+        // Most texts need no trimming: check the ends before copying anything (ASCII ends cheaply).
         guard let first = unicodeScalars.first, let last = unicodeScalars.last else { return "" }
+        if (0x21..<0x7F).contains(first.value), (0x21..<0x7F).contains(last.value) { return String(self) }
         if !first.properties.isWhitespace, !last.properties.isWhitespace { return String(self) }
         var scalars = Substring(self).unicodeScalars
         while let head = scalars.first, head.properties.isWhitespace { scalars.removeFirst() }

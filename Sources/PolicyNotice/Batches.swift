@@ -67,6 +67,9 @@ struct BatchWriter {
         let temporary = folder.appendingPathComponent(".\(name).tmp")
         switch (provider, format) {
         case (.generic, .jsonl):
+            // Written and hashed a quarter megabyte at a time: memory stays flat whatever the batch size.
+            let file = try OutputFile(temporary)
+            var hasher = SHA256()
             buffer.removeAll(keepingCapacity: true)
             for item in planned {
                 let composer = try composer(item.locale)
@@ -81,10 +84,17 @@ struct BatchWriter {
                 buffer.append(contentsOf: #"","raw":""#.utf8)
                 composer.compose(recipient: item.recipient, messageID: item.messageID, into: &buffer, scratch: &scratch)
                 buffer.append(contentsOf: "\"}\n".utf8)
+                if buffer.count >= 1 << 18 {
+                    hasher.update(data: buffer)
+                    try file.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
-            try FileOutput.write(buffer, to: temporary)
+            hasher.update(data: buffer)
+            try file.write(buffer)
+            try file.close()
             try FileOutput.rename(temporary, to: target)
-            return Data(SHA256.hash(data: buffer)).hex
+            return Data(hasher.finalize()).hex
         case (.generic, .eml):
             try? FileManager.default.removeItem(at: temporary)
             do {
@@ -115,21 +125,46 @@ struct BatchWriter {
     }
 }
 
-/// Whole-file writes with POSIX calls: a batch is written once, in one go.
-enum FileOutput {
-    static func write(_ bytes: [UInt8], to url: URL) throws(NoticeError) {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .unwritable(path: url.path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
+/// A file written with POSIX calls, in pieces.
+final class OutputFile {
+    private let path: String
+    private var descriptor: Int32
+
+    init(_ url: URL) throws(NoticeError) {
+        path = url.path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    func write(_ bytes: [UInt8]) throws(NoticeError) {
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .unwritable(path: url.path, reason: String(cString: strerror(errno)))
+                throw .unwritable(path: path, reason: String(cString: strerror(errno)))
             }
             written += count
         }
+    }
+
+    func close() throws(NoticeError) {
+        let result = Foundation.close(descriptor)
+        descriptor = -1
+        guard result == 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit {
+        if descriptor >= 0 { _ = Foundation.close(descriptor) }
+    }
+}
+
+/// Whole files, written aside and renamed.
+enum FileOutput {
+    static func write(_ bytes: [UInt8], to url: URL) throws(NoticeError) {
+        let file = try OutputFile(url)
+        try file.write(bytes)
+        try file.close()
     }
 
     static func rename(_ from: URL, to: URL) throws(NoticeError) {

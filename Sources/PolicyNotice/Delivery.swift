@@ -49,6 +49,8 @@ public enum Delivery {
     public static func send(release name: String, ledgerPath: String, outFolder: URL,
                             options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
         let ledger = try NoticeLedger(path: ledgerPath)
+        let lock = try LedgerLock(ledgerPath: ledgerPath)
+        defer { withExtendedLifetime(lock) {} }
         guard let release = try ledger.release(named: name) else {
             throw .refused("\(name): no notices planned in \(ledgerPath); run policyc notify first")
         }

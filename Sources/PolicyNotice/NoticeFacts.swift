@@ -93,8 +93,10 @@ public struct NoticeSection: Sendable, Hashable {
     }
 
     static func sentence(_ change: Change, limit: Int) -> String {
-        let new = change.newText.map { quote($0, limit: limit) }
-        let old = change.oldText.map { quote($0, limit: limit) }
+        // In a long clause the change may lie past the quote's end: both quotes start near it.
+        let skip = change.oldText.flatMap { old in change.newText.map { focus(old, $0, limit: limit) } } ?? 0
+        let new = change.newText.map { quote($0, limit: limit, skip: skip) }
+        let old = change.oldText.map { quote($0, limit: limit, skip: skip) }
         switch (change.subject, change.kind) {
         case (.section, .added): return "New section: \(change.newText ?? "")."
         case (.section, .removed): return "Section removed: \(change.oldText ?? "")."
@@ -106,11 +108,22 @@ public struct NoticeSection: Sendable, Hashable {
         }
     }
 
-    static func quote(_ text: String, limit: Int) -> String {
-        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard flat.count > limit else { return "“\(flat)”" }
+    /// How many words both quotes skip so the first difference is in view: none when it is near
+    /// the start, else enough to start a few words before it.
+    static func focus(_ old: String, _ new: String, limit: Int) -> Int {
+        let oldWords = old.split(whereSeparator: \.isWhitespace), newWords = new.split(whereSeparator: \.isWhitespace)
+        let common = zip(oldWords, newWords).prefix { $0 == $1 }.count
+        let seen = oldWords.prefix(common).reduce(0) { $0 + $1.count + 1 }
+        return seen > limit / 2 ? max(0, common - 8) : 0
+    }
+
+    static func quote(_ text: String, limit: Int, skip: Int = 0) -> String {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        let flat = words.dropFirst(skip).joined(separator: " ")
+        let lead = skip > 0 && skip < words.count ? "… " : ""
+        guard flat.count > limit else { return "“\(lead)\(flat)”" }
         var cut = String(flat.prefix(limit))
         if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
-        return "“\(cut) …”"
+        return "“\(lead)\(cut) …”"
     }
 }

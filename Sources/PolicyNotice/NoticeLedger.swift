@@ -29,7 +29,12 @@ public final class NoticeLedger: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA wal_autocheckpoint = 16384")
+            // 16 KB pages (set before the first table, so before WAL): fewer, larger writes. Notices are
+            // appended in rowid order, so a small page cache does.
+            try db.execute(sql: """
+                PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 4096
+                """)
         }
         do {
             let folder = (path as NSString).deletingLastPathComponent
@@ -95,10 +100,8 @@ public final class NoticeLedger: Sendable {
                     attempts INTEGER NOT NULL DEFAULT 0,
                     last_error TEXT
                 );
-                -- Integer keys keep these indexes small enough to stay in the page cache at millions of
-                -- Users; two texts with the same key (a hash collision) take the next free key.
-                CREATE UNIQUE INDEX notice_user ON notice (user_key);
-                CREATE UNIQUE INDEX notice_mailbox ON notice (mailbox_key);
+                -- No index on the keys: notify keeps them in memory (NoticeIndex) while it holds the
+                -- ledger lock; a unique index on random keys costs most of a million-User run.
                 -- No index on batch_id: a batch's notices are inserted together, a range of rowids.
                 CREATE VIEW notice_state AS
                     SELECT n.*, b.release_id, b.number AS batch, n.id - b.first_notice AS seq,
@@ -219,12 +222,32 @@ public final class NoticeLedger: Sendable {
         case sameMailbox(userID: String)
     }
 
+    /// The rows of a release, in its in-memory index: where a re-run starts from.
+    func index(releaseID: Int64) throws(NoticeError) -> (users: NoticeIndex, mailboxes: NoticeIndex) {
+        try run { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(messages), 0) FROM batch WHERE release_id = ?",
+                                         arguments: [releaseID]) ?? 0
+            var users = NoticeIndex(capacity: max(count, 1 << 12))
+            var mailboxes = NoticeIndex(capacity: max(count, 1 << 12))
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT n.id, n.user_key, n.mailbox_key FROM batch b
+                JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
+                WHERE b.release_id = ?
+                """, arguments: [releaseID])
+            while let row = try rows.next() {
+                users.insert(row[1], row: row[0])
+                mailboxes.insert(row[2], row: row[0])
+            }
+            return (users, mailboxes)
+        }
+    }
+
     /// In one transaction: new batches of at most `batchSize` Users each, numbered from `firstNumber`,
     /// every User `planned`. A User already in the ledger, or whose mailbox is, is left out and
-    /// returned with the reason. Several batches a transaction: index pages are written once for all.
-    /// `written`: batches whose files are in place since the last call, recorded in the same transaction.
+    /// returned with the reason. Several batches a transaction: fewer commits. `written`: batches
+    /// whose files are in place since the last call, recorded in the same transaction.
     func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
-              candidates: [Planned], written: [(id: Int64, sha256: String)],
+              candidates: [Planned], written: [(id: Int64, sha256: String)], index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
               conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
         let result: [(Batch, [Planned])] = try run { db in
@@ -237,15 +260,21 @@ public final class NoticeLedger: Sendable {
                     VALUES (?, ?, ?, ?, 0, 'planned', ?)
                     """)
                 let insert = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO notice (user_id, user_key, address, mailbox_key, name, locale, export_line,
-                                                  message_id, batch_id, content_hash)
+                    INSERT INTO notice (user_id, user_key, address, mailbox_key, name, locale, export_line, message_id,
+                                        batch_id, content_hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                let byUser = try db.cachedStatement(sql: """
-                    SELECT n.user_id, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
-                    WHERE n.user_key = ?
+                let byRow = try db.cachedStatement(sql: """
+                    SELECT n.user_id, n.address, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
+                    WHERE n.id = ?
                     """)
-                let byMailbox = try db.cachedStatement(sql: "SELECT user_id, address FROM notice WHERE mailbox_key = ?")
+                var owners: [Int64: Row] = [:]
+                func owner(_ row: Int64) throws -> Row {
+                    if let known = owners[row] { return known }
+                    let fetched = try Row.fetchOne(byRow, arguments: [row])!
+                    owners[row] = fetched
+                    return fetched
+                }
                 var batchID: Int64 = 0
                 var accepted: [Planned] = []
                 var firstRow: Int64 = 0
@@ -259,44 +288,38 @@ public final class NoticeLedger: Sendable {
                     accepted = []
                     batchID = 0
                 }
-                for var candidate in candidates {
+                for candidate in candidates {
+                    let recipient = candidate.recipient
+                    owners.removeAll(keepingCapacity: true)
+                    // A key match is checked against the stored row: equal keys of different texts are no match.
+                    if let row = try index.users.first(candidate.userKey, where: { try owner($0)["user_id"] == recipient.id }) {
+                        let existing = try owner(row)
+                        found.append((candidate, .alreadyPlanned(batch: existing["number"], line: existing["export_line"])))
+                        continue
+                    }
+                    if let row = try index.mailboxes.first(candidate.mailboxKey, where: {
+                        EmailAddress.mailboxKey(try owner($0)["address"]) == recipient.mailbox
+                    }) {
+                        found.append((candidate, .sameMailbox(userID: try owner(row)["user_id"])))
+                        continue
+                    }
                     if batchID == 0 {
                         let number = firstNumber + batches.count
                         try newBatch.execute(arguments: [releaseID, number, format, fileName(number), now])
                         batchID = db.lastInsertedRowID
                     }
-                    let recipient = candidate.recipient
-                    // Open addressing over the two unique keys: a collision moves on to the next key.
-                    var conflict: Conflict?
-                    var inserted = false
-                    for _ in 0..<64 {
-                        insert.setUncheckedArguments([recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey,
-                                                      recipient.name, candidate.locale, recipient.line, candidate.messageID,
-                                                      batchID, candidate.contentHash])
-                        try insert.execute()
-                        if db.changesCount == 1 { inserted = true; break }
-                        let userOwner = try Row.fetchOne(byUser, arguments: [candidate.userKey])
-                        if let userOwner, userOwner["user_id"] == recipient.id {
-                            conflict = .alreadyPlanned(batch: userOwner["number"], line: userOwner["export_line"])
-                            break
-                        }
-                        if let owner = try Row.fetchOne(byMailbox, arguments: [candidate.mailboxKey]) {
-                            if EmailAddress.mailboxKey(owner["address"]) == recipient.mailbox { conflict = .sameMailbox(userID: owner["user_id"]); break }
-                            candidate.mailboxKey &+= 1
-                        }
-                        if userOwner != nil { candidate.userKey &+= 1 }
-                    }
-                    if let conflict {
-                        found.append((candidate, conflict))
-                        continue
-                    }
-                    guard inserted else { throw NoticeError.ledger(path: path, message: "no free key for user \(recipient.id)") }
-                    if accepted.isEmpty { firstRow = db.lastInsertedRowID }
+                    insert.setUncheckedArguments([recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey,
+                                                  recipient.name, candidate.locale, recipient.line, candidate.messageID,
+                                                  batchID, candidate.contentHash])
+                    try insert.execute()
+                    let row = db.lastInsertedRowID
+                    index.users.insert(candidate.userKey, row: row)
+                    index.mailboxes.insert(candidate.mailboxKey, row: row)
+                    if accepted.isEmpty { firstRow = row }
                     accepted.append(candidate)
                     if accepted.count == batchSize { try close() }
                 }
                 try close()
-                if batchID != 0 { try db.execute(sql: "DELETE FROM batch WHERE id = ?", arguments: [batchID]) }
                 return .commit
             }
             return batches

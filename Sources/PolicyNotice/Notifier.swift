@@ -111,22 +111,21 @@ public enum Notifier {
             throw .unwritable(path: request.outFolder.path, reason: "\(error)")
         }
         let ledger = try timed { () throws(NoticeError) in try NoticeLedger(path: request.ledgerPath) }
+        let lock = try LedgerLock(ledgerPath: request.ledgerPath)
+        defer { withExtendedLifetime(lock) {} }
         let release = try timed { () throws(NoticeError) in
             try ledger.ensureRelease(name: request.releaseName, document: request.document, version: request.version,
                                      policySHA256: request.policySHA256, effectiveDate: request.facts.effectiveDate.description)
         }
         let envelope = MessageEnvelope(fromName: request.fromName, fromAddress: request.fromAddress,
                                        date: MIME.date(secondsSince1970: request.now), release: request.releaseName)
+        // Every locale's templates, compiled up front: the reading thread needs them for content hashes.
         var composers: [String: MessageComposer] = [:]
-        func composer(_ locale: String) throws(NoticeError) -> MessageComposer {
-            if let existing = composers[locale] { return existing }
-            let set = request.templates.sets[locale] ?? request.templates.sets[""]!
+        for (locale, set) in request.templates.sets.sorted(by: { $0.key < $1.key }) {
             let compiled = try CompiledNotice.compile(set, locale: locale, facts: request.facts, templatePath: request.templatesFolder)
             try timed { () throws(NoticeError) in try ledger.recordTemplate(releaseID: release.id, compiled) }
-            let made = MessageComposer(notice: compiled, envelope: envelope,
-                                       encoding: request.format == .jsonl ? .jsonString : .raw)
-            composers[locale] = made
-            return made
+            composers[locale] = MessageComposer(notice: compiled, envelope: envelope,
+                                                encoding: request.format == .jsonl ? .jsonString : .raw)
         }
 
         var report = NotifyReport(release: request.releaseName)
@@ -136,94 +135,71 @@ public enum Notifier {
             throw .refused("\(request.releaseName) was planned as \(existing[0].format) batches; notify it again with the same --format and --provider")
         }
         // Several batches a ledger transaction: the index pages they touch are written once.
-        let groupSize = request.batchSize * max(1, 8192 / request.batchSize)
+        let groupSize = request.batchSize * max(1, 4096 / request.batchSize)
         let output = BatchOutput(writer: BatchWriter(folder: request.outFolder, format: request.format, provider: request.provider,
                                                      envelope: envelope),
-                                 queued: 2 * groupSize / request.batchSize + 1)
+                                 composers: composers, queued: groupSize / request.batchSize + 1)
 
         // First, batches an interrupted run planned but did not write: the same Users, in the same order.
         for batch in existing where batch.state == "planned" {
             let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
-            for item in planned { _ = try composer(item.locale) }
-            try output.submit(batch, planned, composers: composers)
+            try output.submit(batch, planned)
             report.batchesRecovered += 1
         }
 
         let rejects = try RejectsReport(folder: request.outFolder)
         let reader = try RecipientReader(path: request.usersPath, format: request.usersFormat, columns: request.columns,
                                          rule: request.rule, today: request.today)
+        let export = ExportReader(reader: reader, request: request, envelope: envelope, composers: composers,
+                                  rejects: rejects, groupSize: groupSize)
         var nextNumber = (existing.map(\.number).max() ?? 0) + 1
         let firstNumberOfRun = nextNumber
-        // Provider bodies carry one content each: their batches hold one locale.
-        let splitByLocale = request.provider != .generic && request.provider != .postmark
-        var pending: [String: [NoticeLedger.Planned]] = [:]
-        // Keys are per release, so one index serves every release in the ledger.
-        let mailboxSalt = request.releaseName + "\u{0}"
-        var templateKeys: [String: String] = [:]
+        var index = try timed { () throws(NoticeError) in try ledger.index(releaseID: release.id) }
 
-        func flush(_ key: String) throws(NoticeError) {
-            guard let candidates = pending.removeValue(forKey: key), !candidates.isEmpty else { return }
-            var conflicts: [(NoticeLedger.Planned, NoticeLedger.Conflict)] = []
-            let writer = output.writer
-            let written = output.takeWritten()
-            let planned = try timed { () throws(NoticeError) in
-                try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
-                                format: request.batchKind, fileName: writer.fileName(number:),
-                                candidates: candidates, written: written, conflicts: &conflicts)
-            }
-            for (candidate, conflict) in conflicts {
-                switch conflict {
-                case .alreadyPlanned(let batch, let line) where batch >= firstNumberOfRun:
-                    // Twice in this export: the first row's notice stands.
-                    report.merged += 1
-                    try rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
+        // This thread plans each group in the ledger while the reading thread reads the next one and
+        // the batch thread writes the last.
+        do throws(NoticeError) {
+            while let group = export.groups.receive() {
+                var conflicts: [(NoticeLedger.Planned, NoticeLedger.Conflict)] = []
+                let writer = output.writer
+                let written = output.takeWritten()
+                let planned = try timed { () throws(NoticeError) in
+                    try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
+                                    format: request.batchKind, fileName: writer.fileName(number:),
+                                    candidates: group, written: written, index: &index, conflicts: &conflicts)
+                }
+                for (candidate, conflict) in conflicts {
+                    switch conflict {
+                    case .alreadyPlanned(let batch, let line) where batch >= firstNumberOfRun:
+                        // Twice in this export: the first row's notice stands.
+                        report.merged += 1
+                        rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
                                                    reason: "the same user id as line \(line)", action: .merged))
-                case .alreadyPlanned:
-                    report.alreadyPlanned += 1
-                case .sameMailbox(let owner):
-                    report.merged += 1
-                    try rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
+                    case .alreadyPlanned:
+                        report.alreadyPlanned += 1
+                    case .sameMailbox(let owner):
+                        report.merged += 1
+                        rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
                                                    reason: "same mailbox as user \(owner)", action: .merged))
+                    }
+                }
+                nextNumber += planned.count
+                for (batch, accepted) in planned {
+                    CrashPoint.reach("notify-planned", batch.number)
+                    try output.submit(batch, accepted)
+                    report.planned += accepted.count
+                    report.batchesWritten += 1
                 }
             }
-            nextNumber += planned.count
-            for (batch, accepted) in planned {
-                CrashPoint.reach("notify-planned", batch.number)
-                try output.submit(batch, accepted, composers: composers)
-                report.planned += accepted.count
-                report.batchesWritten += 1
-            }
+        } catch {
+            export.abandon()
+            throw error
         }
-
-        while let event = try reader.next() {
-            report.rows += 1
-            switch event {
-            case .ineligible:
-                report.ineligible += 1
-            case .rejected(let issue):
-                report.rejected += 1
-                try rejects.add(issue)
-            case .recipient(let recipient):
-                if let note = recipient.note {
-                    report.namesDropped += 1
-                    try rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
-                }
-                let locale = templateKeys[recipient.locale] ?? {
-                    let key = request.templates.key(for: recipient.locale)
-                    templateKeys[recipient.locale] = key
-                    return key
-                }()
-                let identity = envelope.identity(userID: recipient.id)
-                let planned = NoticeLedger.Planned(
-                    recipient: recipient, messageID: identity.messageID,
-                    contentHash: try composer(locale).contentHash(values: MessageComposer.values(for: recipient)), locale: locale,
-                    userKey: identity.key, mailboxKey: Hex.key(of: mailboxSalt + recipient.mailbox))
-                let key = splitByLocale ? locale : ""
-                pending[key, default: []].append(planned)
-                if pending[key]!.count >= groupSize { try flush(key) }
-            }
-        }
-        for key in pending.keys.sorted() { try flush(key) }
+        let counts = try export.finish()
+        report.rows = counts.rows
+        report.ineligible = counts.ineligible
+        report.rejected = counts.rejected
+        report.namesDropped = counts.namesDropped
         try rejects.finish()
         try output.finish()
         let written = output.takeWritten()
@@ -251,6 +227,8 @@ public enum Notifier {
             var provider: String
             var templates: [String: String]
             var templateDigests: [String: String]
+            /// What every notice of the release says, as the templates saw it.
+            var facts: FactsRecord
             var lastRun: NotifyReport
             var totals: [String: Int]
             var batches: [NoticeLedger.Batch]
@@ -260,7 +238,10 @@ public enum Notifier {
         let manifest = Manifest(release: request.releaseName, document: request.document, version: request.version,
                                 policySHA256: request.policySHA256, effectiveDate: request.facts.effectiveDate.description,
                                 format: request.format.rawValue, provider: request.provider.rawValue,
-                                templates: request.templates.fileDigests, templateDigests: digests, lastRun: report,
+                                templates: request.templates.fileDigests, templateDigests: digests,
+                                facts: FactsRecord(request.facts, release: request.releaseName, fromName: request.fromName,
+                                                   fromAddress: request.fromAddress),
+                                lastRun: report,
                                 totals: ["notices": report.totalNotices, "batches": report.totalBatches],
                                 batches: batches)
         let encoder = JSONEncoder()
@@ -273,6 +254,37 @@ public enum Notifier {
         } catch {
             throw .unwritable(path: "manifest.json", reason: "\(error)")
         }
+    }
+}
+
+/// The facts of a release as the manifest records them.
+struct FactsRecord: Encodable {
+    struct Sender: Encodable { var name: String; var address: String }
+    struct Section: Encodable {
+        struct Item: Encodable { var text: String }
+        var heading: String
+        var changes: [Item]
+    }
+    var release: String
+    var from: Sender
+    var document, title, version, verdict, releaseDate, effectiveDate, pageURL, changesURL, siteTitle: String
+    var sections: [Section]
+    var editorialCount: Int
+
+    init(_ facts: NoticeFacts, release: String, fromName: String, fromAddress: String) {
+        self.release = release
+        from = Sender(name: fromName, address: fromAddress)
+        document = facts.document
+        title = facts.title
+        version = facts.version
+        verdict = facts.verdict
+        releaseDate = facts.releaseDate.description
+        effectiveDate = facts.effectiveDate.description
+        pageURL = facts.pageURL
+        changesURL = facts.changesURL
+        siteTitle = facts.siteTitle
+        sections = facts.sections.map { Section(heading: $0.heading, changes: $0.changes.map { Section.Item(text: $0) }) }
+        editorialCount = facts.editorialCount
     }
 }
 
@@ -297,19 +309,21 @@ final class BatchOutput: Sendable {
     /// The worker's own writer, buffers kept from batch to batch; touched on `queue` only.
     private nonisolated(unsafe) var workerWriter: BatchWriter
     private let queue = DispatchQueue(label: "policyc.batches")
-    /// Batches submitted and not yet written: two ledger transactions' worth, so neither thread waits
-    /// for the other while it works on the next group.
+    /// Batches submitted and not yet written: a ledger transaction's worth, so neither thread waits
+    /// for the other while it works on the next group, and memory stays flat.
     private let slots: DispatchSemaphore
     private let state = Mutex<(error: NoticeError?, written: [(id: Int64, sha256: String)])>((nil, []))
 
-    init(writer: BatchWriter, queued: Int) {
+    private let composers: [String: MessageComposer]
+
+    init(writer: BatchWriter, composers: [String: MessageComposer], queued: Int) {
         self.writer = writer
+        self.composers = composers
         workerWriter = writer
         slots = DispatchSemaphore(value: queued)
     }
 
-    func submit(_ batch: NoticeLedger.Batch, _ planned: [NoticeLedger.Planned],
-                composers: [String: MessageComposer]) throws(NoticeError) {
+    func submit(_ batch: NoticeLedger.Batch, _ planned: [NoticeLedger.Planned]) throws(NoticeError) {
         if let error = state.withLock({ $0.error }) { throw error }
         slots.wait()
         queue.async { [self] in
@@ -317,7 +331,7 @@ final class BatchOutput: Sendable {
             guard state.withLock({ $0.error == nil }) else { return }
             do throws(NoticeError) {
                 let sha = try workerWriter.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
-                    guard let composer = composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
+                    guard let composer = self.composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
                     return composer
                 }
                 CrashPoint.reach("notify-renamed", batch.number)
@@ -344,41 +358,28 @@ final class BatchOutput: Sendable {
 }
 
 /// `rejects.csv` beside the batches: every row that was rejected, merged, or notified without its
-/// name, with its line in the export. Written aside as the export is read, renamed at the end.
-final class RejectsReport {
+/// name, with its line in the export, in line order. Rows are few (a bad row is rare), so they are
+/// kept until the end and written aside, then renamed into place. Both the reading and the planning
+/// thread add to it.
+final class RejectsReport: Sendable {
     private let url: URL
-    private let temporary: URL
-    private let handle: FileHandle
-    private var buffer: [UInt8] = Array("line,user_id,action,reason\r\n".utf8)
+    private let issues = Mutex<[RecipientIssue]>([])
 
     init(folder: URL) throws(NoticeError) {
         url = folder.appendingPathComponent("rejects.csv")
-        temporary = folder.appendingPathComponent(".rejects.csv.tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
-            throw .unwritable(path: temporary.path, reason: "cannot create the rejects report")
-        }
-        self.handle = handle
     }
 
-    func add(_ issue: RecipientIssue) throws(NoticeError) {
-        buffer.append(contentsOf: "\(issue.line),\(CSVText.field(issue.id ?? "")),\(issue.action.rawValue),\(CSVText.field(issue.reason))\r\n".utf8)
-        if buffer.count > 1 << 16 { try drain() }
+    func add(_ issue: RecipientIssue) {
+        issues.withLock { $0.append(issue) }
     }
 
     func finish() throws(NoticeError) {
-        try drain()
-        try? handle.close()
-        try FileOutput.rename(temporary, to: url)
-    }
-
-    private func drain() throws(NoticeError) {
-        do {
-            try handle.write(contentsOf: buffer)
-        } catch {
-            throw .unwritable(path: temporary.path, reason: "\(error)")
+        var text = "line,user_id,action,reason\r\n"
+        let sorted = issues.withLock { $0 }.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+        for (_, issue) in sorted {
+            text += "\(issue.line),\(CSVText.field(issue.id ?? "")),\(issue.action.rawValue),\(CSVText.field(issue.reason))\r\n"
         }
-        buffer.removeAll(keepingCapacity: true)
+        try FileOutput.replace(url, with: Array(text.utf8))
     }
 }
 
@@ -391,6 +392,136 @@ public enum CSVText {
         if let first = text.first, "=+-@".contains(first) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Reads the export on its own thread: parses and classifies each row, computes each User's
+/// Message-ID, keys and content hash, and hands over groups of candidates to plan (a group holds one
+/// locale when the provider needs that).
+final class ExportReader: Sendable {
+    struct Counts: Sendable {
+        var rows = 0, ineligible = 0, rejected = 0, namesDropped = 0
+    }
+
+    let groups = BoundedChannel<[NoticeLedger.Planned]>(capacity: 1)
+    private let result = Mutex<Result<Counts, NoticeError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    private let cancelled = Mutex(false)
+
+    init(reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope, composers: [String: MessageComposer],
+         rejects: RejectsReport, groupSize: Int) {
+        // The reader moves to the new thread and is never used here again.
+        let transfer = UncheckedTransfer(reader)
+        let thread = Thread { [self] in
+            let outcome = Result { () throws(NoticeError) -> Counts in
+                try Self.read(transfer.value, request: request, envelope: envelope, composers: composers, rejects: rejects,
+                              groupSize: groupSize, into: groups, cancelled: cancelled)
+            }
+            groups.close()
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private static func read(_ reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope,
+                             composers: [String: MessageComposer], rejects: RejectsReport, groupSize: Int,
+                             into groups: BoundedChannel<[NoticeLedger.Planned]>, cancelled: borrowing Mutex<Bool>) throws(NoticeError) -> Counts {
+        var counts = Counts()
+        // Provider bodies carry one content each: their batches hold one locale.
+        let splitByLocale = request.provider != .generic && request.provider != .postmark
+        var pending: [String: [NoticeLedger.Planned]] = [:]
+        // Keys are per release, so one index serves every release in the ledger.
+        let mailboxSalt = request.releaseName + "\u{0}"
+        var templateKeys: [String: String] = [:]
+        while let event = try reader.next() {
+            counts.rows += 1
+            switch event {
+            case .ineligible:
+                counts.ineligible += 1
+            case .rejected(let issue):
+                counts.rejected += 1
+                rejects.add(issue)
+            case .recipient(let recipient):
+                if let note = recipient.note {
+                    counts.namesDropped += 1
+                    rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
+                }
+                let locale = templateKeys[recipient.locale] ?? {
+                    let key = request.templates.key(for: recipient.locale)
+                    templateKeys[recipient.locale] = key
+                    return key
+                }()
+                let identity = envelope.identity(userID: recipient.id)
+                let planned = NoticeLedger.Planned(
+                    recipient: recipient, messageID: identity.messageID,
+                    contentHash: composers[locale]!.contentHash(values: MessageComposer.values(for: recipient)), locale: locale,
+                    userKey: identity.key, mailboxKey: Hex.key(of: mailboxSalt + recipient.mailbox))
+                let key = splitByLocale ? locale : ""
+                pending[key, default: []].append(planned)
+                if pending[key]!.count >= groupSize, let group = pending.removeValue(forKey: key) {
+                    if cancelled.withLock({ $0 }) { return counts }
+                    groups.send(group)
+                }
+            }
+        }
+        for key in pending.keys.sorted() { groups.send(pending[key]!) }
+        return counts
+    }
+
+    /// Stops reading (the planning thread failed) and waits for the thread to end.
+    func abandon() {
+        cancelled.withLock { $0 = true }
+        while groups.receive() != nil {}
+        done.wait()
+    }
+
+    /// Waits for the thread; its counts, or the error that stopped it.
+    func finish() throws(NoticeError) -> Counts {
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+}
+
+/// A value handed to another thread that the sender never touches again.
+struct UncheckedTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A queue of at most `capacity` elements between two threads: `send` waits for room, `receive`
+/// for an element, and returns nil once the sender has closed it and it is empty.
+final class BoundedChannel<Element: Sendable>: Sendable {
+    private let items = DispatchSemaphore(value: 0)
+    private let spaces: DispatchSemaphore
+    private let buffer = Mutex<[Element?]>([])
+
+    init(capacity: Int) {
+        spaces = DispatchSemaphore(value: capacity)
+    }
+
+    func send(_ element: Element) {
+        spaces.wait()
+        buffer.withLock { $0.append(element) }
+        items.signal()
+    }
+
+    func close() {
+        buffer.withLock { $0.append(nil) }
+        items.signal()
+    }
+
+    func receive() -> Element? {
+        items.wait()
+        guard let element = buffer.withLock({ $0.removeFirst() }) else {
+            // Leave the end mark for any later receive.
+            buffer.withLock { $0.insert(nil, at: 0) }
+            items.signal()
+            return nil
+        }
+        spaces.signal()
+        return element
     }
 }
 
