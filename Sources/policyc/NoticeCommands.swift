@@ -31,6 +31,7 @@ struct Notify: ParsableCommand {
     @Option(help: "Messages per batch (default 1000, or the provider's limit).") var batchSize: Int?
     @Option(help: "Take this day as today (YYYY-MM-DD).") var today: CalendarDate?
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Do nothing, successfully, when the release needs no notice (for pipelines).") var ifMaterial = false
 
     func validate() throws {
         if provider != .generic && format == .eml {
@@ -41,6 +42,13 @@ struct Notify: ParsableCommand {
     func run() throws {
         let notices = Notices(project: try project.open())
         let reference = version.map { "\(document)@\($0)" } ?? document
+        if ifMaterial {
+            let release = try notices.needsNotice(reference)
+            guard release.needed else {
+                Terminal.write("\(document)@\(release.version) is \(release.verdict): no notice needed\n")
+                return
+            }
+        }
         let report = try notices.notify(reference, options: .init(
             usersPath: users, usersFormat: usersFormat, format: format, provider: provider, batchSize: batchSize,
             outFolder: out, today: today ?? .today()))
@@ -49,8 +57,8 @@ struct Notify: ParsableCommand {
             return
         }
         Terminal.write("""
-            \(report.release): \(report.planned) notices planned in \(report.batchesWritten) batches \
-            (\(report.totalNotices) in \(report.totalBatches) batches in all) in \(report.outFolder)
+            \(report.release): \(count(report.planned, "notice")) planned in \(count(report.batchesWritten, "batch")) \
+            (\(report.totalNotices) in \(count(report.totalBatches, "batch")) in all) in \(report.outFolder)
               rows read: \(report.rows); ineligible: \(report.ineligible); rejected: \(report.rejected); \
             duplicates merged: \(report.merged); names left out: \(report.namesDropped); already planned: \(report.alreadyPlanned)
             """ + (report.batchesRecovered > 0 ? "\n  batches an interrupted run planned, written now: \(report.batchesRecovered)" : "")
@@ -58,6 +66,10 @@ struct Notify: ParsableCommand {
         if report.rejected + report.merged + report.namesDropped > 0 {
             Terminal.note("see \(report.outFolder)/rejects.csv for each row and the reason")
         }
+    }
+
+    private func count(_ number: Int, _ noun: String) -> String {
+        number == 1 ? "1 \(noun)" : "\(number) \(noun)\(noun.hasSuffix("ch") ? "es" : "s")"
     }
 
     static func json(_ value: some Encodable) throws -> String {

@@ -7,12 +7,15 @@ import Testing
     func pipeline(_ mode: String, in root: URL) throws -> ProcessResult {
         try Fixtures.run(URL(fileURLWithPath: "/bin/bash"),
                          [Fixtures.packageRoot.appendingPathComponent("script/policy-pipeline").path, mode],
-                         in: root, environment: ["POLICYC": Fixtures.policycBinary.path, "NO_COLOR": "1"])
+                         in: root, environment: ["POLICYC": Fixtures.policycBinary.path, "NO_COLOR": "1",
+                                                 "POLICYC_USERS": root.appendingPathComponent("users.csv").path])
     }
 
     @Test func pullRequestThenMainBranch() throws {
         let root = try Fixtures.scratchProject()
         defer { try? FileManager.default.removeItem(at: root) }
+        try "id,email,name,locale,status\n1,ada@example.com,Ada,en,active\n2,bob@example.com,Bob,en,active\n"
+            .write(to: root.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
 
         let firstPR = try pipeline("pr", in: root)
         #expect(firstPR.status == 0, "\(firstPR.stdout)\(firstPR.stderr)")
@@ -21,6 +24,7 @@ import Testing
         let firstMain = try pipeline("main", in: root)
         #expect(firstMain.status == 0, "\(firstMain.stderr)")
         #expect(firstMain.stdout.contains("v1 released: initial"))
+        #expect(firstMain.stdout.contains("privacy-policy@v1 is initial: no notice needed"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("_site/privacy-policy.html").path))
 
         // A material edit on a branch: the PR run says so and still passes; main releases it with notice.
@@ -35,11 +39,13 @@ import Testing
         #expect(materialMain.status == 0, "\(materialMain.stderr)")
         #expect(materialMain.stdout.contains("v2 released: material"))
         #expect(materialMain.stdout.contains("notified by email"))
+        #expect(materialMain.stdout.contains("privacy-policy@v2: 2 notices planned in 1 batch"), "\(materialMain.stdout)")
 
         // Main again with nothing new: every step is a no-op.
         let again = try pipeline("main", in: root)
         #expect(again.status == 0)
         #expect(again.stdout.contains("up to date"))
+        #expect(again.stdout.contains("0 notices planned") && again.stdout.contains("already planned: 2"), "nobody twice")
 
         // A policy with errors fails the pull request.
         try "Broken\n======\n\n_Last updated: May 1, 2026_\n\nSee [x](#nowhere).\n"

@@ -28,7 +28,7 @@ import Testing
         let enumerator = try #require(FileManager.default.enumerator(atPath: root.path))
         while let path = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { files[path] = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) }
         }
         return files
