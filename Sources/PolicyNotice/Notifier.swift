@@ -208,15 +208,14 @@ public enum Notifier {
         existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         report.totalBatches = existing.count
         report.totalNotices = existing.reduce(0) { $0 + $1.messages }
-        try writeManifest(request: request, batches: existing, composers: composers, ledger: ledger, releaseID: release.id,
-                          report: report)
+        try writeManifest(request: request, batches: existing, composers: composers, report: report)
         report.ledgerSeconds = ledgerTime.seconds
         report.seconds = (clock.now - start).seconds
         return report
     }
 
     private static func writeManifest(request: NotifyRequest, batches: [NoticeLedger.Batch], composers: [String: MessageComposer],
-                                      ledger: NoticeLedger, releaseID: Int64, report: NotifyReport) throws(NoticeError) {
+                                      report: NotifyReport) throws(NoticeError) {
         struct Manifest: Encodable {
             var release: String
             var document: String
