@@ -108,7 +108,7 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two revisions of a policy clause by clause and classify every change.",
         discussion: """
-        The verdict is the highest tier of any change: unchanged, editorial, material or consent.
+        The verdict is the highest tier of any change: unchanged, editorial, material or consent. \
         With --exit-code: exit 1 when the verdict is material or consent, 0 otherwise, 2 on errors.
         """)
 
@@ -155,9 +155,9 @@ struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Release the draft policy/DOC.md: archive it, stamp its \"Last updated\" line, write CHANGELOG.md.",
         discussion: """
-        The change since the last release is classified like `policyc diff`. A material (or consent) release takes
-        effect after the notice period of policy/policyc.yml (default 30 days) unless --effective names a later day;
-        an earlier one is refused. Editorial releases take effect on the release date. All writes land together or
+        The change since the last release is classified like `policyc diff`. A material (or consent) release takes \
+        effect after the notice period of policy/policyc.yml (default 30 days) unless --effective names a later day; \
+        an earlier one is refused. Editorial releases take effect on the release date. All writes land together or \
         not at all; re-running after a release does nothing; a second release at the same time is refused.
         """)
 

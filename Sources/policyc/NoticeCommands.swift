@@ -13,10 +13,10 @@ struct Notify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the advance-notice emails of a material release, in batches, recorded in the notice ledger.",
         discussion: """
-        Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a
-        valid address get one message each; rejected rows, merged duplicates and names left out are listed with their
-        line in rejects.csv beside the batches; manifest.json lists every batch with its SHA-256. Re-running (after a
-        crash, or with a newer export) never plans a User twice. Refused for an editorial release, or once the release
+        Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a \
+        valid address get one message each; rejected rows, merged duplicates and names left out are listed with their \
+        line in rejects.csv beside the batches; manifest.json lists every batch with its SHA-256. Re-running (after a \
+        crash, or with a newer export) never plans a User twice. Refused for an editorial release, or once the release \
         has taken effect.
         """)
 
@@ -83,7 +83,7 @@ struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hand each written notice to a sendmail-compatible command, recording each result in the ledger.",
         discussion: """
-        Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded
+        Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded \
         but whose result the ledger had not recorded when the run died is sent again, with the same Message-ID.
         """)
 
