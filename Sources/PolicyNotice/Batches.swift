@@ -55,13 +55,31 @@ struct BatchWriter {
         }
     }
 
+    /// The size of a batch on disk (a folder's files together), or nil when it is missing: after a
+    /// power cut, a batch recorded as written may not have reached the disk whole.
+    func sizeOnDisk(_ batch: NoticeLedger.Batch) -> Int? {
+        let url = folder.appendingPathComponent(batch.file)
+        let manager = FileManager.default
+        guard provider == .generic, format == .eml else {
+            return (try? manager.attributesOfItem(atPath: url.path))?[.size] as? Int
+        }
+        var total = 0
+        for seq in 0..<batch.messages {
+            guard let size = (try? manager.attributesOfItem(atPath: url.appendingPathComponent(Self.emlName(seq: seq)).path))?[.size] as? Int
+            else { return nil }
+            total += size
+        }
+        return total
+    }
+
     static func emlName(seq: Int) -> String {
         String(repeating: "0", count: max(0, 6 - String(seq + 1).count)) + String(seq + 1) + ".eml"
     }
 
-    /// Writes the batch; returns its SHA-256 (of the file, or for a folder, of each file's name and bytes in order).
+    /// Writes the batch; returns its SHA-256 (of the file, or for a folder, of each file's name and bytes
+    /// in order) and its size in bytes (for a folder, of its files together).
     mutating func write(number: Int, planned: [NoticeLedger.Planned],
-                        composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> String {
+                        composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> (sha256: String, bytes: Int) {
         let name = fileName(number: number)
         let target = folder.appendingPathComponent(name)
         let temporary = folder.appendingPathComponent(".\(name).tmp")
@@ -70,6 +88,7 @@ struct BatchWriter {
             // Written and hashed a quarter megabyte at a time: memory stays flat whatever the batch size.
             let file = try OutputFile(temporary)
             var hasher = SHA256()
+            var bytes = 0
             buffer.removeAll(keepingCapacity: true)
             for item in planned {
                 let composer = try composer(item.locale)
@@ -87,14 +106,16 @@ struct BatchWriter {
                 if buffer.count >= 1 << 18 {
                     hasher.update(data: buffer)
                     try file.write(buffer)
+                    bytes += buffer.count
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
             hasher.update(data: buffer)
             try file.write(buffer)
+            bytes += buffer.count
             try file.close()
             try FileOutput.rename(temporary, to: target)
-            return Data(hasher.finalize()).hex
+            return (Data(hasher.finalize()).hex, bytes)
         case (.generic, .eml):
             try? FileManager.default.removeItem(at: temporary)
             do {
@@ -103,6 +124,7 @@ struct BatchWriter {
                 throw .unwritable(path: temporary.path, reason: "\(error)")
             }
             var hasher = SHA256()
+            var bytes = 0
             for (seq, item) in planned.enumerated() {
                 buffer.removeAll(keepingCapacity: true)
                 try composer(item.locale).compose(recipient: item.recipient, messageID: item.messageID, into: &buffer,
@@ -111,16 +133,17 @@ struct BatchWriter {
                 try FileOutput.write(buffer, to: temporary.appendingPathComponent(file))
                 hasher.update(data: Array(file.utf8) + [0])
                 hasher.update(data: buffer)
+                bytes += buffer.count
             }
             // A folder left by a run that died before recording it holds the same Users: replace it.
             try? FileManager.default.removeItem(at: target)
             try FileOutput.rename(temporary, to: target)
-            return Data(hasher.finalize()).hex
+            return (Data(hasher.finalize()).hex, bytes)
         default:
             let body = try ProviderBody.encode(provider: provider, envelope: envelope, planned: planned, composer: composer)
             try FileOutput.write(body, to: temporary)
             try FileOutput.rename(temporary, to: target)
-            return Data(SHA256.hash(data: body)).hex
+            return (Data(SHA256.hash(data: body)).hex, body.count)
         }
     }
 }
@@ -198,49 +221,46 @@ enum ProviderBody {
         case .ses:
             let notice = try composer(planned[0].locale).notice
             value = SESBulk(
-                FromEmailAddress: from,
+                FromEmailAddress: encodedMailbox(envelope.fromName, envelope.fromAddress),
                 DefaultContent: .init(Template: .init(
+                    // SES does not escape replacement values: the HTML part takes values escaped here.
                     TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}"),
                                            Text: fill(notice.text, "{{name}}", "{{email}}"),
-                                           Html: fill(notice.html, "{{name}}", "{{email}}")),
+                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}")),
                     TemplateData: "{}",
                     Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated")])),
                 BulkEmailEntries: planned.map { item in
-                    .init(Destination: .init(ToAddresses: [mailbox(item.recipient)]),
+                    .init(Destination: .init(ToAddresses: [encodedMailbox(item.recipient.name, item.recipient.email)]),
                           ReplacementHeaders: [.init(Name: "X-Notice-ID", Value: item.messageID)],
                           ReplacementEmailContent: .init(ReplacementTemplate: .init(
-                            ReplacementTemplateData: json(["name": displayName(item.recipient), "email": item.recipient.email]))))
+                            ReplacementTemplateData: json(values(item.recipient)))))
                 })
         case .sendgrid:
             let notice = try composer(planned[0].locale).notice
             value = SendGridMail(
                 personalizations: planned.map { item in
                     .init(to: [.init(email: item.recipient.email, name: item.recipient.name.isEmpty ? nil : item.recipient.name)],
-                          substitutions: ["-name-": displayName(item.recipient),
-                                          "-nameHTML-": CompiledNotice.escapeHTML(displayName(item.recipient)),
-                                          "-email-": item.recipient.email],
+                          substitutions: Dictionary(uniqueKeysWithValues: values(item.recipient).map { ("-\($0.key)-", $0.value) }),
                           headers: ["X-Notice-ID": item.messageID],
                           custom_args: ["user_id": item.recipient.id, "release": envelope.release])
                 },
                 from: .init(email: envelope.fromAddress, name: envelope.fromName.isEmpty ? nil : envelope.fromName),
                 subject: fill(notice.subject, "-name-", "-email-"),
                 content: [.init(type: "text/plain", value: fill(notice.text, "-name-", "-email-")),
-                          .init(type: "text/html", value: fill(notice.html, "-nameHTML-", "-email-"))],
+                          .init(type: "text/html", value: fill(notice.html, "-nameHTML-", "-emailHTML-"))],
                 headers: ["Auto-Submitted": "auto-generated"],
                 tracking_settings: .init(click_tracking: .init(enable: false), open_tracking: .init(enable: false)))
         case .mailgun:
             let notice = try composer(planned[0].locale).notice
             var variables: [String: [String: String]] = [:]
             for item in planned {
-                variables[item.recipient.email] = ["name": displayName(item.recipient),
-                                                   "nameHTML": CompiledNotice.escapeHTML(displayName(item.recipient)),
-                                                   "id": item.recipient.id, "email": item.recipient.email, "noticeID": item.messageID]
+                variables[item.recipient.email] = values(item.recipient).merging(["id": item.recipient.id, "noticeID": item.messageID]) { $1 }
             }
             value = MailgunMessage(
                 from: from, to: planned.map { mailbox($0.recipient) },
                 subject: fill(notice.subject, "%recipient.name%", "%recipient.email%"),
                 text: fill(notice.text, "%recipient.name%", "%recipient.email%"),
-                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.email%"),
+                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.emailHTML%"),
                 recipientVariables: json(variables), autoSubmitted: "auto-generated",
                 noticeID: "%recipient.noticeID%", tracking: "no")
         case .postmark:
@@ -267,8 +287,20 @@ enum ProviderBody {
         }
     }
 
-    private static func displayName(_ recipient: Recipient) -> String {
-        MessageComposer.values(for: recipient)[0]
+    /// A User's values for the provider's substitution, and their HTML-escaped forms for the HTML part.
+    private static func values(_ recipient: Recipient) -> [String: String] {
+        let values = MessageComposer.values(for: recipient)
+        return ["name": values[0], "email": values[1],
+                "nameHTML": CompiledNotice.escapeHTML(values[0]), "emailHTML": CompiledNotice.escapeHTML(values[1])]
+    }
+
+    /// `Name <address>` as SES takes it: a name that is not plain ASCII as RFC 2047 encoded-words.
+    static func encodedMailbox(_ name: String, _ address: String) -> String {
+        guard !name.isEmpty else { return address }
+        if name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "\(quoted(name)) <\(address)>" }
+        var out: [UInt8] = []
+        MIME.appendEncodedWords(name, startColumn: 0, to: &out)
+        return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "\r\n ", with: " ") + " <\(address)>"
     }
 
     /// `"Name" <address>`: the name as a quoted-string (it holds no control characters).

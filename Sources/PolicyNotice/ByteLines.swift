@@ -18,6 +18,7 @@ final class ByteLines {
     private(set) var lastLineTerminated = true
 
     init(path: String, chunkSize: Int = 1 << 20) throws(NoticeError) {
+        self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         buffer = [UInt8](repeating: 0, count: chunkSize)
@@ -25,8 +26,10 @@ final class ByteLines {
 
     deinit { close(descriptor) }
 
-    /// Calls `body` with the next line's bytes (valid only during the call); false at end of file.
-    func next<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+    private let path: String
+
+    /// Calls `body` with the next line's bytes (valid only during the call); nil at end of file.
+    func next<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) throws(NoticeError) -> R? {
         while true {
             if let newline = findNewline() {
                 let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
@@ -34,7 +37,7 @@ final class ByteLines {
                 start = newline + 1
                 lineNumber += 1
                 lastLineTerminated = true
-                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
+                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
             }
             if atEnd {
                 guard start < end else { return nil }
@@ -43,9 +46,9 @@ final class ByteLines {
                 start = end
                 lineNumber += 1
                 lastLineTerminated = false
-                return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
+                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
             }
-            fill()
+            try fill()
         }
     }
 
@@ -66,7 +69,8 @@ final class ByteLines {
     }
 
     /// Moves the unread tail to the front and reads more; a line longer than the buffer grows it.
-    private func fill() {
+    /// A read error is an error, not the end of the export: the Users after it would be lost.
+    private func fill() throws(NoticeError) {
         if start > 0 {
             let remaining = end - start
             buffer.withUnsafeMutableBufferPointer { bytes in
@@ -76,9 +80,11 @@ final class ByteLines {
             end = remaining
         }
         if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-        let count = buffer.withUnsafeMutableBufferPointer { bytes in
-            read(descriptor, bytes.baseAddress! + end, bytes.count - end)
-        }
-        if count <= 0 { atEnd = true } else { end += count }
+        var count: Int
+        repeat {
+            count = buffer.withUnsafeMutableBufferPointer { bytes in read(descriptor, bytes.baseAddress! + end, bytes.count - end) }
+        } while count < 0 && errno == EINTR
+        guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        if count == 0 { atEnd = true } else { end += count }
     }
 }

@@ -19,14 +19,17 @@ public struct DeliveryOptions: Sendable {
     public var retryDelay: Duration
     /// Stop after this many messages (a trickle, or a test).
     public var limit: Int?
+    /// A command still running after this long is stopped, and the attempt counts as failed.
+    public var timeout: Duration
 
     public init(command: String = "sendmail -t -i", rate: Double? = nil, retries: Int = 3,
-                retryDelay: Duration = .seconds(2), limit: Int? = nil) {
+                retryDelay: Duration = .seconds(2), limit: Int? = nil, timeout: Duration = .seconds(60)) {
         self.command = command
         self.rate = rate
         self.retries = retries
         self.retryDelay = retryDelay
         self.limit = limit
+        self.timeout = timeout
     }
 }
 
@@ -46,13 +49,17 @@ public struct DeliveryReport: Sendable, Codable, Hashable {
 }
 
 public enum Delivery {
-    public static func send(release name: String, ledgerPath: String, outFolder: URL,
+    /// `outFolder`: where the batches are, when not where notify wrote them (the ledger knows that).
+    public static func send(release name: String, ledgerPath: String, outFolder: URL?,
                             options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
         let ledger = try NoticeLedger(path: ledgerPath)
         let lock = try LedgerLock(ledgerPath: ledgerPath)
         defer { withExtendedLifetime(lock) {} }
         guard let release = try ledger.release(named: name) else {
             throw .refused("\(name): no notices planned in \(ledgerPath); run policyc notify first")
+        }
+        guard let outFolder = outFolder ?? release.folder.map({ URL(fileURLWithPath: $0) }) else {
+            throw .refused("\(name): the ledger does not say where its batches are; pass --out")
         }
         var report = DeliveryReport(release: name)
         var handled = 0
@@ -80,11 +87,11 @@ public enum Delivery {
                 try ledger.markSending(item.id)
                 CrashPoint.reach("send-sending", handled)
                 var attempt = 0
-                var outcome = run(options.command, input: raw)
+                var outcome = run(options.command, input: raw, timeout: options.timeout)
                 while case .failure = outcome, attempt < options.retries {
                     Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
                     attempt += 1
-                    outcome = run(options.command, input: raw)
+                    outcome = run(options.command, input: raw, timeout: options.timeout)
                 }
                 switch outcome {
                 case .success:
@@ -156,15 +163,28 @@ public enum Delivery {
         let message: String
     }
 
-    /// Runs the command with the message on standard input; its exit status decides.
-    static func run(_ command: String, input: [UInt8]) -> Result<Void, CommandFailure> {
+    /// Runs the command with the message on standard input; its exit status decides. Its standard
+    /// error goes to a file, not a pipe, so a daemon that keeps it open cannot stall us; a command
+    /// that outlives `timeout` is stopped.
+    static func run(_ command: String, input: [UInt8], timeout: Duration) -> Result<Void, CommandFailure> {
+        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-send-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorsURL.path, contents: nil),
+              let errors = FileHandle(forWritingAtPath: errorsURL.path) else {
+            return .failure(CommandFailure(message: "cannot create a temporary file in \(errorsURL.deletingLastPathComponent().path)"))
+        }
+        defer {
+            try? errors.close()
+            try? FileManager.default.removeItem(at: errorsURL)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        let stdin = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
+        process.standardError = errors
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
@@ -176,12 +196,18 @@ public enum Delivery {
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        if exited.wait(timeout: .now() + timeout.seconds) == .timedOut {
+            process.terminate()
+            if exited.wait(timeout: .now() + 5) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                exited.wait()
+            }
+            return .failure(CommandFailure(message: "\(command) did not finish within \(Int(timeout.seconds)) s; stopped"))
+        }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let text = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = ((try? String(contentsOf: errorsURL, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             return .failure(CommandFailure(message: "\(command) exited with status \(process.terminationStatus)"
-                                           + (text.isEmpty ? "" : ": \(text)")))
+                                           + (text.isEmpty ? "" : ": \(text.prefix(300))")))
         }
         return .success(())
     }

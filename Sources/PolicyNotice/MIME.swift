@@ -21,36 +21,34 @@ public enum MIME {
                                                      to out: inout [UInt8]) -> Int where C.Element == UInt8 {
         var column = start
         var index = part.startIndex
-        // "From " at the start of a line is mangled by some mbox-based MTAs; encode its F.
-        let startsWithFrom = start == 0 && part.starts(with: "From ".utf8)
-        var position = 0
         while index != part.endIndex {
             let byte = part[index]
             part.formIndex(after: &index)
             let isLast = endsLine && index == part.endIndex
-            let literal: Bool
+            var literal: Bool
             switch byte {
             case 0x20, 0x09: literal = !isLast
             case 0x3D: literal = false
-            case 0x21...0x7E: literal = !(position == 0 && startsWithFrom)
+            case 0x21...0x7E: literal = true
             default: literal = false
             }
-            let width = literal ? 1 : 3
             // Keep room for the soft break's "=" unless this is the line's last character.
-            if column + width > (isLast ? 76 : 75) {
+            if column + (literal ? 1 : 3) > (isLast ? 76 : 75) {
                 out.append(0x3D)
                 out.append(contentsOf: crlf)
                 column = 0
             }
+            // "From " at the start of an encoded line is mangled by mbox-style MTAs: encode its F.
+            if literal, byte == UInt8(ascii: "F"), column == 0, part[index...].starts(with: "rom ".utf8) { literal = false }
             if literal {
                 out.append(byte)
+                column += 1
             } else {
                 out.append(0x3D)
                 out.append(hexDigits[Int(byte >> 4)])
                 out.append(hexDigits[Int(byte & 0x0F)])
+                column += 3
             }
-            column += width
-            position += 1
         }
         if endsLine { out.append(contentsOf: crlf) }
         return column

@@ -24,7 +24,8 @@ public struct MessageEnvelope: Sendable, Hashable {
         self.fromAddress = fromAddress
         self.date = date
         self.release = release
-        let releasePart = String(release.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "." })
+        // A msg-id is ASCII: anything else in the release's name (a document named política) becomes a dot.
+        let releasePart = String(release.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "." })
         idSuffix = ".\(releasePart)@\(EmailAddress.domain(fromAddress) ?? "policyc.invalid")>"
     }
 

@@ -57,7 +57,8 @@ public final class NoticeLedger: Sendable {
                     version TEXT NOT NULL,
                     policy_sha256 TEXT NOT NULL,
                     effective_date TEXT NOT NULL,
-                    created_at TEXT NOT NULL
+                    created_at TEXT NOT NULL,
+                    folder TEXT                         -- where its batch files are
                 );
                 CREATE TABLE template (
                     release_id INTEGER NOT NULL REFERENCES release(id),
@@ -76,6 +77,7 @@ public final class NoticeLedger: Sendable {
                     file TEXT NOT NULL,
                     messages INTEGER NOT NULL,
                     sha256 TEXT,
+                    bytes INTEGER,
                     state TEXT NOT NULL,
                     planned_at TEXT NOT NULL,
                     written_at TEXT,
@@ -103,6 +105,19 @@ public final class NoticeLedger: Sendable {
                 -- No index on the keys: notify keeps them in memory (NoticeIndex) while it holds the
                 -- ledger lock; a unique index on random keys costs most of a million-User run.
                 -- No index on batch_id: a batch's notices are inserted together, a range of rowids.
+                -- Rows of an export covered by another User's notice: the same mailbox, or the same
+                -- user id twice. The proof of notice lists them with the notice that covers them.
+                CREATE TABLE merged (
+                    id INTEGER PRIMARY KEY,
+                    release_id INTEGER NOT NULL REFERENCES release(id),
+                    user_id TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    export_line INTEGER NOT NULL,
+                    covered_by INTEGER NOT NULL REFERENCES notice(id),
+                    reason TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX merged_user ON merged (release_id, user_id, address);
                 CREATE VIEW notice_state AS
                     SELECT n.*, b.release_id, b.number AS batch, n.id - b.first_notice AS seq,
                            COALESCE(n.state, b.state) AS effective_state, b.planned_at, b.written_at
@@ -131,6 +146,8 @@ public final class NoticeLedger: Sendable {
         public var version: String
         public var policySHA256: String
         public var effectiveDate: String
+        /// The folder of its batch files (absolute), once notify has run.
+        public var folder: String?
     }
 
     public func release(named name: String) throws(NoticeError) -> ReleaseInfo? {
@@ -145,7 +162,7 @@ public final class NoticeLedger: Sendable {
 
     private static func releaseInfo(_ row: Row) -> ReleaseInfo {
         ReleaseInfo(id: row["id"], name: row["name"], document: row["document"], version: row["version"],
-                    policySHA256: row["policy_sha256"], effectiveDate: row["effective_date"])
+                    policySHA256: row["policy_sha256"], effectiveDate: row["effective_date"], folder: row["folder"])
     }
 
     func ensureRelease(name: String, document: String, version: String, policySHA256: String,
@@ -165,16 +182,32 @@ public final class NoticeLedger: Sendable {
         return try release(named: name)!
     }
 
-    /// Records a locale's compiled templates; refuses when the release already used other ones, so
-    /// every User of a release is told the same thing.
+    /// Ties the release's batches to one folder: a second run must write beside the first, or the
+    /// manifest would list batches that are not there.
+    func claimFolder(releaseID: Int64, _ folder: String) throws(NoticeError) {
+        try run { db in
+            let current = try String.fetchOne(db, sql: "SELECT folder FROM release WHERE id = ?", arguments: [releaseID])
+            let batches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
+            if let current, current != folder, batches > 0 {
+                throw NoticeError.refused("this release's batches are in \(current); notify it again with --out \(current), or without --out if that is the default")
+            }
+            try db.execute(sql: "UPDATE release SET folder = ? WHERE id = ?", arguments: [folder, releaseID])
+        }
+    }
+
+    /// Records a locale's compiled templates; refuses when Users of the release were already planned
+    /// with other ones, so every User of a release is told the same thing. Before the first batch a
+    /// template may still change (a run that failed early planned nobody).
     func recordTemplate(releaseID: Int64, _ notice: CompiledNotice) throws(NoticeError) {
         try run { db in
             if let digest = try String.fetchOne(db, sql: "SELECT digest FROM template WHERE release_id = ? AND locale = ?",
                                                 arguments: [releaseID, notice.locale]) {
-                guard digest == notice.digest else {
+                if digest == notice.digest { return }
+                let planned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
+                guard planned == 0 else {
                     throw NoticeError.refused("the email templates\(notice.locale.isEmpty ? "" : " for '\(notice.locale)'") changed after notices of this release were planned; restore them, or notify under a new release")
                 }
-                return
+                try db.execute(sql: "DELETE FROM template WHERE release_id = ? AND locale = ?", arguments: [releaseID, notice.locale])
             }
             try db.execute(sql: "INSERT INTO template (release_id, locale, digest, subject, text, html) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [releaseID, notice.locale, notice.digest, CompiledNotice.describe(notice.subject),
@@ -191,14 +224,22 @@ public final class NoticeLedger: Sendable {
         public var file: String
         public var messages: Int
         public var sha256: String?
+        public var bytes: Int?
         public var state: String
+    }
+
+    /// A batch whose file is in place.
+    struct Written: Sendable {
+        var id: Int64
+        var sha256: String
+        var bytes: Int
     }
 
     public func batches(releaseID: Int64) throws(NoticeError) -> [Batch] {
         try run { db in
             try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map {
                 Batch(id: $0["id"], number: $0["number"], format: $0["format"], file: $0["file"], messages: $0["messages"],
-                      sha256: $0["sha256"], state: $0["state"])
+                      sha256: $0["sha256"], bytes: $0["bytes"], state: $0["state"])
             }
         }
     }
@@ -216,10 +257,31 @@ public final class NoticeLedger: Sendable {
     }
 
     public enum Conflict: Sendable, Hashable {
-        /// This User is in the ledger for this release already, planned from `line` into `batch`.
-        case alreadyPlanned(batch: Int, line: Int)
-        /// Another User with the same mailbox is: their notice covers this row.
-        case sameMailbox(userID: String)
+        /// This User is in the ledger for this release already, planned from `line` into `batch`, at
+        /// `address`; `row` is that notice.
+        case alreadyPlanned(batch: Int, line: Int, address: String, row: Int64)
+        /// Another User with the same mailbox is: their notice (`row`) covers this row.
+        case sameMailbox(userID: String, row: Int64)
+    }
+
+    /// Records rows covered by another User's notice (see the `merged` table); a row recorded
+    /// before (a re-run of the same export) is not recorded twice.
+    func recordMerged(releaseID: Int64, _ rows: [(recipient: Recipient, coveredBy: Int64, reason: String)]) throws(NoticeError) {
+        guard !rows.isEmpty else { return }
+        try run { db in
+            try db.inTransaction {
+                let insert = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO merged (release_id, user_id, address, export_line, covered_by, reason, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let now = Timestamp.now()
+                for row in rows {
+                    try insert.execute(arguments: [releaseID, row.recipient.id, row.recipient.email, row.recipient.line,
+                                                   row.coveredBy, row.reason, now])
+                }
+                return .commit
+            }
+        }
     }
 
     /// The rows of a release, in its in-memory index: where a re-run starts from.
@@ -232,7 +294,7 @@ public final class NoticeLedger: Sendable {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT n.id, n.user_key, n.mailbox_key FROM batch b
                 JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
-                WHERE b.release_id = ?
+                WHERE b.release_id = ? ORDER BY n.id
                 """, arguments: [releaseID])
             while let row = try rows.next() {
                 users.insert(row[1], row: row[0])
@@ -247,7 +309,7 @@ public final class NoticeLedger: Sendable {
     /// returned with the reason. Several batches a transaction: fewer commits. `written`: batches
     /// whose files are in place since the last call, recorded in the same transaction.
     func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
-              candidates: [Planned], written: [(id: Int64, sha256: String)], index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
+              candidates: [Planned], written: [Written], index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
               conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
         let result: [(Batch, [Planned])] = try run { db in
@@ -284,7 +346,7 @@ public final class NoticeLedger: Sendable {
                                    arguments: [accepted.count, firstRow, db.lastInsertedRowID, batchID])
                     let number = firstNumber + batches.count
                     batches.append((Batch(id: batchID, number: number, format: format, file: fileName(number),
-                                          messages: accepted.count, sha256: nil, state: "planned"), accepted))
+                                          messages: accepted.count, sha256: nil, bytes: nil, state: "planned"), accepted))
                     accepted = []
                     batchID = 0
                 }
@@ -294,13 +356,14 @@ public final class NoticeLedger: Sendable {
                     // A key match is checked against the stored row: equal keys of different texts are no match.
                     if let row = try index.users.first(candidate.userKey, where: { try owner($0)["user_id"] == recipient.id }) {
                         let existing = try owner(row)
-                        found.append((candidate, .alreadyPlanned(batch: existing["number"], line: existing["export_line"])))
+                        found.append((candidate, .alreadyPlanned(batch: existing["number"], line: existing["export_line"],
+                                                                 address: existing["address"], row: row)))
                         continue
                     }
                     if let row = try index.mailboxes.first(candidate.mailboxKey, where: {
                         EmailAddress.mailboxKey(try owner($0)["address"]) == recipient.mailbox
                     }) {
-                        found.append((candidate, .sameMailbox(userID: try owner(row)["user_id"])))
+                        found.append((candidate, .sameMailbox(userID: try owner(row)["user_id"], row: row)))
                         continue
                     }
                     if batchID == 0 {
@@ -329,7 +392,7 @@ public final class NoticeLedger: Sendable {
     }
 
     /// The batches' files are in place: they (and so their Users) become `written`.
-    func markWritten(_ batches: [(id: Int64, sha256: String)]) throws(NoticeError) {
+    func markWritten(_ batches: [Written]) throws(NoticeError) {
         guard !batches.isEmpty else { return }
         try run { db in
             try db.inTransaction {
@@ -339,10 +402,10 @@ public final class NoticeLedger: Sendable {
         }
     }
 
-    private static func markWritten(_ batches: [(id: Int64, sha256: String)], _ db: Database) throws {
-        let update = try db.cachedStatement(sql: "UPDATE batch SET state = 'written', sha256 = ?, written_at = ? WHERE id = ?")
+    private static func markWritten(_ batches: [Written], _ db: Database) throws {
+        let update = try db.cachedStatement(sql: "UPDATE batch SET state = 'written', sha256 = ?, bytes = ?, written_at = ? WHERE id = ?")
         let now = Timestamp.now()
-        for batch in batches { try update.execute(arguments: [batch.sha256, now, batch.id]) }
+        for batch in batches { try update.execute(arguments: [batch.sha256, batch.bytes, now, batch.id]) }
     }
 
     /// The Users of a batch, in order, as they were planned.
@@ -425,6 +488,11 @@ public final class NoticeLedger: Sendable {
         }
     }
 
+    /// Rows covered by another User's notice.
+    public func mergedCount(releaseID: Int64) throws(NoticeError) -> Int {
+        try run { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merged WHERE release_id = ?", arguments: [releaseID]) ?? 0 }
+    }
+
     /// One line of the proof of notice.
     public struct ProofRow: Sendable, Hashable, Codable {
         public var userID: String
@@ -437,6 +505,8 @@ public final class NoticeLedger: Sendable {
         public var writtenAt: String?
         public var sentAt: String?
         public var attempts: Int
+        /// For a `merged` row: the user whose notice covers it (the other fields are that notice's).
+        public var coveredBy: String?
     }
 
     /// Every notice of a release, in batch order, one at a time.
@@ -449,6 +519,17 @@ public final class NoticeLedger: Sendable {
             while let row = try rows.next() {
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
                                   state: row[5], plannedAt: row[6], writtenAt: row[7], sentAt: row[8], attempts: row[9]))
+            }
+            let merged = try Row.fetchCursor(db, sql: """
+                SELECT m.user_id, m.address, n.message_id, n.content_hash, n.batch, n.planned_at, n.written_at, n.sent_at,
+                       n.user_id AS covered_by
+                FROM merged m JOIN notice_state n ON n.id = m.covered_by
+                WHERE m.release_id = ? ORDER BY m.export_line
+                """, arguments: [releaseID])
+            while let row = try merged.next() {
+                try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
+                                  state: "merged", plannedAt: row[5], writtenAt: row[6], sentAt: row[7], attempts: 0,
+                                  coveredBy: row[8]))
             }
         }
     }

@@ -117,6 +117,7 @@ public enum Notifier {
             try ledger.ensureRelease(name: request.releaseName, document: request.document, version: request.version,
                                      policySHA256: request.policySHA256, effectiveDate: request.facts.effectiveDate.description)
         }
+        try timed { () throws(NoticeError) in try ledger.claimFolder(releaseID: release.id, request.outFolder.standardizedFileURL.path) }
         let envelope = MessageEnvelope(fromName: request.fromName, fromAddress: request.fromAddress,
                                        date: MIME.date(secondsSince1970: request.now), release: request.releaseName)
         // Every locale's templates, compiled up front: the reading thread needs them for content hashes.
@@ -140,8 +141,9 @@ public enum Notifier {
                                                      envelope: envelope),
                                  composers: composers, queued: groupSize / request.batchSize + 1)
 
-        // First, batches an interrupted run planned but did not write: the same Users, in the same order.
-        for batch in existing where batch.state == "planned" {
+        // First, batches an interrupted run planned but did not write (the same Users, in the same
+        // order), and batches recorded as written that are not on disk whole (a power cut).
+        for batch in existing where batch.state == "planned" || output.writer.sizeOnDisk(batch) != batch.bytes {
             let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
             try output.submit(batch, planned)
             report.batchesRecovered += 1
@@ -168,21 +170,28 @@ public enum Notifier {
                                     format: request.batchKind, fileName: writer.fileName(number:),
                                     candidates: group, written: written, index: &index, conflicts: &conflicts)
                 }
+                var merged: [(recipient: Recipient, coveredBy: Int64, reason: String)] = []
                 for (candidate, conflict) in conflicts {
+                    let recipient = candidate.recipient
                     switch conflict {
-                    case .alreadyPlanned(let batch, let line) where batch >= firstNumberOfRun:
-                        // Twice in this export: the first row's notice stands.
+                    case .alreadyPlanned(let batch, let line, let address, let row)
+                            where batch >= firstNumberOfRun || address != recipient.email:
+                        // Twice in this export, or at another address since: the first notice stands.
                         report.merged += 1
-                        rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
-                                                   reason: "the same user id as line \(line)", action: .merged))
+                        let reason = batch >= firstNumberOfRun ? "the same user id as line \(line)"
+                            : "already notified at \(address) (line \(line) of an earlier export)"
+                        rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: reason, action: .merged))
+                        merged.append((recipient, row, reason))
                     case .alreadyPlanned:
                         report.alreadyPlanned += 1
-                    case .sameMailbox(let owner):
+                    case .sameMailbox(let owner, let row):
                         report.merged += 1
-                        rejects.add(RecipientIssue(line: candidate.recipient.line, id: candidate.recipient.id,
-                                                   reason: "same mailbox as user \(owner)", action: .merged))
+                        let reason = "same mailbox as user \(owner)"
+                        rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: reason, action: .merged))
+                        merged.append((recipient, row, reason))
                     }
                 }
+                try timed { () throws(NoticeError) in try ledger.recordMerged(releaseID: release.id, merged) }
                 nextNumber += planned.count
                 for (batch, accepted) in planned {
                     CrashPoint.reach("notify-planned", batch.number)
@@ -208,9 +217,9 @@ public enum Notifier {
         existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         report.totalBatches = existing.count
         report.totalNotices = existing.reduce(0) { $0 + $1.messages }
-        try writeManifest(request: request, batches: existing, composers: composers, report: report)
         report.ledgerSeconds = ledgerTime.seconds
         report.seconds = (clock.now - start).seconds
+        try writeManifest(request: request, batches: existing, composers: composers, report: report)
         return report
     }
 
@@ -311,7 +320,7 @@ final class BatchOutput: Sendable {
     /// Batches submitted and not yet written: a ledger transaction's worth, so neither thread waits
     /// for the other while it works on the next group, and memory stays flat.
     private let slots: DispatchSemaphore
-    private let state = Mutex<(error: NoticeError?, written: [(id: Int64, sha256: String)])>((nil, []))
+    private let state = Mutex<(error: NoticeError?, written: [NoticeLedger.Written])>((nil, []))
 
     private let composers: [String: MessageComposer]
 
@@ -329,12 +338,12 @@ final class BatchOutput: Sendable {
             defer { slots.signal() }
             guard state.withLock({ $0.error == nil }) else { return }
             do throws(NoticeError) {
-                let sha = try workerWriter.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
+                let result = try workerWriter.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
                     guard let composer = self.composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
                     return composer
                 }
                 CrashPoint.reach("notify-renamed", batch.number)
-                state.withLock { $0.written.append((batch.id, sha)) }
+                state.withLock { $0.written.append(NoticeLedger.Written(id: batch.id, sha256: result.sha256, bytes: result.bytes)) }
             } catch {
                 state.withLock { $0.error = $0.error ?? error }
             }
@@ -342,7 +351,7 @@ final class BatchOutput: Sendable {
     }
 
     /// The batches written since the last call.
-    func takeWritten() -> [(id: Int64, sha256: String)] {
+    func takeWritten() -> [NoticeLedger.Written] {
         state.withLock { state in
             defer { state.written.removeAll() }
             return state.written
@@ -386,9 +395,10 @@ final class RejectsReport: Sendable {
 public enum CSVText {
     /// Quotes a field when it needs it; a leading `=`, `+`, `-` or `@` gets a `'` first, so a
     /// spreadsheet does not run it as a formula.
-    public static func field(_ text: String) -> String {
+    /// `spreadsheetSafe: false` for data that must match its source exactly (the proof of notice).
+    public static func field(_ text: String, spreadsheetSafe: Bool = true) -> String {
         var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        if spreadsheetSafe, let first = text.first, "=+-@".contains(first) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -124,6 +124,9 @@ public final class RecipientReader {
     private var csvIndexes: [Int] = []
     private var csvColumnCount = 0
     private var wantedKeys: [String]
+    /// JSON Lines: which of `wantedKeys` some line had. A key no line has is a misconfigured column.
+    private var keysSeen = [Bool](repeating: false, count: 6)
+    private var objectsRead = 0
     /// CSV lines read ahead of a record that turned out to be malformed, to be read again.
     private var replay: [(line: Int, bytes: [UInt8], terminated: Bool)] = []
 
@@ -168,10 +171,14 @@ public final class RecipientReader {
     public func next() throws(NoticeError) -> RecipientEvent? {
         switch format {
         case .csv:
-            guard let record = try nextRawRecord() else { return nil }
+            var next = try nextRawRecord()
+            // Blank lines (spreadsheets end exports with them) are skipped, in a loop: there may be many.
+            while let record = next, case .fields(let fields) = record.fields, fields.count == 1, fields[0].isEmpty {
+                next = try nextRawRecord()
+            }
+            guard let record = next else { return nil }
             switch record.fields {
             case .fields(let fields):
-                if fields.count == 1 && fields[0].isEmpty { return try next() }  // a blank line
                 guard fields.count == csvColumnCount else {
                     let cut = record.terminated ? "" : " (the export ends in the middle of it)"
                     return .rejected(RecipientIssue(line: record.line, id: nil,
@@ -184,24 +191,42 @@ public final class RecipientReader {
             }
         case .jsonl:
             while true {
-                let parsed: (Result<[String?], JSONLineError>, Bool)?? = lines.next { bytes in
+                let parsed: (Result<[String?], JSONLineError>, Bool)?? = try lines.next { bytes in
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
                     if let offset = Self.invalidUTF8Offset(bytes) {
                         return (.failure(JSONLineError("invalid UTF-8 at byte \(offset + 1) of the line")), true)
                     }
                     return (JSONLine.values(of: wantedKeys, in: bytes), true)
                 }
-                guard let parsed else { return nil }
+                guard let parsed else {
+                    try checkKeysSeen()
+                    return nil
+                }
                 guard let (result, _) = parsed else { continue }
                 let line = lines.lineNumber
                 switch result {
                 case .success(let values):
+                    objectsRead += 1
+                    for (slot, value) in values.enumerated() where value != nil { keysSeen[slot] = true }
                     return classify(line: line, values: values)
                 case .failure(let error):
                     let cut = lines.lastLineTerminated ? "" : " (last line, no line end: truncated?)"
                     return .rejected(RecipientIssue(line: line, id: nil, reason: error.message + cut, action: .rejected))
                 }
             }
+        }
+    }
+
+    /// After the last line of a JSON Lines export: a key the configuration names that no line had
+    /// means every row was rejected or ineligible for a reason the rows cannot show.
+    private func checkKeysSeen() throws(NoticeError) {
+        guard objectsRead > 0 else { return }
+        var needed = [0, 1]
+        if case .status = rule { needed.append(4) }
+        if rule.extraColumn != nil { needed.append(5) }
+        for slot in needed where !keysSeen[slot] {
+            throw .invalidExport(path: path, line: 1,
+                                 message: "no line has the key '\(wantedKeys[slot])' (see notice.recipients.columns in policyc.yml)")
         }
     }
 
@@ -261,38 +286,44 @@ public final class RecipientReader {
         case problem(String)
     }
 
-    private func nextLine() -> (line: Int, bytes: [UInt8], terminated: Bool)? {
+    private func nextLine() throws(NoticeError) -> (line: Int, bytes: [UInt8], terminated: Bool)? {
         if !replay.isEmpty { return replay.removeFirst() }
-        guard let bytes = lines.next({ Array($0) }) else { return nil }
+        guard let bytes = try lines.next({ Array($0) }) else { return nil }
         return (lines.lineNumber, bytes, lines.lastLineTerminated)
     }
 
     /// One record: a line, or several when a quoted field holds line breaks.
     private func nextRawRecord() throws(NoticeError) -> (line: Int, fields: RawFields, terminated: Bool)? {
-        guard let first = nextLine() else { return nil }
+        guard let first = try nextLine() else { return nil }
         var consumed = [first]
         var record = first.bytes
+        /// A quote opened on the first line and the lines joined to close it did not make a good row:
+        /// the quote was a mistake. Reject the first line alone and read the others again.
+        func strayQuote() -> (line: Int, fields: RawFields, terminated: Bool) {
+            replay = Array(consumed.dropFirst()) + replay
+            let cut = consumed.count == 1 && !first.terminated ? " (the export ends in the middle of it)" : ""
+            return (first.line, .problem("a quoted field is never closed\(cut)"), first.terminated)
+        }
         while true {
             switch Self.splitCSV(record) {
             case .complete(let fields):
+                if consumed.count > 1 && csvColumnCount > 0 && fields.count != csvColumnCount { return strayQuote() }
                 let last = consumed.last!
                 if let offset = Self.invalidUTF8Offset(record) {
                     return (first.line, .problem("invalid UTF-8 at byte \(offset + 1) of the row"), last.terminated)
                 }
                 return (first.line, .fields(fields.map { String(decoding: $0, as: UTF8.self) }), last.terminated)
             case .malformed(let reason):
-                return (first.line, .problem(reason), consumed.last!.terminated)
+                if consumed.count > 1 { return strayQuote() }
+                return (first.line, .problem(reason), first.terminated)
             case .openQuote:
-                if consumed.count < Self.maximumRecordLines, let more = nextLine() {
+                if consumed.count < Self.maximumRecordLines, let more = try nextLine() {
                     consumed.append(more)
                     record.append(0x0A)
                     record.append(contentsOf: more.bytes)
                     continue
                 }
-                // The quote never closes: reject the first line alone and read the others again.
-                replay = Array(consumed.dropFirst()) + replay
-                let cut = consumed.count == 1 && !first.terminated ? " (the export ends in the middle of it)" : ""
-                return (first.line, .problem("a quoted field is never closed\(cut)"), first.terminated)
+                return strayQuote()
             }
         }
     }

@@ -65,10 +65,23 @@ public struct Notices: Sendable {
         return project.url(for: project.config.notice.output).appendingPathComponent("\(document)-\(version)")
     }
 
-    /// Whether the release (`DOC` for its latest, or `DOC@v2`) is one Users must be told of.
-    public func needsNotice(_ reference: String) throws(ProjectError) -> (version: String, verdict: String, needed: Bool) {
-        let (_, record, _) = try resolveRelease(reference)
-        return (record.version, record.verdict.rawValue, record.verdict.needsNotice)
+    /// What `notify --if-material` does with a release, for a pipeline that runs on every push.
+    public enum PipelineStep: Sendable, Equatable {
+        case notify
+        /// An initial or editorial release: no notice is owed.
+        case notNeeded(version: String, verdict: String)
+        /// In force already, and its notices were planned before: nothing left to do.
+        case alreadyNotified(version: String, effective: CalendarDate)
+    }
+
+    /// A release past its effective date whose notices were never planned is not skipped: `notify`
+    /// refuses it, loudly, since Users were not told.
+    public func pipelineStep(_ reference: String, today: CalendarDate) throws(ProjectError) -> PipelineStep {
+        let (document, record, _) = try resolveRelease(reference)
+        guard record.verdict.needsNotice else { return .notNeeded(version: record.version, verdict: record.verdict.rawValue) }
+        guard today >= record.effectiveDate, FileManager.default.fileExists(atPath: ledgerPath) else { return .notify }
+        let planned = (try? NoticeLedger(path: ledgerPath).release(named: "\(document)@\(record.version)")) != nil
+        return planned ? .alreadyNotified(version: record.version, effective: record.effectiveDate) : .notify
     }
 
     public func notify(_ reference: String, options: NotifyOptions) throws(ProjectError) -> NotifyReport {
@@ -111,8 +124,8 @@ public struct Notices: Sendable {
         let (document, record, _) = try resolveRelease(reference)
         let name = "\(document)@\(record.version)"
         do {
-            return try Delivery.send(release: name, ledgerPath: ledgerPath,
-                                     outFolder: outFolder(document, record.version, override: override), options: options)
+            return try Delivery.send(release: name, ledgerPath: ledgerPath, outFolder: override.map { project.url(for: $0) },
+                                     options: options)
         } catch {
             throw Self.convert(error, release: name)
         }
@@ -124,6 +137,8 @@ public struct Notices: Sendable {
         public var batches: Int
         public var notices: Int
         public var states: [String: Int]
+        /// Export rows covered by another User's notice (same mailbox, or the same user id twice).
+        public var merged: Int
     }
 
     public func status(_ reference: String) throws(ProjectError) -> Progress {
@@ -134,7 +149,8 @@ public struct Notices: Sendable {
             for state in NoticeLedger.State.allCases { states[state.rawValue] = counts[state] ?? 0 }
             return Progress(release: name, effectiveDate: release.effectiveDate,
                             batches: try ledger.batches(releaseID: release.id).count,
-                            notices: counts.values.reduce(0, +), states: states)
+                            notices: counts.values.reduce(0, +), states: states,
+                            merged: try ledger.mergedCount(releaseID: release.id))
         } catch {
             throw Self.convert(error, release: name)
         }
@@ -151,11 +167,11 @@ public struct Notices: Sendable {
         do {
             switch format {
             case .csv:
-                write("user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts\r\n")
+                write("user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts,covered_by\r\n")
                 try ledger.forEachProofRow(releaseID: release.id) { row in
                     let fields = [row.userID, row.address, row.messageID, row.contentHash, String(row.batch), row.state,
-                                  row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts)]
-                    write(fields.map(CSVText.field).joined(separator: ",") + "\r\n")
+                                  row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts), row.coveredBy ?? ""]
+                    write(fields.map { CSVText.field($0, spreadsheetSafe: false) }.joined(separator: ",") + "\r\n")
                 }
             case .json:
                 let encoder = JSONEncoder()

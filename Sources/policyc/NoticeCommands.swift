@@ -37,21 +37,30 @@ struct Notify: ParsableCommand {
         if provider != .generic && format == .eml {
             throw ValidationError("--format eml is for --provider generic; providers take their own request bodies")
         }
+        if let batchSize, !(1...provider.maximumBatch).contains(batchSize) {
+            throw ValidationError("--batch-size must be between 1 and \(provider.maximumBatch) for \(provider.rawValue)")
+        }
     }
 
     func run() throws {
         let notices = Notices(project: try project.open())
         let reference = version.map { "\(document)@\($0)" } ?? document
+        let day = today ?? .today()
         if ifMaterial {
-            let release = try notices.needsNotice(reference)
-            guard release.needed else {
-                Terminal.write("\(document)@\(release.version) is \(release.verdict): no notice needed\n")
+            switch try notices.pipelineStep(reference, today: day) {
+            case .notify:
+                break
+            case .notNeeded(let version, let verdict):
+                Terminal.write("\(document)@\(version) is \(verdict): no notice needed\n")
+                return
+            case .alreadyNotified(let version, let effective):
+                Terminal.write("\(document)@\(version) took effect on \(effective); its notices were planned before\n")
                 return
             }
         }
         let report = try notices.notify(reference, options: .init(
             usersPath: users, usersFormat: usersFormat, format: format, provider: provider, batchSize: batchSize,
-            outFolder: out, today: today ?? .today()))
+            outFolder: out, today: day))
         if json {
             Terminal.write(try Self.json(report))
             return
@@ -94,18 +103,21 @@ struct Send: ParsableCommand {
     @Option(help: "Further attempts after a failure.") var retries = 3
     @Option(help: "Seconds before the first retry (doubling after each).") var retryDelay = 2.0
     @Option(help: "Send at most this many messages in this run.") var limit: Int?
+    @Option(help: "Seconds a command may run before it is stopped and the attempt fails.") var timeout = 60.0
     @Option(help: "The folder of the batches, when notify wrote them elsewhere.") var out: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
         if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
         if retries < 0 || retryDelay < 0 { throw ValidationError("--retries and --retry-delay cannot be negative") }
+        if timeout <= 0 { throw ValidationError("--timeout must be above 0") }
     }
 
     func run() throws {
         let notices = Notices(project: try project.open())
         let report = try notices.send(release, options: DeliveryOptions(
-            command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit),
+            command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit,
+            timeout: .milliseconds(Int(timeout * 1000))),
             outFolder: out)
         if json {
             Terminal.write(try Notify.json(report))
@@ -144,7 +156,8 @@ struct NoticeStatus: ParsableCommand {
         case .text:
             let states = NoticeLedger.State.allCases.map { "\($0.rawValue) \(progress.states[$0.rawValue] ?? 0)" }
             Terminal.write("\(progress.release) (effective \(progress.effectiveDate)): \(progress.notices) notices in "
-                           + "\(progress.batches) batches: \(states.joined(separator: ", "))\n")
+                           + "\(progress.batches) batches: \(states.joined(separator: ", ")); "
+                           + "\(progress.merged) export rows covered by another User's notice\n")
         }
     }
 }

@@ -61,6 +61,7 @@ struct MessageTests {
         "trailing space ",
         "trailing tab\t",
         "From the start of a line",
+        String(repeating: "A", count: 74) + "From Mars, after a soft break",
         "equals = sign and ==== runs",
         "Zoë, 李娜, محمد علي, 👩‍💻 and “quotes”",
         String(repeating: "é", count: 200),

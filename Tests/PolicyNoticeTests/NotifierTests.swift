@@ -71,6 +71,9 @@ struct NotifierTests {
         #expect(ledger.allSatisfy { $0["effective_state"] == "written" })
         #expect(Set(ledger.map { $0["message_id"] as String }) == Set(lines.map { $0["messageId"]! }))
 
+        let merged = try ledgerRows("SELECT m.user_id, n.user_id AS owner FROM merged m JOIN notice n ON n.id = m.covered_by")
+        #expect(merged.map { [$0["user_id"] as String, $0["owner"] as String] } == [["9002", "2"]],
+                "the ledger records which notice covers a merged row")
         let rejects = try String(contentsOf: folder.appendingPathComponent("out/rejects.csv"), encoding: .utf8)
         #expect(rejects.contains("2503,9002,merged,same mailbox as user 2\r\n"))
         #expect(rejects.contains("2504,9003,rejected,invalid address: no @ in the address\r\n"))
@@ -169,6 +172,42 @@ struct NotifierTests {
         let content = body["content"] as! [[String: String]]
         #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello -name-,"))
         #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello -nameHTML-,"))
+    }
+
+    @Test func aWrittenBatchCutShortOnDiskIsWrittenAgain() throws {
+        try writeUsers("users.csv", ids: 1...250)
+        _ = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        // As a power cut can leave a renamed file that never reached the disk whole.
+        let batch = folder.appendingPathComponent("out/batch-000002.jsonl")
+        try Data("{}\n".utf8).write(to: batch)
+        let report = try Notifier.run(request(users: "users.csv", batchSize: 100))
+        #expect(report.batchesRecovered == 1 && report.planned == 0)
+        #expect(try jsonLines().count == 250)
+    }
+
+    @Test func templatesMayChangeUntilTheFirstBatch() throws {
+        // A run that failed before planning anyone (here: no such export) does not fix the templates.
+        #expect(throws: NoticeError.self) { try Notifier.run(request(users: "missing.csv")) }
+        try writeUsers("users.csv", ids: 1...3)
+        var changed = try request(users: "users.csv")
+        changed.templates.sets[""]!.subject = "A corrected subject"
+        #expect(try Notifier.run(changed).planned == 3)
+    }
+
+    @Test func sesBodiesEscapeHTMLAndEncodeNonASCIINames() throws {
+        try "id,email,name,locale,status\n1,a@example.com,<b>Zoë</b>,en,active\n"
+            .write(to: folder.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        _ = try Notifier.run(request(users: "users.csv", provider: .ses))
+        let body = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/batch-000001.ses.json")))
+            as! [String: Any]
+        let content = ((body["DefaultContent"] as! [String: Any])["Template"] as! [String: Any])["TemplateContent"] as! [String: String]
+        #expect(content["Html"]!.contains("Hello {{nameHTML}},") && content["Text"]!.contains("Hello {{name}},"))
+        let entry = (body["BulkEmailEntries"] as! [[String: Any]])[0]
+        let data = ((entry["ReplacementEmailContent"] as! [String: Any])["ReplacementTemplate"] as! [String: String])["ReplacementTemplateData"]!
+        let values = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+        #expect(values["nameHTML"] == "&lt;b&gt;Zoë&lt;/b&gt;" && values["name"] == "<b>Zoë</b>")
+        let to = ((entry["Destination"] as! [String: Any])["ToAddresses"] as! [String])[0]
+        #expect(to.hasPrefix("=?UTF-8?B?") && to.hasSuffix(" <a@example.com>"))
     }
 }
 

@@ -215,4 +215,45 @@ struct RecipientReaderTests {
         #expect(EmailAddress.mailboxKey("Ada@Example.COM") == "Ada@example.com")
         #expect(EmailAddress.mailboxKey("Ada@Example.COM") != EmailAddress.mailboxKey("ada@example.com"))
     }
+
+    @Test func aStrayQuoteThatALaterLineClosesLosesNoRow() throws {
+        // Line 2 opens a quote that line 4's quoted name appears to close: the joined "record" is
+        // not a row, so line 2 alone is rejected and lines 3 and 4 are read again.
+        let events = try read("""
+            id,email,name,locale,status
+            2,bob@example.com,"Bob ""unclosed,en,active
+            3,cy@example.com,Cy,en,active
+            4,dan@example.com,"Smith, Dan",en,active
+
+            """, name: "users.csv")
+        let recipients = events.compactMap { if case .recipient(let r) = $0 { r } else { nil } }
+        let rejects = events.compactMap { if case .rejected(let r) = $0 { r } else { nil } }
+        #expect(rejects.map(\.line) == [2])
+        #expect(recipients.map(\.id) == ["3", "4"])
+        #expect(recipients.last?.name == "Smith, Dan")
+    }
+
+    @Test func manyBlankLinesAreSkippedWithoutRecursion() throws {
+        let text = "id,email,name,locale,status\n" + String(repeating: "\n", count: 200_000) + "1,a@example.com,Ada,en,active\n"
+        let events = try read(text, name: "users.csv")
+        #expect(events.count == 1)
+    }
+
+    @Test func aMisnamedJSONKeyIsAnErrorNotAnEmptyRun() throws {
+        do {
+            _ = try read(#"{"id": 1, "email": "a@example.com", "Status": "active"}"# + "\n", name: "users.jsonl")
+            Issue.record("expected an error")
+        } catch let error as NoticeError {
+            #expect("\(error)".contains("no line has the key 'status'"))
+        }
+    }
+
+    @Test func aReadErrorIsAnErrorNotTheEndOfTheExport() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let directory = folder.appendingPathComponent("users.jsonl")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let reader = try RecipientReader(path: directory.path, today: today)
+        #expect(throws: NoticeError.self) { _ = try reader.next() }
+    }
 }

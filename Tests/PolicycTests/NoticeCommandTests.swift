@@ -135,7 +135,7 @@ struct NoticeCommandTests {
 
         let proof = try Fixtures.policyc(["notices", "proof", "--release", "privacy-policy@v2", "--format", "csv"], in: root)
         let lines = proof.stdout.split(separator: "\r\n")
-        #expect(lines.first == "user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts")
+        #expect(lines.first == "user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts,covered_by")
         #expect(lines.count == 13)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",sent,") })
         #expect(proof.stderr.contains("12 notices"))
@@ -169,5 +169,39 @@ struct NoticeCommandTests {
         try text.replacingOccurrences(of: "Hello User 1", with: "Hello Mallory").write(to: batch, atomically: true, encoding: .utf8)
         let refused = try Fixtures.policyc(["send", "--release", "privacy-policy@v2", "--command", "cat >/dev/null"], in: root)
         #expect(refused.status == 1 && refused.stderr.contains("the batch changed since it was written"))
+    }
+
+    @Test func thePipelineSkipsNoticesDoneAndFailsNoticesMissed() throws {
+        let root = try Self.materialRelease(users: 2)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let late = ["notify", "privacy-policy", "--users", "users.csv", "--if-material", "--today", "2026-12-21"]
+        // Past the effective date and never notified: Users were not told, and the pipeline must say so.
+        #expect(try Fixtures.policyc(late, in: root).status == 1)
+        #expect(try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"], in: root).status == 0)
+        let done = try Fixtures.policyc(late, in: root)
+        #expect(done.status == 0 && done.stdout.contains("its notices were planned before"))
+    }
+
+    @Test func batchesStayInOneFolderAndSendFindsThem() throws {
+        let root = try Self.materialRelease(users: 3)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let notify = ["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"]
+        #expect(try Fixtures.policyc(notify + ["--out", "outbox"], in: root).status == 0)
+        let elsewhere = try Fixtures.policyc(notify, in: root)
+        #expect(elsewhere.status == 1 && elsewhere.stderr.contains("--out"))
+        // send reads the folder from the ledger.
+        let sent = try Fixtures.policyc(["send", "--release", "privacy-policy@v2", "--command", "cat >/dev/null"], in: root)
+        #expect(sent.status == 0 && sent.stdout.contains("3 sent"), "\(sent.stdout)\(sent.stderr)")
+    }
+
+    @Test func aCommandThatHangsIsStoppedAndCountedAsFailed() throws {
+        let root = try Self.materialRelease(users: 1)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"], in: root).status == 0)
+        let hung = try Fixtures.policyc(["send", "--release", "privacy-policy@v2", "--command", "sleep 30", "--timeout", "0.5",
+                                         "--retries", "0"], in: root)
+        #expect(hung.status == 1 && hung.stdout.contains("1 failed"))
+        let rows = try Self.ledger(root).read { try Row.fetchAll($0, sql: "SELECT state, last_error FROM notice") }
+        #expect(rows.first?["state"] == "failed" && (rows.first?["last_error"] as String? ?? "").contains("did not finish within"))
     }
 }
