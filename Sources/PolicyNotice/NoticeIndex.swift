@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which Users and mailboxes a release's ledger already holds, in memory: a notice row for each
 /// 64-bit key (of the User's id, of the mailbox), 12 bytes an entry (the row as an offset from the
@@ -68,22 +63,4 @@ struct NoticeIndex {
         rows = [UInt32](repeating: 0, count: oldKeys.count * 2)
         for (slot, key) in oldKeys.enumerated() where key != 0 { place(key, oldRows[slot]) }
     }
-}
-
-/// `notices/ledger.sqlite.lock`: one `notify` or `send` at a time per ledger. An advisory `flock`,
-/// so the kernel releases it when the process ends, however it ends.
-final class LedgerLock {
-    private let descriptor: Int32
-
-    init(ledgerPath: String) throws(NoticeError) {
-        let path = ledgerPath + ".lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw .refused("another policyc notify or send is using \(ledgerPath); try again when it has finished")
-        }
-    }
-
-    deinit { close(descriptor) }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import Synchronization
+
+/// Reads the export on its own thread: parses and classifies each row, computes each User's
+/// Message-ID, keys and content hash, and hands over groups of candidates to plan (a group holds one
+/// locale when the provider needs that).
+final class ExportReader: Sendable {
+    struct Counts: Sendable {
+        var rows = 0, ineligible = 0, rejected = 0, namesDropped = 0
+    }
+
+    let groups = BoundedChannel<[NoticeLedger.Planned]>(capacity: 1)
+    private let result = Mutex<Result<Counts, NoticeError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    private let cancelled = Mutex(false)
+
+    init(reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope, composers: [String: MessageComposer],
+         rejects: RejectsReport, groupSize: Int) {
+        // The reader moves to the new thread and is never used here again.
+        let transfer = UncheckedTransfer(reader)
+        let thread = Thread { [self] in
+            let outcome = Result { () throws(NoticeError) -> Counts in
+                try Self.read(transfer.value, request: request, envelope: envelope, composers: composers, rejects: rejects,
+                              groupSize: groupSize, into: groups, cancelled: cancelled)
+            }
+            groups.close()
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    private static func read(_ reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope,
+                             composers: [String: MessageComposer], rejects: RejectsReport, groupSize: Int,
+                             into groups: BoundedChannel<[NoticeLedger.Planned]>, cancelled: borrowing Mutex<Bool>) throws(NoticeError) -> Counts {
+        var counts = Counts()
+        // Provider bodies carry one content each: their batches hold one locale.
+        let splitByLocale = request.provider != .generic && request.provider != .postmark
+        var pending: [String: [NoticeLedger.Planned]] = [:]
+        // Keys are per release, so one index serves every release in the ledger.
+        let mailboxSalt = request.releaseName + "\u{0}"
+        var templateKeys: [String: String] = [:]
+        while let event = try reader.next() {
+            counts.rows += 1
+            switch event {
+            case .ineligible:
+                counts.ineligible += 1
+            case .rejected(let issue):
+                counts.rejected += 1
+                rejects.add(issue)
+            case .recipient(let recipient):
+                if let note = recipient.note {
+                    counts.namesDropped += 1
+                    rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
+                }
+                let locale = templateKeys[recipient.locale] ?? {
+                    let key = request.templates.key(for: recipient.locale)
+                    templateKeys[recipient.locale] = key
+                    return key
+                }()
+                let identity = envelope.identity(userID: recipient.id)
+                let planned = NoticeLedger.Planned(
+                    recipient: recipient, messageID: identity.messageID,
+                    contentHash: composers[locale]!.contentHash(values: MessageComposer.values(for: recipient)), locale: locale,
+                    userKey: identity.key, mailboxKey: Hex.key(of: mailboxSalt + recipient.mailbox))
+                let key = splitByLocale ? locale : ""
+                pending[key, default: []].append(planned)
+                if pending[key]!.count >= groupSize, let group = pending.removeValue(forKey: key) {
+                    if cancelled.withLock({ $0 }) { return counts }
+                    groups.send(group)
+                }
+            }
+        }
+        for key in pending.keys.sorted() { groups.send(pending[key]!) }
+        return counts
+    }
+
+    /// Stops reading (the planning thread failed) and waits for the thread to end.
+    func abandon() {
+        cancelled.withLock { $0 = true }
+        while groups.receive() != nil {}
+        done.wait()
+    }
+
+    /// Waits for the thread; its counts, or the error that stopped it.
+    func finish() throws(NoticeError) -> Counts {
+        done.wait()
+        return try result.withLock { $0! }.get()
+    }
+}
+
+/// A value handed to another thread that the sender never touches again.
+struct UncheckedTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A queue of at most `capacity` elements between two threads: `send` waits for room, `receive`
+/// for an element, and returns nil once the sender has closed it and it is empty.
+final class BoundedChannel<Element: Sendable>: Sendable {
+    private let items = DispatchSemaphore(value: 0)
+    private let spaces: DispatchSemaphore
+    private let buffer = Mutex<[Element?]>([])
+
+    init(capacity: Int) {
+        spaces = DispatchSemaphore(value: capacity)
+    }
+
+    func send(_ element: Element) {
+        spaces.wait()
+        buffer.withLock { $0.append(element) }
+        items.signal()
+    }
+
+    func close() {
+        buffer.withLock { $0.append(nil) }
+        items.signal()
+    }
+
+    func receive() -> Element? {
+        items.wait()
+        guard let element = buffer.withLock({ $0.removeFirst() }) else {
+            // Leave the end mark for any later receive.
+            buffer.withLock { $0.insert(nil, at: 0) }
+            items.signal()
+            return nil
+        }
+        spaces.signal()
+        return element
+    }
+}
