@@ -224,9 +224,10 @@ enum ProviderBody {
                 FromEmailAddress: encodedMailbox(envelope.fromName, envelope.fromAddress),
                 DefaultContent: .init(Template: .init(
                     // SES does not escape replacement values: the HTML part takes values escaped here.
-                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}"),
-                                           Text: fill(notice.text, "{{name}}", "{{email}}"),
-                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}")),
+                    // SES templates are Handlebars: "{{" in the fixed text is escaped.
+                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}", fixed: escapeHandlebars),
+                                           Text: fill(notice.text, "{{name}}", "{{email}}", fixed: escapeHandlebars),
+                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}", fixed: escapeHandlebars)),
                     TemplateData: "{}",
                     Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated")])),
                 BulkEmailEntries: planned.map { item in
@@ -240,14 +241,15 @@ enum ProviderBody {
             value = SendGridMail(
                 personalizations: planned.map { item in
                     .init(to: [.init(email: item.recipient.email, name: item.recipient.name.isEmpty ? nil : item.recipient.name)],
-                          substitutions: Dictionary(uniqueKeysWithValues: values(item.recipient).map { ("-\($0.key)-", $0.value) }),
+                          // Tags no policy text will hold: SendGrid substitutes them anywhere in the content.
+                          substitutions: Dictionary(uniqueKeysWithValues: values(item.recipient).map { ("-policyc.\($0.key)-", $0.value) }),
                           headers: ["X-Notice-ID": item.messageID],
                           custom_args: ["user_id": item.recipient.id, "release": envelope.release])
                 },
                 from: .init(email: envelope.fromAddress, name: envelope.fromName.isEmpty ? nil : envelope.fromName),
-                subject: fill(notice.subject, "-name-", "-email-"),
-                content: [.init(type: "text/plain", value: fill(notice.text, "-name-", "-email-")),
-                          .init(type: "text/html", value: fill(notice.html, "-nameHTML-", "-emailHTML-"))],
+                subject: fill(notice.subject, "-policyc.name-", "-policyc.email-"),
+                content: [.init(type: "text/plain", value: fill(notice.text, "-policyc.name-", "-policyc.email-")),
+                          .init(type: "text/html", value: fill(notice.html, "-policyc.nameHTML-", "-policyc.emailHTML-"))],
                 headers: ["Auto-Submitted": "auto-generated"],
                 tracking_settings: .init(click_tracking: .init(enable: false), open_tracking: .init(enable: false)))
         case .mailgun:
@@ -312,11 +314,18 @@ enum ProviderBody {
         "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    private static func fill(_ parts: [NoticePart], _ name: String, _ email: String) -> String {
-        CompiledNotice.fill(parts.map { part in
-            if case .variable(let variable) = part { return .text(variable == .name ? name : email) }
-            return part
-        }, values: [], html: false)
+    private static func fill(_ parts: [NoticePart], _ name: String, _ email: String,
+                             fixed: (String) -> String = { $0 }) -> String {
+        parts.map { part in
+            switch part {
+            case .text(let text): fixed(text)
+            case .variable(let variable): variable == .name ? name : email
+            }
+        }.joined()
+    }
+
+    private static func escapeHandlebars(_ text: String) -> String {
+        text.replacingOccurrences(of: "{{", with: "\\{{")
     }
 
     private static func json(_ value: some Encodable) -> String {

@@ -308,8 +308,11 @@ public final class NoticeLedger: Sendable {
     /// every User `planned`. A User already in the ledger, or whose mailbox is, is left out and
     /// returned with the reason. Several batches a transaction: fewer commits. `written`: batches
     /// whose files are in place since the last call, recorded in the same transaction.
+    /// `distinctAddresses`: no two addresses in one batch that differ only in case (SendGrid refuses a
+    /// request that names an address twice, and Mailgun keys its variables by address).
     func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
-              candidates: [Planned], written: [Written], index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
+              distinctAddresses: Bool = false, candidates: [Planned], written: [Written],
+              index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
               conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
         let result: [(Batch, [Planned])] = try run { db in
@@ -340,7 +343,9 @@ public final class NoticeLedger: Sendable {
                 var batchID: Int64 = 0
                 var accepted: [Planned] = []
                 var firstRow: Int64 = 0
+                var addresses: Set<String> = []
                 func close() throws {
+                    addresses.removeAll(keepingCapacity: true)
                     guard !accepted.isEmpty else { return }
                     try db.execute(sql: "UPDATE batch SET messages = ?, first_notice = ?, last_notice = ? WHERE id = ?",
                                    arguments: [accepted.count, firstRow, db.lastInsertedRowID, batchID])
@@ -365,6 +370,11 @@ public final class NoticeLedger: Sendable {
                     }) {
                         found.append((candidate, .sameMailbox(userID: try owner(row)["user_id"], row: row)))
                         continue
+                    }
+                    if distinctAddresses {
+                        let address = recipient.email.lowercased()
+                        if addresses.contains(address) { try close() }
+                        addresses.insert(address)
                     }
                     if batchID == 0 {
                         let number = firstNumber + batches.count

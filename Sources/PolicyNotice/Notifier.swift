@@ -86,6 +86,7 @@ public enum Notifier {
                     let planned = try timed { () throws(NoticeError) in
                         try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
                                         format: request.batchKind, fileName: writer.fileName(number:),
+                                        distinctAddresses: request.provider == .sendgrid || request.provider == .mailgun,
                                         candidates: group, written: written, index: &index, conflicts: &conflicts)
                     }
                     var merged: [(recipient: Recipient, coveredBy: Int64, reason: String)] = []

@@ -168,10 +168,18 @@ struct NotifierTests {
             as! [String: Any]
         let personalization = (body["personalizations"] as! [[String: Any]])[0]
         let substitutions = personalization["substitutions"] as! [String: String]
-        #expect(substitutions["-nameHTML-"] == "&lt;b&gt;Ada&lt;/b&gt;" && substitutions["-name-"] == "<b>Ada</b>")
+        #expect(substitutions["-policyc.nameHTML-"] == "&lt;b&gt;Ada&lt;/b&gt;" && substitutions["-policyc.name-"] == "<b>Ada</b>")
         let content = body["content"] as! [[String: String]]
-        #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello -name-,"))
-        #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello -nameHTML-,"))
+        #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello -policyc.name-,"))
+        #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello -policyc.nameHTML-,"))
+    }
+
+    @Test func sendGridRequestsNeverNameAnAddressTwiceInAnyCase() throws {
+        // Two mailboxes to policyc (local parts keep their case), one address to SendGrid.
+        try "id,email,name,locale,status\n1,Ada@example.com,Ada,en,active\n2,ada@example.com,Ada Two,en,active\n"
+            .write(to: folder.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        let report = try Notifier.run(request(users: "users.csv", provider: .sendgrid))
+        #expect(report.planned == 2 && report.batchesWritten == 2)
     }
 
     @Test func aWrittenBatchCutShortOnDiskIsWrittenAgain() throws {
