@@ -58,9 +58,10 @@ struct Notify: ParsableCommand {
                 return
             }
         }
+        // Files named on the command line are where the user is, not in the project.
         let report = try notices.notify(reference, options: .init(
-            usersPath: users, usersFormat: usersFormat, format: format, provider: provider, batchSize: batchSize,
-            outFolder: out, today: day))
+            usersPath: Terminal.absolutePath(users), usersFormat: usersFormat, format: format, provider: provider,
+            batchSize: batchSize, outFolder: out.map(Terminal.absolutePath), today: day))
         if json {
             Terminal.write(try Self.json(report))
             return
@@ -118,7 +119,7 @@ struct Send: ParsableCommand {
         let report = try notices.send(release, options: DeliveryOptions(
             command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit,
             timeout: .milliseconds(Int(timeout * 1000))),
-            outFolder: out)
+            outFolder: out.map(Terminal.absolutePath))
         if json {
             Terminal.write(try Notify.json(report))
         } else {

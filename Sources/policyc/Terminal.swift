@@ -23,5 +23,9 @@ enum Terminal {
     static var colorsStandardOutput: Bool {
         ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true && isatty(STDOUT_FILENO) != 0
     }
-}
 
+    /// A path as given on the command line, made absolute from the current folder.
+    static func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
