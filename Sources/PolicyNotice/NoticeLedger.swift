@@ -489,7 +489,9 @@ public final class NoticeLedger: Sendable {
         try run { db in
             var counts: [State: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT effective_state AS state, COUNT(*) AS n FROM notice_state WHERE release_id = ? GROUP BY effective_state
+                SELECT COALESCE(n.state, b.state) AS state, COUNT(*) AS n
+                FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
+                WHERE b.release_id = ? GROUP BY 1
                 """,
                                         arguments: [releaseID]) {
                 if let state = State(rawValue: row["state"]) { counts[state] = row["n"] }
@@ -519,12 +521,15 @@ public final class NoticeLedger: Sendable {
         public var coveredBy: String?
     }
 
-    /// Every notice of a release, in batch order, one at a time.
+    /// Every notice of a release, in batch order, one at a time. Queries go through the release's
+    /// batches and their rowid ranges: a ledger of many releases is not scanned whole.
     public func forEachProofRow(releaseID: Int64, _ body: (ProofRow) throws -> Void) throws(NoticeError) {
         try run { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT user_id, address, message_id, content_hash, batch, effective_state, planned_at, written_at, sent_at, attempts
-                FROM notice_state WHERE release_id = ? ORDER BY id
+                SELECT n.user_id, n.address, n.message_id, n.content_hash, b.number, COALESCE(n.state, b.state), b.planned_at,
+                       b.written_at, n.sent_at, n.attempts
+                FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
+                WHERE b.release_id = ? ORDER BY n.id
                 """, arguments: [releaseID])
             while let row = try rows.next() {
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
