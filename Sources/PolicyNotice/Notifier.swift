@@ -51,7 +51,7 @@ public enum Notifier {
         guard existing.allSatisfy({ $0.format == request.batchKind }) else {
             throw .refused("\(request.releaseName) was planned as \(existing[0].format) batches; notify it again with the same --format and --provider")
         }
-        // Several batches a ledger transaction: the index pages they touch are written once.
+        // Several batches a ledger transaction: fewer commits, each a sequential run of rows.
         let groupSize = request.batchSize * max(1, 4096 / request.batchSize)
         let output = BatchOutput(writer: BatchWriter(folder: request.outFolder, format: request.format, provider: request.provider,
                                                      envelope: envelope),
