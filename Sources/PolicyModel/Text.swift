@@ -11,3 +11,20 @@ extension StringProtocol {
         return String(scalars)
     }
 }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+extension Collection where Element == UInt8 {
+    /// Lowercase hex, two digits a byte: how digests are written everywhere (archive, ledger, manifest).
+    public var hexString: String {
+        String(unsafeUninitializedCapacity: count * 2) { buffer in
+            var index = 0
+            for byte in self {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PolicyModel
 
 /// What `notify` writes for a sender to pick up.
 public enum BatchFormat: String, Sendable, CaseIterable, Codable {
@@ -115,7 +116,7 @@ struct BatchWriter {
             bytes += buffer.count
             try file.close()
             try FileOutput.rename(temporary, to: target)
-            return (Data(hasher.finalize()).hex, bytes)
+            return (Data(hasher.finalize()).hexString, bytes)
         case (.generic, .eml):
             try? FileManager.default.removeItem(at: temporary)
             do {
@@ -138,12 +139,12 @@ struct BatchWriter {
             // A folder left by a run that died before recording it holds the same Users: replace it.
             try? FileManager.default.removeItem(at: target)
             try FileOutput.rename(temporary, to: target)
-            return (Data(hasher.finalize()).hex, bytes)
+            return (Data(hasher.finalize()).hexString, bytes)
         default:
             let body = try ProviderBody.encode(provider: provider, envelope: envelope, planned: planned, composer: composer)
             try FileOutput.write(body, to: temporary)
             try FileOutput.rename(temporary, to: target)
-            return (Data(SHA256.hash(data: body)).hex, body.count)
+            return (Data(SHA256.hash(data: body)).hexString, body.count)
         }
     }
 }

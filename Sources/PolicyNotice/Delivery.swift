@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PolicyModel
 
 /// `policyc send`: hands each written message to a sendmail-compatible command, one process per
 /// message, recording each result in the ledger.
@@ -118,7 +119,7 @@ public enum Delivery {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw .unreadable(path: url.path, reason: "the batch file is missing")
             }
-            try verify(Data(SHA256.hash(data: data)).hex, batch, url)
+            try verify(Data(SHA256.hash(data: data)).hexString, batch, url)
             var messages: [[UInt8]?] = []
             let bytes = [UInt8](data)
             bytes.withUnsafeBufferPointer { buffer in
@@ -140,7 +141,7 @@ public enum Delivery {
             hasher.update(data: data)
             messages.append(localLineEnds([UInt8](data)))
         }
-        try verify(Data(hasher.finalize()).hex, batch, url)
+        try verify(Data(hasher.finalize()).hexString, batch, url)
         return messages
     }
 

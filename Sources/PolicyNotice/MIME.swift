@@ -191,14 +191,24 @@ public enum MIME {
 
     /// RFC 5322 date-time in UTC: `Sun, 29 Nov 2026 09:33:13 +0000`.
     public static func date(secondsSince1970 seconds: Int) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let day = CalendarDate(daysSinceEpoch: days)
-        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        let time = UTCTime(secondsSince1970: seconds)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let weekday = weekdays[((days % 7) + 7) % 7]
+        let weekday = weekdays[((time.day.daysSinceEpoch % 7) + 7) % 7]
+        return "\(weekday), \(time.day.day) \(months[time.day.month - 1]) \(time.day.year) \(time.clock) +0000"
+    }
+}
+
+/// A moment in UTC as a calendar day and a `HH:MM:SS` time of day.
+struct UTCTime {
+    let day: CalendarDate
+    let clock: String
+
+    init(secondsSince1970 seconds: Int) {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let second = seconds - days * 86_400
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(day.day) \(months[day.month - 1]) \(day.year) "
-            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) +0000"
+        day = CalendarDate(daysSinceEpoch: days)
+        clock = "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))"
     }
 }

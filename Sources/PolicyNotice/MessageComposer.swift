@@ -41,26 +41,12 @@ public struct MessageEnvelope: Sendable, Hashable {
         hasher.update(data: [0])
         hasher.update(data: Array(userID.utf8))
         let digest = Array(hasher.finalize())
-        return ("<" + Hex.string(digest.prefix(12)) + idSuffix, Hex.key(digest))
+        return ("<" + digest.prefix(12).hexString + idSuffix, Hex.key(digest))
     }
 }
 
-/// Hex and 64-bit keys from digests.
+/// 64-bit keys from digests.
 enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            var index = 0
-            for byte in bytes {
-                buffer[index] = digits[Int(byte >> 4)]
-                buffer[index + 1] = digits[Int(byte & 0x0F)]
-                index += 2
-            }
-            return index
-        }
-    }
-
     /// The first 8 bytes of a digest as a signed integer, for SQLite.
     static func key(_ digest: [UInt8]) -> Int64 {
         var value: UInt64 = 0
@@ -172,7 +158,7 @@ public struct MessageComposer: Sendable {
             hasher.update(data: [0])
             hasher.update(data: Array(value.utf8))
         }
-        return Hex.string(Array(hasher.finalize()))
+        return Array(hasher.finalize()).hexString
     }
 
     /// Appends the message for `recipient` to `out`.

@@ -435,28 +435,26 @@ public final class NoticeLedger: Sendable {
 
     // MARK: Delivery
 
+    /// A notice `send` still has to deliver.
     public struct Pending: Sendable, Hashable {
         /// The ledger row.
         public var id: Int64
-        public var userID: String
-        public var address: String
         public var messageID: String
+        /// Its place in the batch file.
         public var seq: Int
         public var state: State
-        public var attempts: Int
     }
 
     /// The Users of a batch not yet recorded as sent.
     func unsent(batchID: Int64) throws(NoticeError) -> [Pending] {
         try run { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, user_id, address, message_id, state, attempts
-                FROM notice
+                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state FROM notice
                 WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
                   AND batch_id = ?1 AND (state IS NULL OR state IN ('sending', 'failed')) ORDER BY id
                 """, arguments: [batchID]).map { row in
-                Pending(id: row["id"], userID: row["user_id"], address: row["address"], messageID: row["message_id"], seq: row["seq"],
-                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written, attempts: row["attempts"])
+                Pending(id: row["id"], messageID: row["message_id"], seq: row["seq"],
+                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written)
             }
         }
     }
@@ -555,9 +553,7 @@ enum Timestamp {
     static func now() -> String { format(secondsSince1970: Int(Date().timeIntervalSince1970)) }
 
     static func format(secondsSince1970 seconds: Int) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(CalendarDate(daysSinceEpoch: days))T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
+        let time = UTCTime(secondsSince1970: seconds)
+        return "\(time.day)T\(time.clock)Z"
     }
 }

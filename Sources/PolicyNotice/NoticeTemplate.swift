@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PolicyModel
 import Mustache
 
 /// The email templates: `templates/email/notice.{subject,text,html}.mustache`, and per locale
@@ -44,7 +45,7 @@ public struct NoticeTemplateSources: Sendable {
                 throw .invalidTemplate(path: path, message: "not valid UTF-8")
             }
             files[locale, default: [:]][String(part)] = text
-            digests[path] = Data(SHA256.hash(data: data)).hex
+            digests[path] = Data(SHA256.hash(data: data)).hexString
         }
         guard let base = files[""], let subject = base["subject"], let text = base["text"], let html = base["html"] else {
             throw .unreadable(path: displayFolder,
@@ -140,7 +141,7 @@ public struct CompiledNotice: Sendable, Hashable {
             hasher.update(data: [0])
         }
         return CompiledNotice(locale: locale, subject: subject, text: text, html: html,
-                              digest: Data(hasher.finalize()).hex)
+                              digest: Data(hasher.finalize()).hexString)
     }
 
     /// The parts with `{{recipient.name}}`-style placeholders, as the ledger keeps them.
@@ -210,8 +211,4 @@ public struct CompiledNotice: Sendable, Hashable {
             return value
         }
     }
-}
-
-extension Data {
-    var hex: String { Hex.string(self) }
 }

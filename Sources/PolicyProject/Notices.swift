@@ -143,6 +143,10 @@ public struct Notices: Sendable {
 
     public func status(_ reference: String) throws(ProjectError) -> Progress {
         let (name, ledger, release) = try openLedger(reference)
+        return try progress(name, ledger, release)
+    }
+
+    private func progress(_ name: String, _ ledger: NoticeLedger, _ release: NoticeLedger.ReleaseInfo) throws(ProjectError) -> Progress {
         do {
             let counts = try ledger.counts(releaseID: release.id)
             var states: [String: Int] = [:]
@@ -162,8 +166,8 @@ public struct Notices: Sendable {
 
     /// Streams the proof of notice to `write`: one row per User, then the totals.
     public func proof(_ reference: String, format: ProofFormat, write: (String) -> Void) throws(ProjectError) -> Progress {
-        let progress = try status(reference)
         let (name, ledger, release) = try openLedger(reference)
+        let progress = try progress(name, ledger, release)
         do {
             switch format {
             case .csv:
@@ -218,13 +222,15 @@ public struct Notices: Sendable {
         let previous = history.releases.last { $0.number < record.number }
         var sections: [NoticeSection] = []
         var editorial = 0
+        let title: String
         if let previous {
             let changes = try Comparison(project: project).compare(oldPath: "\(document)@\(previous.version)",
                                                                     newPath: "\(document)@\(record.version)")
             (sections, editorial) = NoticeSection.summarize(changes)
+            title = changes.newTitle
+        } else {
+            title = try project.loadDocument(Releases(project: project).archivedPath(document, record), analysis: []).title
         }
-        let releases = Releases(project: project)
-        let title = try project.loadDocument(releases.archivedPath(document, record), analysis: []).title
         let base = project.config.site.baseURL.hasSuffix("/") ? String(project.config.site.baseURL.dropLast())
             : project.config.site.baseURL
         return NoticeFacts(document: document, title: title.isEmpty ? document : title,

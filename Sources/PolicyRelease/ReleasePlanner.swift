@@ -147,10 +147,7 @@ public struct ReleasePlanner: Sendable {
     }
 
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        Array(SHA256.hash(data: Array(text.utf8))).hexString
     }
 }
 
