@@ -16,23 +16,28 @@ public indirect enum Block: Sendable, Hashable, Codable {
         return result
     }
 
-    public func appendClauses(to result: inout [Clause]) {
+    /// Visits every clause in this block in document order, without copying them into an array.
+    public func forEachClause(_ body: (Clause) -> Void) {
         switch self {
         case .clause(let clause):
-            result.append(clause)
+            body(clause)
         case .list(let list):
             for item in list.items {
-                result.append(item.clause)
-                for child in item.children { child.appendClauses(to: &result) }
+                body(item.clause)
+                for child in item.children { child.forEachClause(body) }
             }
         case .table(let table):
-            result.append(table.header)
-            result.append(contentsOf: table.rows)
+            body(table.header)
+            table.rows.forEach(body)
         case .quote(let blocks):
-            for block in blocks { block.appendClauses(to: &result) }
+            for block in blocks { block.forEachClause(body) }
         case .thematicBreak:
             break
         }
+    }
+
+    public func appendClauses(to result: inout [Clause]) {
+        forEachClause { result.append($0) }
     }
 }
 

@@ -1,6 +1,6 @@
 import CCmarkGFM
+import Dispatch
 import PolicyModel
-import Synchronization
 
 /// The one place that talks to cmark-gfm: parses bytes and converts the C tree to Swift values in one pass.
 ///
@@ -15,38 +15,57 @@ struct CommonMarkConverter {
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
-    /// Line added to every position: front matter is cut before cmark sees the text.
+    /// Line added to every position: front matter and earlier pieces are cut before cmark sees the text.
     var lineOffset = 0
-    /// Whether cmark must repair invalid UTF-8 itself; the source scan already knows when it need not.
-    var validateUTF8 = true
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
 
-    /// cmark-gfm 0.29 keeps the inline parser's table of special characters in a global that
-    /// `cmark_parser_finish` fills with the extensions' characters before parsing inlines and clears
-    /// after, so two documents finishing at once lose each other's autolinks. Only that step is
-    /// serialised; block parsing and the conversion to Swift values still run in parallel.
-    private static let inlinePhase = Mutex(())
+    /// cmark-gfm 0.29 keeps the inline parser's table of special characters (`~`, `:`, `w`) in a
+    /// global. `cmark_parser_finish` sets the extensions' characters before its inline phase and
+    /// clears them after, and so does every table row the block phase reads: two parses running at
+    /// once lose each other's strikethrough and autolinks. So cmark itself runs one parse at a time
+    /// (feed and finish), on this queue; the conversion to Swift values runs in parallel. (The
+    /// clearing cannot be avoided: the per-extension list that is set and cleared is also how the
+    /// inline parser finds which extension owns a delimiter.) A queue rather than a mutex: waiting
+    /// threads sleep instead of spinning on a core the parse needs.
+    private static let cmarkQueue = DispatchQueue(label: "policyc.cmark")
 
-    mutating func parse(_ bytes: UnsafeRawBufferPointer) -> [MarkdownBlock] {
-        precondition(Self.extensionsRegistered)
-        guard let parser = cmark_parser_new(validateUTF8 ? CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT) else { return [] }
+    /// A document as cmark parsed it, waiting to be converted; freed with its last reference.
+    final class Tree: @unchecked Sendable {
+        fileprivate let root: OpaquePointer
+
+        fileprivate init(root: OpaquePointer) {
+            self.root = root
+        }
+
+        deinit {
+            cmark_node_free(root)
+        }
+    }
+
+    /// Runs cmark on `bytes`: the part that must run one document at a time.
+    static func parse(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
+        precondition(extensionsRegistered)
+        guard let parser = cmark_parser_new(validateUTF8 ? CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
-        for name in Self.extensionNames {
+        for name in extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        if let base = bytes.baseAddress {
-            cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        // The tree outlives the parser: its nodes use cmark's default allocator, not the parser's.
+        return cmarkQueue.sync {
+            if let base = bytes.baseAddress {
+                cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
+            }
+            return cmark_parser_finish(parser).map(Tree.init(root:))
         }
-        nonisolated(unsafe) var finished: OpaquePointer?
-        Self.inlinePhase.withLock { _ in finished = cmark_parser_finish(parser) }
-        guard let document = finished else { return [] }
-        defer { cmark_node_free(document) }
+    }
 
+    /// The tree's blocks as Swift values. Each top-level block is freed as soon as it is converted.
+    mutating func convert(_ tree: Tree) -> [MarkdownBlock] {
         var blocks: [MarkdownBlock] = []
-        while let child = cmark_node_first_child(document) {
+        while let child = cmark_node_first_child(tree.root) {
             if let block = convertBlock(child, depth: 0) { blocks.append(block) }
             cmark_node_unlink(child)
             cmark_node_free(child)

@@ -13,7 +13,7 @@ enum LastUpdatedFinder {
     private static let frontMatterKeys = ["last_updated", "lastUpdated", "last-updated", "updated", "effective_date",
                                           "effectiveDate", "date"]
     /// Only the top of a document carries its date; deeper "Last updated" lines belong to appended texts.
-    private static let clausesSearched = 60
+    static let clausesSearched = 60
 
     static func find(frontMatter: [String: String], clauses: [Clause]) -> LastUpdated? {
         for key in frontMatterKeys {

@@ -1,3 +1,4 @@
+import Dispatch
 import PolicyModel
 
 /// Markdown policy → `Document`. Parsing never fails: every byte string is some document;
@@ -28,17 +29,21 @@ public enum PolicyParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis) }
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis) -> Document {
+    /// Long policies are cut into pieces of at least this many bytes, converted on every core.
+    static let pieceBytes = 256 << 10
+
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis,
+                      pieceBytes: Int = pieceBytes) -> Document {
         let scan = SourceScanner.scan(bytes)
-        var converter = CommonMarkConverter()
-        converter.lineOffset = scan.frontMatterLineCount
-        converter.validateUTF8 = scan.facts.flaws.contains { $0.kind == .invalidUTF8 }
         // cmark skips a byte order mark but counts its bytes in columns; cut it so that line 1 starts at column 1.
         let bodyStart = (scan.facts.hasByteOrderMark ? 3 : 0) + scan.frontMatterByteCount
-        let blocks = converter.parse(UnsafeRawBufferPointer(rebasing: bytes[bodyStart...]))
+        let (blocks, flattenedAt) = convert(UnsafeRawBufferPointer(rebasing: bytes[bodyStart...]),
+                                            lineOffset: scan.frontMatterLineCount,
+                                            validateUTF8: scan.facts.flaws.contains { $0.kind == .invalidUTF8 },
+                                            pieceBytes: pieceBytes)
         let structure = Sectioner.build(blocks)
         var facts = scan.facts
-        facts.flattenedAt = converter.flattenedAt
+        facts.flattenedAt = flattenedAt
 
         let id = fileStem(path)
         let allSections: [Section] = structure.sections.flatMap { section in
@@ -46,9 +51,14 @@ public enum PolicyParser {
             section.walk { section, _ in result.append(section) }
             return result
         }
+        // Terms and references read every clause; the date is only looked for near the top.
+        let clauseLimit = analysis.isEmpty ? LastUpdatedFinder.clausesSearched : Int.max
         var clauses: [Clause] = []
-        for block in structure.preamble { block.appendClauses(to: &clauses) }
-        for section in allSections { for block in section.blocks { block.appendClauses(to: &clauses) } }
+        for blocks in [structure.preamble] + allSections.lazy.map(\.blocks) where clauses.count < clauseLimit {
+            for block in blocks {
+                block.forEachClause { if clauses.count < clauseLimit { clauses.append($0) } }
+            }
+        }
 
         // An H1 is the title as readers see it; front matter names the page where no H1 does, and
         // outranks a lower heading that was only inferred to be the title.
@@ -82,6 +92,36 @@ public enum PolicyParser {
                                 source: facts)
         document.titleAliases = structure.titleAnchors.filter { $0 != Document.titleAnchor }
         return document
+    }
+
+    /// The body's blocks. cmark parses the pieces (see `SourcePieces`) one after another while other
+    /// cores convert the pieces already parsed; the blocks are joined in order.
+    private static func convert(_ body: UnsafeRawBufferPointer, lineOffset: Int, validateUTF8: Bool,
+                                pieceBytes: Int) -> (blocks: [MarkdownBlock], flattenedAt: [SourceLocation]) {
+        let pieces = SourcePieces.split(body, minimumBytes: pieceBytes)
+        let results = ParallelResults<(blocks: [MarkdownBlock], flattenedAt: [SourceLocation])>(count: pieces.count)
+        let conversions = DispatchGroup()
+        for (index, piece) in pieces.enumerated() {
+            let end = index + 1 < pieces.count ? pieces[index + 1].start : body.count
+            let tree = CommonMarkConverter.parse(UnsafeRawBufferPointer(rebasing: body[piece.start..<end]),
+                                                 validateUTF8: validateUTF8)
+            let convert: @Sendable () -> Void = {
+                var converter = CommonMarkConverter()
+                converter.lineOffset = lineOffset + piece.lineOffset
+                let blocks = tree.map { converter.convert($0) } ?? []
+                results.set(index, (blocks, converter.flattenedAt))
+            }
+            if pieces.count == 1 { convert() } else { DispatchQueue.global().async(group: conversions, execute: convert) }
+        }
+        conversions.wait()
+        var blocks: [MarkdownBlock] = []
+        var flattenedAt: [SourceLocation] = []
+        for index in pieces.indices {
+            let piece = results.value(index)
+            blocks.append(contentsOf: piece.blocks)
+            flattenedAt.append(contentsOf: piece.flattenedAt)
+        }
+        return (blocks, flattenedAt)
     }
 
     static func fileStem(_ path: String) -> String {

@@ -1,3 +1,4 @@
+import Dispatch
 import PolicyModel
 
 /// Builds the section tree by meaning rather than raw heading level, and gives every
@@ -32,6 +33,15 @@ struct Sectioner {
         let explicitIDs: [String]
         var content: [MarkdownBlock] = []
         var children: [Node] = []
+        /// Given in document order once the tree is complete.
+        var id = ""
+        var aliases: [String] = []
+
+        /// This node and every node under it, in document order.
+        func walk(_ visit: (Node) -> Void) {
+            visit(self)
+            for child in children { child.walk(visit) }
+        }
 
         init(level: Int, inlines: [Inline], location: SourceLocation?, number: HeadingNumber?, title: String,
              titleInlines: [Inline], underNumbered: Bool, explicitIDs: [String]) {
@@ -114,8 +124,24 @@ struct Sectioner {
             // `privacy-policy-1` there), and a table of contents may link to it.
             output.titleAnchors = [ids.githubSlug(title)] + titleIDs
         }
-        output.preamble = makeBlocks(preambleContent, sectionID: "preamble")
-        output.sections = roots.map { makeSection($0, parent: nil, parentID: nil, ids: &ids) }
+        for root in roots { assignIDs(root, parent: nil, ids: &ids) }
+
+        // Ids are given; each section's clauses depend on nothing else, so they are built on every core.
+        var nodes: [Node] = []
+        for root in roots { root.walk { nodes.append($0) } }
+        nonisolated(unsafe) let sharedNodes = nodes
+        let sharedPreamble = preambleContent
+        let blocks = ParallelResults<[Block]>(count: nodes.count + 1)
+        DispatchQueue.concurrentPerform(iterations: sharedNodes.count + 1) { index in
+            if index == sharedNodes.count {
+                blocks.set(index, makeBlocks(sharedPreamble, sectionID: "preamble"))
+            } else {
+                blocks.set(index, makeBlocks(sharedNodes[index].content, sectionID: sharedNodes[index].id))
+            }
+        }
+        output.preamble = blocks.value(nodes.count)
+        var next = 0
+        output.sections = roots.map { makeSection($0, blocks: blocks, next: &next) }
         return output
     }
 
@@ -177,8 +203,8 @@ struct Sectioner {
         return rest
     }
 
-    private static func makeSection(_ node: Node, parent: Node?, parentID: String?,
-                                    ids: inout IdentifierAllocator) -> Section {
+    /// Gives `node` and everything under it their ids and aliases, in document order.
+    private static func assignIDs(_ node: Node, parent: Node?, ids: inout IdentifierAllocator) {
         let base: String
         if let number = node.number {
             let bare = "sec-" + number.text.lowercased()
@@ -186,23 +212,29 @@ struct Sectioner {
             // numbered section (GitHub's `B.` › `1.`) or repeated under other parents is qualified by
             // its parent, `sec-b.1`, rather than numbered `sec-1-2` by accident of order.
             let inOtherSeries = parent?.number.map { $0.text != number.parentText } ?? false
-            if let parentID, inOtherSeries || ids.isUsed(bare) {
-                base = parentID + "." + number.text.lowercased()
+            if let parent, inOtherSeries || ids.isUsed(bare) {
+                base = parent.id + "." + number.text.lowercased()
             } else {
                 base = bare
             }
-        } else if let parentID {
-            base = parentID + "." + Slug.anchor(node.title)
+        } else if let parent {
+            base = parent.id + "." + Slug.anchor(node.title)
         } else {
             base = "sec-" + Slug.anchor(node.title)
         }
-        let id = ids.unique(base)
+        node.id = ids.unique(base)
         let alias = ids.githubSlug(Inline.plainText(node.inlines).trimmingSpaces)
-        return Section(id: id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
-                       level: node.level, location: node.location,
-                       aliases: uniqueAliases([alias] + node.explicitIDs, besides: id),
-                       blocks: makeBlocks(node.content, sectionID: id),
-                       sections: node.children.map { makeSection($0, parent: node, parentID: id, ids: &ids) })
+        node.aliases = uniqueAliases([alias] + node.explicitIDs, besides: node.id)
+        for child in node.children { assignIDs(child, parent: node, ids: &ids) }
+    }
+
+    /// The section for `node`, its blocks taken from `blocks` in the order `Node.walk` visits.
+    private static func makeSection(_ node: Node, blocks: ParallelResults<[Block]>, next: inout Int) -> Section {
+        let ownBlocks = blocks.value(next)
+        next += 1
+        return Section(id: node.id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
+                       level: node.level, location: node.location, aliases: node.aliases, blocks: ownBlocks,
+                       sections: node.children.map { makeSection($0, blocks: blocks, next: &next) })
     }
 
     /// Mozilla writes `### Sync {: #sync }`: its slug and its explicit id are one alias, not two.
@@ -314,7 +346,7 @@ enum Slug {
         var result = ""
         var pendingHyphen = false
         for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+            if Slug.isLetter(scalar) || ("0"..."9").contains(scalar) {
                 if pendingHyphen, !result.isEmpty { result += "-" }
                 pendingHyphen = false
                 result.unicodeScalars.append(scalar)
@@ -329,11 +361,22 @@ enum Slug {
         return result.isEmpty ? "section" : result
     }
 
+    /// Unicode's Alphabetic property, answered without a table lookup for ASCII (nearly every heading).
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII else { return scalar.properties.isAlphabetic }
+        return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+
+    private static func isNumeric(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.isASCII else { return scalar.properties.numericType != nil }
+        return ("0"..."9").contains(scalar)
+    }
+
     /// GitHub's heading anchors: lowercase, punctuation dropped, each space a hyphen.
     static func github(_ text: String) -> String {
         var result = ""
         for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "-" || scalar == "_" {
+            if Slug.isLetter(scalar) || Slug.isNumeric(scalar) || scalar == "-" || scalar == "_" {
                 result.unicodeScalars.append(scalar)
             } else if scalar == " " {
                 result += "-"

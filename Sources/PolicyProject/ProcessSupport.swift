@@ -1,23 +1,5 @@
 import Foundation
 
-/// Slots that concurrent workers fill, each exactly once.
-final class ParallelResults<Value: Sendable>: @unchecked Sendable {
-    private var values: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        values = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.withLock { values[index] = value }
-    }
-
-    func value(_ index: Int) -> Value {
-        lock.withLock { values[index]! }
-    }
-}
-
 /// `POLICYC_TRACE=1` prints how long each phase took, to standard error: what a benchmark reads.
 enum Trace {
     static let enabled = ProcessInfo.processInfo.environment["POLICYC_TRACE"] == "1"

@@ -1,0 +1,135 @@
+/// Where a long policy can be cut so that cmark parses each piece alone exactly as it parses the
+/// whole. cmark runs one parse at a time (see `CommonMarkConverter`), so pieces let the conversion of
+/// one piece to Swift values run on another core while cmark parses the next.
+///
+/// A cut goes before an ATX heading that starts at column 0 right after a blank line. Such a line
+/// ends every open block (a list item or quote needs indentation or `>` to go on, a table or a
+/// paragraph ends at the blank line) unless it sits inside a fenced code block or an HTML block
+/// that only an end marker closes (`<!--`, `<script`…). Fences are followed line by line; for the
+/// rest, and for link reference definitions (which the whole document shares), the document is not
+/// cut at all. Anything ambiguous means one piece: the fast path may decline, never differ.
+struct SourcePieces {
+    struct Piece: Equatable {
+        /// Byte offset of the piece's first byte.
+        var start: Int
+        /// Lines before the piece (0 for the first).
+        var lineOffset: Int
+    }
+
+    /// Pieces of at least `minimumBytes` (the last may be shorter), in order; one piece when the source
+    /// is short or cannot be cut safely.
+    static func split(_ bytes: UnsafeRawBufferPointer, minimumBytes: Int) -> [Piece] {
+        let whole = [Piece(start: 0, lineOffset: 0)]
+        guard bytes.count >= 2 * minimumBytes, !hasDocumentWideHazard(bytes) else { return whole }
+
+        var pieces = whole
+        var fence: (marker: UInt8, length: Int)?
+        var previousLineBlank = true
+        // Since the last blank line: a line with a pipe (a table may be running) or one that starts
+        // with `<` (an HTML block may be running). A fence line there might not be a fence.
+        var pipeSinceBlank = false
+        var htmlSinceBlank = false
+        var line = 0
+        var lineStart = 0
+        let count = bytes.count
+        while lineStart < count {
+            var lineEnd = lineStart
+            while lineEnd < count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
+            let content = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+            let blank = content.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+
+            if let open = fence {
+                if isFenceCloser(content, marker: open.marker, length: open.length) { fence = nil }
+            } else if let opener = fenceOpener(content) {
+                if opener.indented || pipeSinceBlank || htmlSinceBlank { return whole }
+                fence = (opener.marker, opener.length)
+            } else if previousLineBlank, isATXHeading(content), lineStart - pieces[pieces.count - 1].start >= minimumBytes,
+                      count - lineStart >= minimumBytes {
+                pieces.append(Piece(start: lineStart, lineOffset: line))
+            }
+            if blank {
+                pipeSinceBlank = false
+                htmlSinceBlank = false
+            } else if fence == nil {
+                pipeSinceBlank = pipeSinceBlank || content.contains(UInt8(ascii: "|"))
+                htmlSinceBlank = htmlSinceBlank || content.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "<")
+            }
+            previousLineBlank = blank
+
+            // CRLF, LF or a lone CR ends a line, as cmark reads them.
+            guard lineEnd < count else { break }
+            lineStart = lineEnd + (bytes[lineEnd] == 0x0D && lineEnd + 1 < count && bytes[lineEnd + 1] == 0x0A ? 2 : 1)
+            line += 1
+        }
+        // An unclosed fence at the end: the cuts before it stand, those inside it were never made.
+        return pieces
+    }
+
+    /// Constructs whose reach a cut cannot see: link reference definitions (`[x]: url` serves the
+    /// whole document) and HTML blocks that run to an end marker across blank lines. Spotted by
+    /// their telltale bytes anywhere, which also catches harmless mentions; those documents parse
+    /// in one piece.
+    private static func hasDocumentWideHazard(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let count = bytes.count
+        var index = 0
+        while index + 1 < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "]"), bytes[index + 1] == UInt8(ascii: ":") { return true }
+            if byte == UInt8(ascii: "<") {
+                let next = bytes[index + 1] | 0x20
+                if next == UInt8(ascii: "!") | 0x20 || next == UInt8(ascii: "?") | 0x20 { return true }
+                if next == UInt8(ascii: "s") || next == UInt8(ascii: "p") || next == UInt8(ascii: "t") {
+                    for tag in ["script", "style", "pre", "textarea"] where startsWithLowercased(bytes, at: index + 1, tag) {
+                        return true
+                    }
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private static func startsWithLowercased(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ word: String) -> Bool {
+        var index = offset
+        for expected in word.utf8 {
+            guard index < bytes.count, bytes[index] | 0x20 == expected else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// `#` to `######` at column 0, then a space, a tab or the end of the line.
+    private static func isATXHeading(_ line: UnsafeRawBufferPointer) -> Bool {
+        var hashes = 0
+        while hashes < line.count, line[hashes] == UInt8(ascii: "#") { hashes += 1 }
+        guard (1...6).contains(hashes) else { return false }
+        return hashes == line.count || line[hashes] == 0x20 || line[hashes] == 0x09
+    }
+
+    /// Three or more backticks or tildes after at most three spaces. `indented` fences may belong to a
+    /// list item rather than the top level.
+    private static func fenceOpener(_ line: UnsafeRawBufferPointer) -> (marker: UInt8, length: Int, indented: Bool)? {
+        var index = 0
+        while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+        guard index < line.count, line[index] == UInt8(ascii: "`") || line[index] == UInt8(ascii: "~") else { return nil }
+        let marker = line[index]
+        var end = index
+        while end < line.count, line[end] == marker { end += 1 }
+        guard end - index >= 3 else { return nil }
+        // A backtick fence's info string has no backtick: "```a`" is inline code, not a fence.
+        if marker == UInt8(ascii: "`"), line[end...].contains(marker) { return nil }
+        // Four spaces or a tab make it indented code or list content: still a fence-like line to be wary of.
+        return (marker, end - index, index > 0)
+    }
+
+    /// At most three spaces, at least `length` markers, then only spaces or tabs.
+    private static func isFenceCloser(_ line: UnsafeRawBufferPointer, marker: UInt8, length: Int) -> Bool {
+        var index = 0
+        while index < line.count, index < 4, line[index] == 0x20 { index += 1 }
+        guard index < 4 else { return false }
+        var end = index
+        while end < line.count, line[end] == marker { end += 1 }
+        guard end - index >= length else { return false }
+        return line[end...].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+}
