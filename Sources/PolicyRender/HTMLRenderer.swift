@@ -1,8 +1,9 @@
+import Dispatch
 import PolicyModel
 
 /// Renders a document to an HTML `<article>`: a table of contents, an anchor on every section
 /// and clause, the "Last updated" date. Raw HTML from the policy is dropped; unsafe links are not emitted.
-public struct HTMLRenderer {
+public struct HTMLRenderer: Sendable {
     public struct Options: Sendable {
         /// Include the table of contents.
         public var tableOfContents: Bool
@@ -19,15 +20,15 @@ public struct HTMLRenderer {
     private let options: Options
     /// Old or alternative anchors (GitHub slugs) → the id they now land on.
     private let anchorTargets: [String: String]
+    /// The extra anchors each element carries (see `plannedAliases`).
+    private let aliases: [String: [String]]
     private var out: HTMLWriter
-    private var usedIDs: Set<String> = []
-    /// The ids of real elements of this page: an old anchor with one of these names already lands somewhere.
-    private let elementIDs: Set<String>
+
+    /// Policies at least this long have their top-level sections rendered on every core.
+    static let parallelBytes = 256 << 10
 
     public static func render(_ document: Document, options: Options = Options()) -> String {
-        var renderer = HTMLRenderer(document: document, options: options)
-        renderer.renderArticle()
-        return renderer.out.string
+        String(decoding: renderBytes(document, options: options), as: UTF8.self)
     }
 
     /// The rendered article as UTF-8 bytes (what the CLI writes, without a String in between).
@@ -46,10 +47,7 @@ public struct HTMLRenderer {
             for alias in section.aliases { targets[alias] = targets[alias] ?? section.id }
         }
         self.anchorTargets = targets
-        var elements: Set<String> = [Document.titleAnchor]
-        for section in document.allSections { elements.insert(section.id) }
-        for (_, clause) in document.allClauses { elements.insert(clause.id) }
-        self.elementIDs = elements
+        self.aliases = Self.plannedAliases(document, extraAnchors: options.extraAnchors)
         self.out = HTMLWriter(capacity: document.source.byteCount * 2 + 4096)
     }
 
@@ -59,8 +57,7 @@ public struct HTMLRenderer {
         out.raw("\">\n<header class=\"policy-header\">\n<h1 id=\"\(Document.titleAnchor)\">")
         out.text(document.title)
         out.raw("</h1>\n")
-        usedIDs.insert(Document.titleAnchor)
-        renderAliases(document.titleAliases + (options.extraAnchors[Document.titleAnchor] ?? []))
+        renderAliases(of: Document.titleAnchor)
         if let lastUpdated = document.lastUpdated {
             out.raw("<p class=\"last-updated\">Last updated: ")
             if let date = lastUpdated.date {
@@ -80,7 +77,21 @@ public struct HTMLRenderer {
             for block in document.preamble { renderBlock(block, skipping: skipped) }
             out.raw("</div>\n")
         }
-        for section in document.sections { renderSection(section, depth: 0) }
+        if document.source.byteCount >= Self.parallelBytes, document.sections.count > 1 {
+            // Each top-level section into a buffer of its own, on every core, then joined in order.
+            var base = self
+            base.out = HTMLWriter()
+            let renderer = base
+            let parts = ParallelResults<[UInt8]>(count: document.sections.count)
+            DispatchQueue.concurrentPerform(iterations: document.sections.count) { index in
+                var part = renderer
+                part.renderSection(part.document.sections[index], depth: 0)
+                parts.set(index, part.out.bytes)
+            }
+            for index in document.sections.indices { out.raw(bytes: parts.value(index)) }
+        } else {
+            for section in document.sections { renderSection(section, depth: 0) }
+        }
         out.raw("</article>\n")
     }
 
@@ -116,9 +127,8 @@ public struct HTMLRenderer {
         out.raw("<section id=\"")
         out.text(section.id)
         out.raw("\">\n")
-        usedIDs.insert(section.id)
         // Old deep links (GitHub-style slugs, kramdown ids, older versions' ids) land on the section too.
-        renderAliases(section.aliases + (options.extraAnchors[section.id] ?? []))
+        renderAliases(of: section.id)
         out.raw("<h\(level)>")
         if let number = section.number {
             out.raw("<span class=\"number\">")
@@ -151,7 +161,7 @@ public struct HTMLRenderer {
                 out.raw("<li id=\"")
                 out.text(item.clause.id)
                 out.raw("\">")
-                renderAliases(options.extraAnchors[item.clause.id] ?? [])
+                renderAliases(of: item.clause.id)
                 if let checked = item.clause.checked {
                     out.raw(checked ? "<input type=\"checkbox\" checked disabled> " : "<input type=\"checkbox\" disabled> ")
                 }
@@ -182,13 +192,70 @@ public struct HTMLRenderer {
         }
     }
 
-    /// Empty elements carrying other names for the element they sit in, each name once per page.
-    private mutating func renderAliases(_ aliases: [String]) {
-        for alias in aliases where !alias.isEmpty && !elementIDs.contains(alias) && usedIDs.insert(alias).inserted {
+    /// Empty elements carrying other names for the element `id`.
+    private mutating func renderAliases(of id: String) {
+        for alias in aliases[id] ?? [] {
             out.raw("<span id=\"")
             out.text(alias)
             out.raw("\"></span>")
         }
+    }
+
+    /// The other names each element carries, chosen once in page order before anything is rendered
+    /// (sections may render in parallel): a name is skipped when it is empty, when a real element has
+    /// it, or when an earlier element on the page already took it.
+    private static func plannedAliases(_ document: Document, extraAnchors: [String: [String]]) -> [String: [String]] {
+        var candidates: Set<String> = []
+        candidates.formUnion(document.titleAliases)
+        for section in document.allSections { candidates.formUnion(section.aliases) }
+        for names in extraAnchors.values { candidates.formUnion(names) }
+        guard !candidates.isEmpty else { return [:] }
+
+        // Names of real elements are never aliases; only the candidates need checking, not every id.
+        var taken: Set<String> = [Document.titleAnchor]
+        func noteElement(_ id: String) { if candidates.contains(id) { taken.insert(id) } }
+        func noteClauses(_ blocks: [Block]) {
+            for block in blocks { block.forEachClause { noteElement($0.id) } }
+        }
+        noteClauses(document.preamble)
+        for section in document.allSections {
+            noteElement(section.id)
+            noteClauses(section.blocks)
+        }
+
+        var plan: [String: [String]] = [:]
+        func assign(_ names: [String], to id: String) {
+            let kept = names.filter { !$0.isEmpty && taken.insert($0).inserted }
+            if !kept.isEmpty { plan[id, default: []].append(contentsOf: kept) }
+        }
+        // In the order the page shows them: the title, then each section and the clauses in it.
+        func assignClauses(_ blocks: [Block], skipping skipped: String?) {
+            guard !extraAnchors.isEmpty else { return }
+            for block in blocks {
+                switch block {
+                case .clause(let clause):
+                    if clause.id != skipped, clause.kind != .html, clause.kind != .code {
+                        assign(extraAnchors[clause.id] ?? [], to: clause.id)
+                    }
+                case .list(let list):
+                    for item in list.items {
+                        assign(extraAnchors[item.clause.id] ?? [], to: item.clause.id)
+                        assignClauses(item.children, skipping: skipped)
+                    }
+                case .quote(let children):
+                    assignClauses(children, skipping: skipped)
+                case .table, .thematicBreak:
+                    break
+                }
+            }
+        }
+        assign(document.titleAliases + (extraAnchors[Document.titleAnchor] ?? []), to: Document.titleAnchor)
+        assignClauses(document.preamble, skipping: document.lastUpdated?.clause)
+        for section in document.allSections {
+            assign(section.aliases + (extraAnchors[section.id] ?? []), to: section.id)
+            assignClauses(section.blocks, skipping: nil)
+        }
+        return plan
     }
 
     private mutating func renderClause(_ clause: Clause) {
@@ -206,7 +273,7 @@ public struct HTMLRenderer {
             out.raw("<p id=\"")
             out.text(clause.id)
             out.raw("\">")
-            renderAliases(options.extraAnchors[clause.id] ?? [])
+            renderAliases(of: clause.id)
             renderInlines(clause.inlines)
             out.raw("</p>\n")
         }

@@ -13,6 +13,11 @@ public struct HTMLWriter: Sendable {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes already written for HTML (another writer's output).
+    public mutating func raw(bytes more: [UInt8]) {
+        bytes.append(contentsOf: more)
+    }
+
     /// Text from the policy, escaped for element content and attribute values alike.
     public mutating func text(_ text: String) {
         var text = text
