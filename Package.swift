@@ -45,6 +45,11 @@ let package = Package(
         .executableTarget(name: "policyc", dependencies: [
             "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], linkerSettings: [
+            // Debian's mimalloc (libmimalloc-dev) replaces malloc for the whole process: listed before
+            // libc, its malloc is the one every library binds to. The model is millions of small
+            // values; docs/design.md has the measurements.
+            .linkedLibrary("mimalloc"),
         ]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
