@@ -62,15 +62,20 @@ struct Sectioner {
         var roots: [Node] = []
         var stack: [Node] = []
         var latestByNumber: [String: Node] = [:]
-        let titleIndex = titleHeadingIndex(blocks)
+        // Each heading's text, read once: the title search and the tree both need it.
+        let headings = blocks.map { block -> HeadingText? in
+            guard case .heading(_, let inlines, _) = block else { return nil }
+            return headingText(inlines)
+        }
+        let titleIndex = titleHeadingIndex(blocks, headings: headings)
         var titleIDs: [String] = []
 
         for (index, block) in blocks.enumerated() {
-            guard case .heading(let level, let headingInlines, let location) = block else {
+            guard case .heading(let level, _, let location) = block, let heading = headings[index] else {
                 if let current = stack.last { current.content.append(block) } else { preambleContent.append(block) }
                 continue
             }
-            let (text, inlines, explicitIDs) = headingText(headingInlines)
+            let (text, inlines, explicitIDs) = heading
             if index == titleIndex {
                 output.title = text
                 output.titleLocation = location
@@ -146,7 +151,9 @@ struct Sectioner {
     }
 
     /// A heading's plain text without a kramdown attribute list, its inlines, and the ids that list names.
-    private static func headingText(_ inlines: [Inline]) -> (text: String, inlines: [Inline], ids: [String]) {
+    private typealias HeadingText = (text: String, inlines: [Inline], ids: [String])
+
+    private static func headingText(_ inlines: [Inline]) -> HeadingText {
         let text = Inline.plainText(inlines).trimmingSpaces
         let attributes = KramdownAttributes.split(text)
         guard !attributes.ids.isEmpty || attributes.text != text else { return (text, inlines, []) }
@@ -162,10 +169,9 @@ struct Sectioner {
     /// any H1, an unnumbered heading that opens it (nothing but HTML comments before it) is the title
     /// when every other heading is deeper, or when nothing but a date line stands between it and the
     /// next heading. A first heading with content of its own among peers (`### The gist:`) is a section.
-    private static func titleHeadingIndex(_ blocks: [MarkdownBlock]) -> Int? {
+    private static func titleHeadingIndex(_ blocks: [MarkdownBlock], headings texts: [HeadingText?]) -> Int? {
         let headings = blocks.indices.compactMap { index -> (index: Int, level: Int, text: String)? in
-            guard case .heading(let level, let inlines, _) = blocks[index] else { return nil }
-            let text = headingText(inlines).text
+            guard case .heading(let level, _, _) = blocks[index], let text = texts[index]?.text else { return nil }
             return text.isEmpty ? nil : (index, level, text)
         }
         guard let first = headings.first, HeadingNumber.parse(first.text) == nil else { return nil }

@@ -20,7 +20,7 @@ struct SourcePieces {
     /// is short or cannot be cut safely.
     static func split(_ bytes: UnsafeRawBufferPointer, minimumBytes: Int) -> [Piece] {
         let whole = [Piece(start: 0, lineOffset: 0)]
-        guard bytes.count >= 2 * minimumBytes, !hasDocumentWideHazard(bytes) else { return whole }
+        guard bytes.count >= 2 * minimumBytes else { return whole }
 
         var pieces = whole
         var fence: (marker: UInt8, length: Int)?
@@ -33,8 +33,19 @@ struct SourcePieces {
         var lineStart = 0
         let count = bytes.count
         while lineStart < count {
+            // One pass over the line: its end, its pipes, and the hazards that forbid any cut.
             var lineEnd = lineStart
-            while lineEnd < count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
+            var hasPipe = false
+            while lineEnd < count {
+                let byte = bytes[lineEnd]
+                if byte == 0x0A || byte == 0x0D { break }
+                if byte == UInt8(ascii: "|") {
+                    hasPipe = true
+                } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<"), isHazard(bytes, at: lineEnd) {
+                    return whole
+                }
+                lineEnd += 1
+            }
             let content = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             let blank = content.allSatisfy { $0 == 0x20 || $0 == 0x09 }
 
@@ -51,7 +62,7 @@ struct SourcePieces {
                 pipeSinceBlank = false
                 htmlSinceBlank = false
             } else if fence == nil {
-                pipeSinceBlank = pipeSinceBlank || content.contains(UInt8(ascii: "|"))
+                pipeSinceBlank = pipeSinceBlank || hasPipe
                 htmlSinceBlank = htmlSinceBlank || content.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "<")
             }
             previousLineBlank = blank
@@ -65,28 +76,16 @@ struct SourcePieces {
         return pieces
     }
 
-    /// Constructs whose reach a cut cannot see: link reference definitions (`[x]: url` serves the
-    /// whole document) and HTML blocks that run to an end marker across blank lines. Spotted by
-    /// their telltale bytes anywhere, which also catches harmless mentions; those documents parse
-    /// in one piece.
-    private static func hasDocumentWideHazard(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let count = bytes.count
-        var index = 0
-        while index + 1 < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "]"), bytes[index + 1] == UInt8(ascii: ":") { return true }
-            if byte == UInt8(ascii: "<") {
-                let next = bytes[index + 1] | 0x20
-                if next == UInt8(ascii: "!") | 0x20 || next == UInt8(ascii: "?") | 0x20 { return true }
-                if next == UInt8(ascii: "s") || next == UInt8(ascii: "p") || next == UInt8(ascii: "t") {
-                    for tag in ["script", "style", "pre", "textarea"] where startsWithLowercased(bytes, at: index + 1, tag) {
-                        return true
-                    }
-                }
-            }
-            index += 1
-        }
-        return false
+    /// Whether the `]` or `<` at `index` starts a construct whose reach a cut cannot see: a link
+    /// reference definition (`[x]: url` serves the whole document) or an HTML block that runs to an
+    /// end marker across blank lines. Spotted by their telltale bytes anywhere, which also catches
+    /// harmless mentions; those documents parse in one piece.
+    private static func isHazard(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        guard index + 1 < bytes.count else { return false }
+        let next = bytes[index + 1]
+        if bytes[index] == UInt8(ascii: "]") { return next == UInt8(ascii: ":") }
+        if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") { return true }
+        return ["script", "style", "pre", "textarea"].contains { startsWithLowercased(bytes, at: index + 1, $0) }
     }
 
     private static func startsWithLowercased(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ word: String) -> Bool {
