@@ -16,8 +16,9 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            title = try container.decodeIfPresent(String.self, forKey: .title) ?? "Policies"
-            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL) ?? ""
+            let defaults = Site()
+            title = try container.decodeIfPresent(String.self, forKey: .title) ?? defaults.title
+            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL) ?? defaults.baseURL
         }
     }
 
@@ -42,11 +43,12 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            periodDays = try container.decodeIfPresent(Int.self, forKey: .periodDays) ?? 30
+            let defaults = Notice()
+            periodDays = try container.decodeIfPresent(Int.self, forKey: .periodDays) ?? defaults.periodDays
             from = try container.decodeIfPresent(String.self, forKey: .from)
-            ledger = try container.decodeIfPresent(String.self, forKey: .ledger) ?? "notices/ledger.sqlite"
-            output = try container.decodeIfPresent(String.self, forKey: .output) ?? "notices"
-            recipients = try container.decodeIfPresent(Recipients.self, forKey: .recipients) ?? Recipients()
+            ledger = try container.decodeIfPresent(String.self, forKey: .ledger) ?? defaults.ledger
+            output = try container.decodeIfPresent(String.self, forKey: .output) ?? defaults.output
+            recipients = try container.decodeIfPresent(Recipients.self, forKey: .recipients) ?? defaults.recipients
         }
     }
 
@@ -78,11 +80,12 @@ public struct ProjectConfig: Sendable, Hashable, Codable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            columns = try container.decodeIfPresent(RecipientColumns.self, forKey: .columns) ?? RecipientColumns()
-            eligible = try container.decodeIfPresent(Rule.self, forKey: .eligible) ?? .status
-            statuses = try container.decodeIfPresent([String].self, forKey: .statuses) ?? ["active"]
+            let defaults = Recipients()
+            columns = try container.decodeIfPresent(RecipientColumns.self, forKey: .columns) ?? defaults.columns
+            eligible = try container.decodeIfPresent(Rule.self, forKey: .eligible) ?? defaults.eligible
+            statuses = try container.decodeIfPresent([String].self, forKey: .statuses) ?? defaults.statuses
             column = try container.decodeIfPresent(String.self, forKey: .column)
-            months = try container.decodeIfPresent(Int.self, forKey: .months) ?? 12
+            months = try container.decodeIfPresent(Int.self, forKey: .months) ?? defaults.months
         }
 
         /// The rule as the reader takes it; nil when `column` is needed and missing.

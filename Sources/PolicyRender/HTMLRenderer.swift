@@ -41,13 +41,14 @@ public struct HTMLRenderer: Sendable {
     private init(document: Document, options: Options) {
         self.document = document
         self.options = options
+        let sections = document.allSections
         var targets: [String: String] = [:]
         for alias in document.titleAliases { targets[alias] = Document.titleAnchor }
-        for section in document.allSections {
+        for section in sections {
             for alias in section.aliases { targets[alias] = targets[alias] ?? section.id }
         }
         self.anchorTargets = targets
-        self.aliases = Self.plannedAliases(document, extraAnchors: options.extraAnchors)
+        self.aliases = Self.plannedAliases(document, sections: sections, extraAnchors: options.extraAnchors)
         self.out = HTMLWriter(capacity: document.source.byteCount * 2 + 4096)
     }
 
@@ -204,10 +205,11 @@ public struct HTMLRenderer: Sendable {
     /// The other names each element carries, chosen once in page order before anything is rendered
     /// (sections may render in parallel): a name is skipped when it is empty, when a real element has
     /// it, or when an earlier element on the page already took it.
-    private static func plannedAliases(_ document: Document, extraAnchors: [String: [String]]) -> [String: [String]] {
+    private static func plannedAliases(_ document: Document, sections: [Section],
+                                       extraAnchors: [String: [String]]) -> [String: [String]] {
         var candidates: Set<String> = []
         candidates.formUnion(document.titleAliases)
-        for section in document.allSections { candidates.formUnion(section.aliases) }
+        for section in sections { candidates.formUnion(section.aliases) }
         for names in extraAnchors.values { candidates.formUnion(names) }
         guard !candidates.isEmpty else { return [:] }
 
@@ -218,7 +220,7 @@ public struct HTMLRenderer: Sendable {
             for block in blocks { block.forEachClause { noteElement($0.id) } }
         }
         noteClauses(document.preamble)
-        for section in document.allSections {
+        for section in sections {
             noteElement(section.id)
             noteClauses(section.blocks)
         }
@@ -251,7 +253,7 @@ public struct HTMLRenderer: Sendable {
         }
         assign(document.titleAliases + (extraAnchors[Document.titleAnchor] ?? []), to: Document.titleAnchor)
         assignClauses(document.preamble, skipping: document.lastUpdated?.clause)
-        for section in document.allSections {
+        for section in sections {
             assign(section.aliases + (extraAnchors[section.id] ?? []), to: section.id)
             assignClauses(section.blocks, skipping: nil)
         }
