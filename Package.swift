@@ -21,7 +21,12 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "PolicyModel"),
-        .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"]),
+        .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"], linkerSettings: [
+            // Whatever links the parser exports its replacement for cmark-gfm's special-character
+            // setter, so that cmark calls it and parses may run in parallel (CommonMarkConverter).
+            .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=cmark_manage_extensions_special_characters"],
+                         .when(platforms: [.linux])),
+        ]),
         .target(name: "PolicyLint", dependencies: ["PolicyModel"]),
         .target(name: "PolicyDiff", dependencies: ["PolicyModel"]),
         .target(name: "PolicyRelease", dependencies: [

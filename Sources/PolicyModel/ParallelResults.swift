@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Slots that concurrent workers fill, each exactly once: how a parallel loop hands back its results in order.
@@ -14,5 +15,20 @@ public final class ParallelResults<Value: Sendable>: Sendable {
 
     public func value(_ index: Int) -> Value {
         values.withLock { $0[index]! }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `body` applied to consecutive slices of at most `size` elements on every core, and the results
+    /// joined in order: for loops whose elements are independent but too small to share out one by one.
+    public func concurrentChunks<Result: Sendable>(of size: Int,
+                                                   _ body: @Sendable (ArraySlice<Element>) -> [Result]) -> [Result] {
+        let chunkCount = (count + size - 1) / size
+        guard chunkCount > 1 else { return body(self[...]) }
+        let results = ParallelResults<[Result]>(count: chunkCount)
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            results.set(chunk, body(self[(chunk * size)..<Swift.min(count, (chunk + 1) * size)]))
+        }
+        return (0..<chunkCount).flatMap { results.value($0) }
     }
 }

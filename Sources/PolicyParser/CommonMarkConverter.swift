@@ -1,18 +1,16 @@
 import CCmarkGFM
 import Dispatch
 import PolicyModel
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The one place that talks to cmark-gfm: parses bytes and converts the C tree to Swift values in one pass.
 ///
 /// Each top-level block is freed as soon as it is converted, so the C tree and the Swift tree
 /// are not both whole in memory at once.
 struct CommonMarkConverter {
-    /// Extension registration is not thread-safe; a lazy static runs it exactly once.
-    private static let extensionsRegistered: Bool = {
-        cmark_gfm_core_extensions_ensure_registered()
-        return true
-    }()
-
     private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
     /// Line added to every position: front matter and earlier pieces are cut before cmark sees the text.
@@ -21,14 +19,24 @@ struct CommonMarkConverter {
     private(set) var flattenedAt: [SourceLocation] = []
 
     /// cmark-gfm 0.29 keeps the inline parser's table of special characters (`~`, `:`, `w`) in a
-    /// global. `cmark_parser_finish` sets the extensions' characters before its inline phase and
-    /// clears them after, and so does every table row the block phase reads: two parses running at
-    /// once lose each other's strikethrough and autolinks. So cmark itself runs one parse at a time
-    /// (feed and finish), on this queue; the conversion to Swift values runs in parallel. (The
-    /// clearing cannot be avoided: the per-extension list that is set and cleared is also how the
-    /// inline parser finds which extension owns a delimiter.) A queue rather than a mutex: waiting
-    /// threads sleep instead of spinning on a core the parse needs.
+    /// global: `cmark_parser_finish` sets the extensions' characters before its inline phase and
+    /// clears them after, so two parses running at once could lose each other's strikethrough and
+    /// autolinks. policyc replaces that setter (`keepSpecialCharacters` below) with one that never
+    /// clears: every parser here attaches the same extensions, so the table is the same for all of
+    /// them. Where the replacement is not in effect (no symbol interposition on the platform),
+    /// cmark runs one parse at a time on this queue. A queue rather than a mutex: waiting threads
+    /// sleep instead of spinning on a core the parse needs.
     private static let cmarkQueue = DispatchQueue(label: "policyc.cmark")
+
+    /// Registers the extensions (not thread-safe: a lazy static runs it exactly once), then parses
+    /// a line of strikethrough on the queue to learn whether `keepSpecialCharacters` is the setter
+    /// cmark calls. After this parse the table holds every extension character for good.
+    static let parsesMayOverlap: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        let probe = Array("~~a~~ www.example.com\n".utf8)
+        _ = cmarkQueue.sync { probe.withUnsafeBytes { run($0, validateUTF8: false) } }
+        return SpecialCharacters.keptByPolicyc.load(ordering: .acquiring)
+    }()
 
     /// A document as cmark parsed it, waiting to be converted; freed with its last reference.
     final class Tree: @unchecked Sendable {
@@ -43,9 +51,14 @@ struct CommonMarkConverter {
         }
     }
 
-    /// Runs cmark on `bytes`: the part that must run one document at a time.
+    /// Runs cmark on `bytes`: in parallel with other parses where `parsesMayOverlap`, else one at a time.
     static func parse(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
-        precondition(extensionsRegistered)
+        parsesMayOverlap
+            ? run(bytes, validateUTF8: validateUTF8)
+            : cmarkQueue.sync { run(bytes, validateUTF8: validateUTF8) }
+    }
+
+    private static func run(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
         guard let parser = cmark_parser_new(validateUTF8 ? CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -53,13 +66,11 @@ struct CommonMarkConverter {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        // The tree outlives the parser: its nodes use cmark's default allocator, not the parser's.
-        return cmarkQueue.sync {
-            if let base = bytes.baseAddress {
-                cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
-            }
-            return cmark_parser_finish(parser).map(Tree.init(root:))
+        if let base = bytes.baseAddress {
+            cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
         }
+        // The tree outlives the parser: its nodes use cmark's default allocator, not the parser's.
+        return cmark_parser_finish(parser).map(Tree.init(root:))
     }
 
     /// The tree's blocks as Swift values. Each top-level block is freed as soon as it is converted.
@@ -301,4 +312,35 @@ struct CommonMarkConverter {
         guard let pointer else { return "" }
         return String(cString: pointer)
     }
+}
+
+/// Whether cmark called `keepSpecialCharacters`, policyc's replacement for its special-character setter.
+private enum SpecialCharacters {
+    static let keptByPolicyc = Atomic<Bool>(false)
+
+    /// cmark-gfm's own setter, found past this executable in the symbol search order.
+    static let librarySetter: (@convention(c) (OpaquePointer?, Int32) -> Void)? = {
+        #if canImport(Glibc)
+        // RTLD_NEXT: the next object after the caller's that defines the symbol.
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -1), "cmark_manage_extensions_special_characters")
+        else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (OpaquePointer?, Int32) -> Void).self)
+        #else
+        return nil
+        #endif
+    }()
+}
+
+/// Takes the place of cmark-gfm's `cmark_manage_extensions_special_characters` (ELF symbol
+/// interposition: cmark calls it through its PLT, and the executable's definition comes first).
+/// Setting is passed on to cmark's own function; clearing is skipped, so no parse can clear the
+/// characters from under another. Sound because every parser attaches the same extensions.
+/// Public only so that the linker can export it; nothing in Swift calls it.
+@_cdecl("cmark_manage_extensions_special_characters")
+public func keepSpecialCharacters(_ parser: OpaquePointer?, _ add: Int32) {
+    guard let setter = SpecialCharacters.librarySetter else {
+        fatalError("cmark_manage_extensions_special_characters: cmark-gfm's own definition was not found")
+    }
+    SpecialCharacters.keptByPolicyc.store(true, ordering: .releasing)
+    if add != 0 { setter(parser, add) }
 }

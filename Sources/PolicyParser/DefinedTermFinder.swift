@@ -1,4 +1,9 @@
 import PolicyModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Finds the terms a policy defines: `(“**Users**”)`, `(the “**Site**”)`, `(“**we**”, “**us**” or “**our**”)`,
 /// `(collectively, "Services")`, `(**Users**)`, and `“Affiliate” means …` at the start of a clause.
@@ -19,24 +24,27 @@ enum DefinedTermFinder {
             terms += definingSentenceTerm(scalars)
         }
         terms += parenthesizedStrongTerms(clause.inlines)
+        guard !terms.isEmpty else { return [] }
         var seen: Set<String> = []
         return terms.filter { seen.insert($0).inserted }.map {
             DefinedTerm(term: $0, clause: clause.id, location: clause.location)
         }
     }
 
-    /// A cheap test that skips most clauses: no quote, no definition. By bytes, since it runs on every
-    /// clause: `"`, or the lead byte of `“` `”` `‘` (E2) or `«` (C2), which may be another character.
+    /// A cheap test that skips most clauses, by bytes since it runs on every clause: a term is defined
+    /// in parentheses with a quote after them, or by a quote that opens the clause (after an article).
+    /// Quote bytes are `"` and the lead bytes of `“` `”` `‘` `«` and of Unicode spaces, which may
+    /// stand for other characters: enough to rule a clause out, never to rule it in.
     private static func mayQuote(_ text: String) -> Bool {
+        func isQuote(_ byte: UInt8) -> Bool { byte == 0x22 || (0xC2...0xE3).contains(byte) }
         var text = text
         return text.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == 0x22 || byte == 0xE2 || byte == 0xC2 { return true }
-                index += 1
-            }
-            return false
+            var start = 0
+            for article in ["A ", "An ", "The "] where bytes.starts(with: article.utf8) { start = article.utf8.count }
+            while start < bytes.count, bytes[start] == 0x20 || (0x09...0x0D).contains(bytes[start]) { start += 1 }
+            if start < bytes.count, isQuote(bytes[start]) { return true }
+            guard let base = bytes.baseAddress, let parenthesis = memchr(base, 0x28, bytes.count) else { return false }
+            return bytes[(UnsafeRawPointer(parenthesis) - UnsafeRawPointer(base))...].contains(where: isQuote)
         }
     }
 

@@ -76,7 +76,8 @@ public enum PolicyParser {
             titleLocation = nil
         }
         let lastUpdated = LastUpdatedFinder.find(frontMatter: scan.frontMatter, clauses: clauses)
-        let definedTerms = analysis.contains(.definedTerms) ? clauses.flatMap(DefinedTermFinder.find(in:)) : []
+        let definedTerms = analysis.contains(.definedTerms)
+            ? clauses.concurrentChunks(of: 4096) { $0.flatMap(DefinedTermFinder.find(in:)) } : []
         // Links to the title heading land on the page's title (`<h1 id="title">` when rendered).
         let titleAnchors = Dictionary(structure.titleAnchors.map { ($0, Document.titleAnchor) },
                                       uniquingKeysWith: { first, _ in first })
@@ -94,26 +95,39 @@ public enum PolicyParser {
         return document
     }
 
-    /// The body's blocks. cmark parses the pieces (see `SourcePieces`) one after another while other
-    /// cores convert the pieces already parsed; the blocks are joined in order.
+    /// The body's blocks, from its pieces (see `SourcePieces`) joined in order. Where cmark parses may
+    /// overlap, each piece is parsed and converted on any core; otherwise cmark parses the pieces one
+    /// after another while other cores convert the pieces already parsed.
     private static func convert(_ body: UnsafeRawBufferPointer, lineOffset: Int, validateUTF8: Bool,
                                 pieceBytes: Int) -> (blocks: [MarkdownBlock], flattenedAt: [SourceLocation]) {
         let pieces = SourcePieces.split(body, minimumBytes: pieceBytes)
         let results = ParallelResults<(blocks: [MarkdownBlock], flattenedAt: [SourceLocation])>(count: pieces.count)
-        let conversions = DispatchGroup()
-        for (index, piece) in pieces.enumerated() {
-            let end = index + 1 < pieces.count ? pieces[index + 1].start : body.count
-            let tree = CommonMarkConverter.parse(UnsafeRawBufferPointer(rebasing: body[piece.start..<end]),
-                                                 validateUTF8: validateUTF8)
-            let convert: @Sendable () -> Void = {
-                var converter = CommonMarkConverter()
-                converter.lineOffset = lineOffset + piece.lineOffset
-                let blocks = tree.map { converter.convert($0) } ?? []
-                results.set(index, (blocks, converter.flattenedAt))
-            }
-            if pieces.count == 1 { convert() } else { DispatchQueue.global().async(group: conversions, execute: convert) }
+        // The caller keeps the bytes alive until every piece is converted.
+        nonisolated(unsafe) let source = body
+        @Sendable func text(_ index: Int) -> UnsafeRawBufferPointer {
+            let end = index + 1 < pieces.count ? pieces[index + 1].start : source.count
+            return UnsafeRawBufferPointer(rebasing: source[pieces[index].start..<end])
         }
-        conversions.wait()
+        @Sendable func convert(_ index: Int, _ tree: CommonMarkConverter.Tree?) {
+            var converter = CommonMarkConverter()
+            converter.lineOffset = lineOffset + pieces[index].lineOffset
+            let blocks = tree.map { converter.convert($0) } ?? []
+            results.set(index, (blocks, converter.flattenedAt))
+        }
+        if pieces.count == 1 {
+            convert(0, CommonMarkConverter.parse(text(0), validateUTF8: validateUTF8))
+        } else if CommonMarkConverter.parsesMayOverlap {
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+                convert(index, CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8))
+            }
+        } else {
+            let conversions = DispatchGroup()
+            for index in pieces.indices {
+                let tree = CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8)
+                DispatchQueue.global().async(group: conversions) { convert(index, tree) }
+            }
+            conversions.wait()
+        }
         var blocks: [MarkdownBlock] = []
         var flattenedAt: [SourceLocation] = []
         for index in pieces.indices {

@@ -396,7 +396,7 @@ enum Slug {
 enum KramdownAttributes {
     /// The inlines without an attribute list at their end: it is markup for kramdown, not words for readers.
     static func strippingTrailing(_ inlines: [Inline]) -> [Inline] {
-        guard case .text(let last)? = inlines.last, last.trimmingSpaces.hasSuffix("}"),
+        guard case .text(let last)? = inlines.last, endsWithBrace(last),
               let open = last.ranges(of: "{:").last else { return inlines }
         var result = Array(inlines.dropLast())
         var kept = Substring(last[..<open.lowerBound])
@@ -407,6 +407,16 @@ enum KramdownAttributes {
             while let tail = result.last, tail == .softBreak || tail == .lineBreak { result.removeLast() }
         }
         return result
+    }
+
+    /// Whether the text ends in `}` but for white space; by bytes, since every paragraph asks.
+    private static func endsWithBrace(_ text: String) -> Bool {
+        for byte in text.utf8.reversed() {
+            if byte == UInt8(ascii: "}") { return true }
+            if byte >= 0x80 { return text.trimmingSpaces.hasSuffix("}") }
+            if byte != 0x20, !(0x09...0x0D).contains(byte) { return false }
+        }
+        return false
     }
 
     static func split(_ text: String) -> (text: String, ids: [String]) {

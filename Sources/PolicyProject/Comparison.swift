@@ -35,10 +35,8 @@ public struct Comparison: Sendable {
         }
         let old = try results.value(0).get()
         let new = try results.value(1).get()
-        let parsed = ContinuousClock.now
+        Trace.report("parse both", since: start)
         let changes = PolicyDiffer.diff(old, new, options: project.config.diffOptions)
-        Trace.phase("parse both", from: start, to: parsed)
-        Trace.phase("diff", from: parsed, to: .now)
         Lifetime.keep(old, new)
         return changes
     }
