@@ -1,3 +1,5 @@
+import Dispatch
+import PolicyModel
 /// Which old section or clause became which new one.
 ///
 /// Sections first, by number and title, then title similarity; clauses across the whole document:
@@ -116,18 +118,43 @@ struct Alignment {
     }
 
     private mutating func alignExactClauses(old: Revision, new: Revision) {
-        var waiting: [ClauseKey: [Int]] = [:]
-        for n in new.clauses.indices where clauseOldForNew[n] == nil {
-            waiting[new.clauses[n].key, default: []].append(n)
+        // Unmatched new clauses chained by key digest, in document order: `heads` holds each chain's
+        // first clause, `next` the one after (-1 at the end). A taken clause is unlinked.
+        var heads: [UInt64: Int32] = [:]
+        heads.reserveCapacity(new.clauses.count)
+        var next = [Int32](repeating: -1, count: new.clauses.count)
+        for n in new.clauses.indices.reversed() where clauseOldForNew[n] == nil {
+            let digest = new.clauses[n].key.digest
+            next[n] = heads[digest] ?? -1
+            heads[digest] = Int32(n)
         }
         for o in old.clauses.indices where clauseNewForOld[o] == nil {
             let key = old.clauses[o].key
-            guard var queue = waiting[key], !queue.isEmpty else { continue }
+            guard let head = heads[key.digest] else { continue }
             // A repeated clause ("Contact us.") pairs with its copy in the same section where there is one.
             let target = mappedSection(ofOld: o, old: old)
-            let position = queue.firstIndex { new.clauses[$0].section == target } ?? 0
-            pairClauses(o, queue.remove(at: position))
-            waiting[key] = queue
+            var first: (clause: Int, before: Int)?
+            var chosen: (clause: Int, before: Int)?
+            var before = -1
+            var cursor = Int(head)
+            while cursor >= 0 {
+                if new.clauses[cursor].key == key {
+                    if first == nil { first = (cursor, before) }
+                    if new.clauses[cursor].section == target {
+                        chosen = (cursor, before)
+                        break
+                    }
+                }
+                before = cursor
+                cursor = Int(next[cursor])
+            }
+            guard let pick = chosen ?? first else { continue }
+            if pick.before < 0 {
+                heads[key.digest] = next[pick.clause] < 0 ? nil : next[pick.clause]
+            } else {
+                next[pick.before] = next[pick.clause]
+            }
+            pairClauses(o, pick.clause)
         }
     }
 
@@ -135,51 +162,85 @@ struct Alignment {
         let unmatchedOld = old.clauses.indices.filter { clauseNewForOld[$0] == nil }
         let unmatchedNew = new.clauses.indices.filter { clauseOldForNew[$0] == nil }
         guard !unmatchedOld.isEmpty, !unmatchedNew.isEmpty else { return }
-        var oldBags: [Int: [Int]] = [:]
-        for o in unmatchedOld { oldBags[o] = bag(o, in: old, old: true) }
+        let oldBags = Self.bags(unmatchedOld, in: old)
+        let newBags = Self.bags(unmatchedNew, in: new)
+        for (slot, o) in unmatchedOld.enumerated() { oldBagCache[o] = oldBags[slot] }
+        for (slot, n) in unmatchedNew.enumerated() { newBagCache[n] = newBags[slot] }
 
-        // Inverted index over the words of unmatched old clauses; words in too many clauses say nothing.
-        var postings: [Int: [Int]] = [:]
-        for o in unmatchedOld {
+        // Inverted index over the words of unmatched old clauses (by slot in `unmatchedOld`, so in
+        // document order); words in too many clauses say nothing.
+        var index: [Int: [Int32]] = [:]
+        for (slot, bag) in oldBags.enumerated() {
             var previous: Int?
-            for word in oldBags[o]! where word != previous {
-                postings[word, default: []].append(o)
+            for word in bag where word != previous {
+                index[word, default: []].append(Int32(slot))
                 previous = word
             }
         }
         let commonLimit = max(8, unmatchedOld.count / 10)
-        var bySection: [Int: [Int]] = [:]
-        for o in unmatchedOld { bySection[mappedSection(ofOld: o, old: old) ?? -1, default: []].append(o) }
+        let oldTargets = unmatchedOld.map { mappedSection(ofOld: $0, old: old) }
+        var sections: [Int: [Int32]] = [:]
+        for (slot, target) in oldTargets.enumerated() { sections[target ?? -1, default: []].append(Int32(slot)) }
+        let (postings, bySection) = (index, sections)
 
-        var candidates: [(score: Double, old: Int, new: Int)] = []
-        for n in unmatchedNew {
-            let bag = self.bag(n, in: new, old: false)
-            var shared: [Int: Int] = [:]
-            var previous: Int?
-            for word in bag where word != previous {
-                previous = word
-                guard let list = postings[word], list.count <= commonLimit else { continue }
-                for o in list { shared[o, default: 0] += 1 }
-            }
-            let section = new.clauses[n].section ?? -1
-            var pool = shared.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.prefix(12).map(\.key)
-            // Neighbours in the same section are candidates even when all their words are common ones.
-            for o in (bySection[section] ?? []).prefix(64) where !pool.contains(o) { pool.append(o) }
-            for o in pool {
-                var score = TextNormalizer.similarity(oldBags[o]!, bag)
-                // A clause that stays in its section needs less evidence than one said to have moved away.
-                if mappedSection(ofOld: o, old: old) == new.clauses[n].section {
-                    score += 0.05
-                } else if score < Self.crossSectionThreshold {
-                    continue
+        // Each new clause is scored on its own: in chunks, on every core.
+        let (similarity, crossSection) = (Self.similarityThreshold, Self.crossSectionThreshold)
+        var candidates = Array(unmatchedNew.indices).concurrentChunks(of: 256) { slots in
+            var shared = [Int32](repeating: 0, count: unmatchedOld.count)
+            var touched: [Int32] = []
+            var found: [(score: Double, old: Int, new: Int)] = []
+            for slot in slots {
+                let n = unmatchedNew[slot], bag = newBags[slot]
+                var previous: Int?
+                for word in bag where word != previous {
+                    previous = word
+                    guard let list = postings[word], list.count <= commonLimit else { continue }
+                    for o in list {
+                        if shared[Int(o)] == 0 { touched.append(o) }
+                        shared[Int(o)] += 1
+                    }
                 }
-                if score >= Self.similarityThreshold { candidates.append((score, o, n)) }
+                // The 12 sharing the most words (the earlier clause first on a tie).
+                var pool: [Int32] = []
+                for o in touched {
+                    let count = shared[Int(o)]
+                    var position = pool.count
+                    while position > 0, shared[Int(pool[position - 1])] < count
+                        || (shared[Int(pool[position - 1])] == count && pool[position - 1] > o) {
+                        position -= 1
+                    }
+                    if position < 12 {
+                        pool.insert(o, at: position)
+                        if pool.count > 12 { pool.removeLast() }
+                    }
+                }
+                for o in touched { shared[Int(o)] = 0 }
+                touched.removeAll(keepingCapacity: true)
+                let section = new.clauses[n].section
+                // Neighbours in the same section are candidates even when all their words are common ones.
+                for o in (bySection[section ?? -1] ?? []).prefix(64) where !pool.contains(o) { pool.append(o) }
+                for o in pool.map(Int.init) {
+                    var score = TextNormalizer.similarity(oldBags[o], bag)
+                    // A clause that stays in its section needs less evidence than one said to have moved away.
+                    if oldTargets[o] == section {
+                        score += 0.05
+                    } else if score < crossSection {
+                        continue
+                    }
+                    if score >= similarity { found.append((score, unmatchedOld[o], n)) }
+                }
             }
+            return found
         }
         candidates.sort { ($0.score, -$0.old, -$0.new) > ($1.score, -$1.old, -$1.new) }
         for candidate in candidates where clauseNewForOld[candidate.old] == nil && clauseOldForNew[candidate.new] == nil {
             pairClauses(candidate.old, candidate.new)
         }
+    }
+
+    /// The word bags of the given clauses, made on every core.
+    private static func bags(_ indices: [Int], in revision: Revision) -> [[Int]] {
+        indices.concurrentChunks(of: 256) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
     }
 
     /// A clause split in two (or two merged into one) whose words, joined, are the words of the other side.

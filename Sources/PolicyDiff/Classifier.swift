@@ -1,4 +1,5 @@
 import PolicyModel
+import Synchronization
 
 /// Decides the tier of one clause change and says why: the rule that fired and the words that triggered it.
 /// When no editorial rule explains a change of words, it is material: under-notifying is the costly error.
@@ -371,21 +372,27 @@ struct Classifier {
 }
 
 /// Word frequencies over both revisions, counted on first use: only a spelling candidate needs them.
-final class WordCounts: @unchecked Sendable {
-    private let texts: [String]
-    private var counts: [String: Int]?
+final class WordCounts: Sendable {
+    private let revisions: [Revision]
+    private let counts = Mutex<[String: Int]?>(nil)
 
-    init(texts: [String]) {
-        self.texts = texts
+    init(revisions: [Revision]) {
+        self.revisions = revisions
     }
 
     /// A word that occurs at most once in both revisions together: what a typo looks like.
     func isRare(_ word: String) -> Bool {
-        if counts == nil {
-            var table: [String: Int] = [:]
-            for text in texts { for word in TextNormalizer.looseWords(text) { table[word, default: 0] += 1 } }
-            counts = table
+        counts.withLock { counts in
+            if counts == nil {
+                var table: [String: Int] = [:]
+                for revision in revisions {
+                    for clause in revision.clauses {
+                        for word in TextNormalizer.looseWords(clause.text) { table[word, default: 0] += 1 }
+                    }
+                }
+                counts = table
+            }
+            return (counts?[word] ?? 0) <= 1
         }
-        return (counts?[word] ?? 0) <= 1
     }
 }

@@ -5,12 +5,32 @@ import PolicyModel
 public enum PolicyDiffer {
     public static func diff(_ oldDocument: Document, _ newDocument: Document,
                             options: DiffOptions = DiffOptions()) -> ChangeSet {
-        compare(oldDocument, newDocument, options: options).changes
+        align(oldDocument, newDocument) { old, new, alignment in
+            changes(old, new, alignment, options: options)
+        }
     }
 
     /// The ChangeSet and the successor of every old id (see `successors`), from one alignment.
     public static func compare(_ oldDocument: Document, _ newDocument: Document,
                                options: DiffOptions = DiffOptions()) -> (changes: ChangeSet, successors: [String: String]) {
+        align(oldDocument, newDocument) { old, new, alignment in
+            (changes(old, new, alignment, options: options), successors(old, new, alignment))
+        }
+    }
+
+    private static func changes(_ old: Revision, _ new: Revision, _ alignment: Alignment, options: DiffOptions) -> ChangeSet {
+        Trace.measure("classify") {
+            var builder = ChangeBuilder(old: old, new: new, alignment: alignment, options: options)
+            builder.sectionChanges()
+            builder.clauseChanges()
+            return builder.finish()
+        }
+    }
+
+    /// Both revisions flattened, then aligned.
+    private static func align<Result>(_ oldDocument: Document, _ newDocument: Document,
+                                      _ body: (Revision, Revision, Alignment) -> Result) -> Result {
+        let start = ContinuousClock.now
         // Flattening and normalising each side is independent: one core each, each writing its own slot.
         let slots = UnsafeMutableBufferPointer<Revision>.allocate(capacity: 2)
         defer {
@@ -23,11 +43,9 @@ public enum PolicyDiffer {
         }
         let old = slots[0]
         let new = slots[1]
-        let alignment = Alignment(old: old, new: new)
-        var builder = ChangeBuilder(old: old, new: new, alignment: alignment, options: options)
-        builder.sectionChanges()
-        builder.clauseChanges()
-        return (builder.finish(), successors(old, new, alignment))
+        Trace.report("flatten", since: start)
+        let alignment = Trace.measure("align") { Alignment(old: old, new: new) }
+        return body(old, new, alignment)
     }
 }
 
@@ -40,24 +58,27 @@ private struct ChangeBuilder {
     var changes: [(order: (Int, Int, Int), change: Change)] = []
     /// Old clause ids that define a term.
     let definingClauses: Set<String>
-    /// Categories of the new revision's sections, worked out once each.
-    private var categories: [Int: SectionCategory] = [:]
-
-    private mutating func category(ofNew section: Int?) -> SectionCategory {
-        let key = section ?? -1
-        if let known = categories[key] { return known }
-        let category = new.category(ofSection: section, options: options)
-        categories[key] = category
-        return category
-    }
+    /// The category of each section (by index), worked out once: the clause work reads them from every core.
+    let oldCategories: [SectionCategory]
+    let newCategories: [SectionCategory]
 
     init(old: Revision, new: Revision, alignment: Alignment, options: DiffOptions) {
         self.old = old
         self.new = new
         self.alignment = alignment
         self.options = options
-        self.classifier = Classifier(options: options, wordCounts: WordCounts(texts: old.clauses.map(\.text) + new.clauses.map(\.text)))
+        self.classifier = Classifier(options: options, wordCounts: WordCounts(revisions: [old, new]))
         self.definingClauses = Set(old.document.definedTerms.map(\.clause))
+        self.oldCategories = old.sectionCategories(options: options)
+        self.newCategories = new.sectionCategories(options: options)
+    }
+
+    private func category(ofNew section: Int?) -> SectionCategory {
+        section.map { newCategories[$0] } ?? .other
+    }
+
+    private func category(ofOld section: Int?) -> SectionCategory {
+        section.map { oldCategories[$0] } ?? .other
     }
 
     // MARK: Sections
@@ -102,60 +123,68 @@ private struct ChangeBuilder {
     mutating func clauseChanges() {
         let splitOld = Set(alignment.splits.map(\.old))
         let mergedNew = Set(alignment.merges.map(\.new))
-        let stayed = clausesInOrder()
-
-        for (o, match) in alignment.clauseNewForOld.enumerated() {
-            guard let n = match, !splitOld.contains(o), !mergedNew.contains(n) else { continue }
-            let before = old.clauses[o], after = new.clauses[n]
-            let crossSection = before.section.flatMap { alignment.sectionNewForOld[$0] } != after.section
-                && !(before.section == nil && after.section == nil)
-            let moved = crossSection || !stayed.contains(o)
-            let order = (after.clause.location?.line ?? 0, 2, n)
-            if o == old.lastUpdatedClause || n == new.lastUpdatedClause, before.key != after.key {
-                // Only the date is editorial: whatever else the "Last updated" paragraph says is judged as usual.
-                let dateReason = Reason(rule: "last-updated", detail: "“\(before.clause.text)” → “\(after.clause.text)”")
-                if masked(before.clause.text, old.document) == masked(after.clause.text, new.document) {
-                    addClause(order, .modified, o, n, tier: .editorial, reasons: [dateReason], words: true)
-                } else {
-                    var verdict = modified(o, n)
-                    verdict.reasons.insert(dateReason, at: 0)
-                    addClause(order, .modified, o, n, tier: verdict.tier, reasons: verdict.reasons, words: true)
-                }
-                continue
-            }
-            var verdict = Classifier.Verdict(tier: .editorial, reasons: [])
-            var words = false
-            if before.key != after.key || before.clause.inlines != after.clause.inlines {
-                verdict = modified(o, n)
-                words = true
-            }
-            if moved {
-                if crossSection {
-                    let from = before.section.map { old.sections[$0].section.heading } ?? "the preamble"
-                    let to = after.section.map { new.sections[$0].section.heading } ?? "the preamble"
-                    verdict.raise(.material, "moved-to-other-section", "from “\(from)” to “\(to)”")
-                } else if verdict.reasons.isEmpty {
-                    verdict.raise(.editorial, "moved-within-section", "same words, new place in the section")
-                }
-                addClause(order, .moved, o, n, tier: verdict.tier, reasons: verdict.reasons, words: words)
-            } else if words {
-                addClause(order, .modified, o, n, tier: verdict.tier, reasons: verdict.reasons, words: true)
-            }
+        let inOrder = clausesInOrder()
+        let kept = alignment.clauseNewForOld.enumerated().compactMap { o, match in
+            match.flatMap { n in splitOld.contains(o) || mergedNew.contains(n) ? nil : (old: o, new: n) }
         }
+        // Each kept clause is judged on its own: in chunks, on every core.
+        let builder = self
+        changes += kept.concurrentChunks(of: 2048) { pairs in
+            pairs.compactMap { builder.keptChange($0.old, $0.new, inOrder: inOrder[$0.old]) }
+        }
+
         for split in alignment.splits { addJoined(old: [split.old], new: split.new, kind: .split) }
         for merge in alignment.merges { addJoined(old: merge.old, new: [merge.new], kind: .merged) }
 
-        for (o, match) in alignment.clauseNewForOld.enumerated() where match == nil {
+        // A removed clause is listed where it would have stood: after the new place of the kept clause before it.
+        var anchorLine = 0
+        for (o, match) in alignment.clauseNewForOld.enumerated() {
+            if let n = match {
+                anchorLine = new.clauses[n].clause.location?.line ?? 0
+                continue
+            }
             let entry = old.clauses[o]
-            let verdict = classifier.classifyRemoved(entry.clause, category: old.category(ofSection: entry.section, options: options))
-            addClause((anchorLine(forOld: o), 1, o), .removed, o, nil, tier: verdict.tier, reasons: verdict.reasons, words: false)
+            let verdict = classifier.classifyRemoved(entry.clause, category: category(ofOld: entry.section))
+            append((anchorLine, 1, o), clauseChange(.removed, o, nil, verdict))
         }
         for (n, match) in alignment.clauseOldForNew.enumerated() where match == nil {
             let entry = new.clauses[n]
             let verdict = classifier.classifyAdded(entry.clause, category: category(ofNew: entry.section))
-            addClause((entry.clause.location?.line ?? 0, 2, n), .added, nil, n, tier: verdict.tier, reasons: verdict.reasons,
-                      words: false)
+            append((entry.clause.location?.line ?? 0, 2, n), clauseChange(.added, nil, n, verdict))
         }
+    }
+
+    /// What became of a clause that was kept (old `o`, new `n`): nothing, or moved, reworded, or both.
+    private func keptChange(_ o: Int, _ n: Int, inOrder: Bool) -> (order: (Int, Int, Int), change: Change)? {
+        let before = old.clauses[o], after = new.clauses[n]
+        let crossSection = before.section.flatMap { alignment.sectionNewForOld[$0] } != after.section
+            && !(before.section == nil && after.section == nil)
+        let moved = crossSection || !inOrder
+        let order = (after.clause.location?.line ?? 0, 2, n)
+        if o == old.lastUpdatedClause || n == new.lastUpdatedClause, before.key != after.key {
+            // Only the date is editorial: whatever else the "Last updated" paragraph says is judged as usual.
+            let dateReason = Reason(rule: "last-updated", detail: "“\(before.clause.text)” → “\(after.clause.text)”")
+            let words = wordDiff(o, n)
+            var verdict = Classifier.Verdict(tier: .editorial, reasons: [dateReason])
+            if masked(before.clause.text, old.document) != masked(after.clause.text, new.document) {
+                verdict = modified(o, n, words)
+                verdict.reasons.insert(dateReason, at: 0)
+            }
+            return (order, clauseChange(.modified, o, n, verdict, words: words))
+        }
+        let reworded = before.key != after.key || before.clause.inlines != after.clause.inlines
+        guard reworded || moved else { return nil }
+        let words = reworded ? wordDiff(o, n) : nil
+        var verdict = words.map { modified(o, n, $0) } ?? Classifier.Verdict(tier: .editorial, reasons: [])
+        guard moved else { return (order, clauseChange(.modified, o, n, verdict, words: words)) }
+        if crossSection {
+            let from = before.section.map { old.sections[$0].section.heading } ?? "the preamble"
+            let to = after.section.map { new.sections[$0].section.heading } ?? "the preamble"
+            verdict.raise(.material, "moved-to-other-section", "from “\(from)” to “\(to)”")
+        } else if verdict.reasons.isEmpty {
+            verdict.raise(.editorial, "moved-within-section", "same words, new place in the section")
+        }
+        return (order, clauseChange(.moved, o, n, verdict, words: words))
     }
 
     /// A clause's text with the document's "Last updated" date taken out.
@@ -164,26 +193,41 @@ private struct ChangeBuilder {
         return String(decoding: TextNormalizer.exactKey(text.replacing(date, with: "\u{1}")), as: UTF8.self)
     }
 
-    /// Old clauses that kept their order within their (aligned) section: the longest increasing run per section.
-    private func clausesInOrder() -> Set<Int> {
+    /// Whether each old clause kept its order within its (aligned) section: the longest increasing run per section.
+    private func clausesInOrder() -> [Bool] {
         var bySection: [Int: [(old: Int, new: Int)]] = [:]
         for (o, n) in alignment.clauseNewForOld.enumerated() {
             guard let n else { continue }
             bySection[new.clauses[n].section ?? -1, default: []].append((o, n))
         }
-        var stayed: Set<Int> = []
+        var inOrder = [Bool](repeating: false, count: old.clauses.count)
         for pairs in bySection.values {
-            stayed.formUnion(longestIncreasingRun(pairs.sorted { $0.new < $1.new }.map(\.old)))
+            for o in longestIncreasingRun(pairs.sorted { $0.new < $1.new }.map(\.old)) { inOrder[o] = true }
         }
-        return stayed
+        return inOrder
     }
 
-    private mutating func modified(_ o: Int, _ n: Int) -> Classifier.Verdict {
+    /// The word diff of a reworded clause, made once for both its verdict and its redline.
+    private struct WordDiff {
+        let oldTokens: [WordToken]
+        let newTokens: [WordToken]
+        let runs: [MyersDiff.Run]
+
+        init(_ oldTokens: [WordToken], _ newTokens: [WordToken]) {
+            self.oldTokens = oldTokens
+            self.newTokens = newTokens
+            self.runs = MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key))
+        }
+    }
+
+    private func wordDiff(_ o: Int, _ n: Int) -> WordDiff {
+        WordDiff(tokens(old.clauses[o].clause), tokens(new.clauses[n].clause))
+    }
+
+    private func modified(_ o: Int, _ n: Int, _ words: WordDiff) -> Classifier.Verdict {
         let before = old.clauses[o], after = new.clauses[n]
-        let oldTokens = tokens(before.clause), newTokens = tokens(after.clause)
-        let runs = MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key))
-        return classifier.classifyModified(old: before.clause, new: after.clause, oldTokens: oldTokens,
-                                           newTokens: newTokens, runs: runs,
+        return classifier.classifyModified(old: before.clause, new: after.clause, oldTokens: words.oldTokens,
+                                           newTokens: words.newTokens, runs: words.runs,
                                            category: category(ofNew: after.section),
                                            definesTerm: definingClauses.contains(before.clause.id))
     }
@@ -199,8 +243,7 @@ private struct ChangeBuilder {
     private mutating func addJoined(old oldIndices: [Int], new newIndices: [Int], kind: Change.Kind) {
         let oldText = oldIndices.map { old.clauses[$0].text }.joined(separator: " ")
         let newText = newIndices.map { new.clauses[$0].text }.joined(separator: " ")
-        let oldTokens = WordTokenizer.tokens(text: oldText), newTokens = WordTokenizer.tokens(text: newText)
-        let runs = MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key))
+        let words = WordDiff(WordTokenizer.tokens(text: oldText), WordTokenizer.tokens(text: newText))
         var verdict = Classifier.Verdict(tier: .editorial, reasons: [])
         if TextNormalizer.looseWords(oldText) == TextNormalizer.looseWords(newText) {
             verdict.raise(.editorial, kind == .split ? "split-same-words" : "merged-same-words",
@@ -209,47 +252,30 @@ private struct ChangeBuilder {
             let first = Clause(id: "", kind: .paragraph, inlines: [.text(oldText)], text: oldText, location: nil)
             let second = Clause(id: "", kind: .paragraph, inlines: [.text(newText)], text: newText, location: nil)
             let entry = new.clauses[newIndices[0]]
-            verdict = classifier.classifyModified(old: first, new: second, oldTokens: oldTokens, newTokens: newTokens,
-                                                  runs: runs, category: new.category(ofSection: entry.section, options: options),
+            verdict = classifier.classifyModified(old: first, new: second, oldTokens: words.oldTokens,
+                                                  newTokens: words.newTokens, runs: words.runs,
+                                                  category: category(ofNew: entry.section),
                                                   definesTerm: oldIndices.contains { definingClauses.contains(old.clauses[$0].clause.id) })
         }
         let line = new.clauses[newIndices[0]].clause.location?.line ?? 0
-        var change = makeClauseChange(kind, oldIndices[0], newIndices[0], tier: verdict.tier, reasons: verdict.reasons)
-        change.oldText = oldText
-        change.newText = newText
-        change.words = wordRuns(runs, oldTokens, newTokens)
-        change.fingerprint = Fingerprint.of(kind.rawValue, oldText, newText)
-        append((line, 2, newIndices[0]), applyingOverride(change))
-    }
-
-    /// Where a removed clause would have stood in the new revision, for ordering the output.
-    private func anchorLine(forOld o: Int) -> Int {
-        var previous = o - 1
-        while previous >= 0 {
-            if let n = alignment.clauseNewForOld[previous] { return new.clauses[n].clause.location?.line ?? 0 }
-            previous -= 1
-        }
-        return 0
+        var change = Change(kind: kind, subject: .clause, tier: verdict.tier, old: old.position(ofClause: oldIndices[0]),
+                            new: new.position(ofClause: newIndices[0]), reasons: verdict.reasons, oldText: oldText,
+                            newText: newText, words: wordRuns(words), fingerprint: Fingerprint.of(kind.rawValue, oldText, newText))
+        change = applyingOverride(change)
+        append((line, 2, newIndices[0]), change)
     }
 
     // MARK: Assembly
 
-    private mutating func addClause(_ order: (Int, Int, Int), _ kind: Change.Kind, _ o: Int?, _ n: Int?, tier: Tier,
-                                    reasons: [Reason], words: Bool) {
-        var change = makeClauseChange(kind, o, n, tier: tier, reasons: reasons)
-        if words, let o, let n {
-            let oldTokens = tokens(old.clauses[o].clause), newTokens = tokens(new.clauses[n].clause)
-            change.words = wordRuns(MyersDiff.diff(oldTokens.map(\.key), newTokens.map(\.key)), oldTokens, newTokens)
-        }
-        append(order, applyingOverride(change))
-    }
-
-    private func makeClauseChange(_ kind: Change.Kind, _ o: Int?, _ n: Int?, tier: Tier, reasons: [Reason]) -> Change {
+    /// A clause change with its override applied; the word diff is the redline of a reworded clause.
+    private func clauseChange(_ kind: Change.Kind, _ o: Int?, _ n: Int?, _ verdict: Classifier.Verdict,
+                              words: WordDiff? = nil) -> Change {
         let oldText = o.map { old.clauses[$0].clause.text }
         let newText = n.map { new.clauses[$0].clause.text }
-        return Change(kind: kind, subject: .clause, tier: tier, old: o.map(old.position(ofClause:)),
-                      new: n.map(new.position(ofClause:)), reasons: reasons, oldText: oldText, newText: newText,
-                      words: nil, fingerprint: Fingerprint.of(kind.rawValue, oldText ?? "", newText ?? ""))
+        return applyingOverride(Change(kind: kind, subject: .clause, tier: verdict.tier, old: o.map(old.position(ofClause:)),
+                                       new: n.map(new.position(ofClause:)), reasons: verdict.reasons, oldText: oldText,
+                                       newText: newText, words: words.map(wordRuns),
+                                       fingerprint: Fingerprint.of(kind.rawValue, oldText ?? "", newText ?? "")))
     }
 
     private mutating func add(_ order: (Int, Int, Int), kind: Change.Kind, subject: Change.Subject, tier: Tier,
@@ -276,8 +302,9 @@ private struct ChangeBuilder {
         return changed
     }
 
-    private func wordRuns(_ runs: [MyersDiff.Run], _ oldTokens: [WordToken], _ newTokens: [WordToken]) -> [WordRun] {
-        runs.map { run in
+    private func wordRuns(_ words: WordDiff) -> [WordRun] {
+        let oldTokens = words.oldTokens, newTokens = words.newTokens
+        return words.runs.map { run in
             let slice = run.operation == .insert ? newTokens[run.newRange] : oldTokens[run.oldRange]
             let operation: WordRun.Operation = run.operation == .equal ? .equal : run.operation == .insert ? .insert : .delete
             let inlines = WordTokenizer.inlines(run.operation == .equal ? newTokens[run.newRange] : slice)

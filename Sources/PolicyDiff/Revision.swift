@@ -21,11 +21,11 @@ struct Revision {
         let text: String
         let key: ClauseKey
 
-        init(clause: Clause, section: Int?, positionInSection: Int) {
+        init(clause: Clause, section: Int?, positionInSection: Int, text: String) {
             self.clause = clause
             self.section = section
             self.positionInSection = positionInSection
-            self.text = Revision.readingText(clause)
+            self.text = text
             self.key = ClauseKey(TextNormalizer.exactKey(text))
         }
     }
@@ -40,20 +40,25 @@ struct Revision {
         self.document = document
         var sections: [SectionEntry] = []
         var clauses: [ClauseEntry] = []
-        var position = 0
-        // A list item that only holds a nested list has no words of its own: nothing to compare.
-        for clause in document.preambleClauses where !Revision.readingText(clause).isEmpty {
-            clauses.append(ClauseEntry(clause: clause, section: nil, positionInSection: position))
-            position += 1
+        func add(_ blocks: [Block], section: Int?) {
+            var position = 0
+            for block in blocks {
+                block.forEachClause { clause in
+                    // A list item that only holds a nested list has no words of its own: nothing to compare.
+                    let text = Revision.readingText(clause)
+                    guard !text.isEmpty else { return }
+                    clauses.append(ClauseEntry(clause: clause, section: section, positionInSection: position, text: text))
+                    position += 1
+                }
+            }
         }
+        add(document.preamble, section: nil)
         func visit(_ section: Section, parent: Int?) {
             let index = sections.count
             let titleKey = String(decoding: TextNormalizer.exactKey(section.title), as: UTF8.self).lowercased()
             sections.append(SectionEntry(section: section, parent: parent, titleKey: titleKey,
                                          titleBag: TextNormalizer.wordBag(section.title)))
-            for (position, clause) in section.clauses.filter({ !Revision.readingText($0).isEmpty }).enumerated() {
-                clauses.append(ClauseEntry(clause: clause, section: index, positionInSection: position))
-            }
+            add(section.blocks, section: index)
             for child in section.sections { visit(child, parent: index) }
         }
         for section in document.sections { visit(section, parent: nil) }
@@ -101,23 +106,25 @@ struct Revision {
                         line: entry.section.location?.line)
     }
 
-    /// The category of a section: configured by id or title, else guessed from its title and its ancestors'.
-    func category(ofSection index: Int?, options: DiffOptions) -> SectionCategory {
-        var current = index
-        while let section = current {
-            let entry = sections[section]
-            if let configured = options.sectionCategories[entry.section.id]
-                ?? options.sectionCategories[entry.titleKey] {
-                return configured
-            }
+    /// The category of every section, by index: configured by id or title, else guessed from its title,
+    /// else its parent's. (A parent comes before its children, so one pass in order decides them all.)
+    func sectionCategories(options: DiffOptions) -> [SectionCategory] {
+        var categories: [SectionCategory] = []
+        categories.reserveCapacity(sections.count)
+        for entry in sections {
+            let configured = options.sectionCategories[entry.section.id] ?? options.sectionCategories[entry.titleKey]
             let title = Array(entry.titleKey.utf8)
-            for (category, keywords) in Vocabulary.categoryKeywords
-            where keywords.contains(where: { Self.bytes(title, contain: Array($0.utf8)) }) {
-                return category
-            }
-            current = entry.parent
+            let guessed = Self.categoryKeywords.first { _, keywords in
+                keywords.contains { Self.bytes(title, contain: $0) }
+            }?.0
+            categories.append(configured ?? guessed ?? entry.parent.map { categories[$0] } ?? .other)
         }
-        return .other
+        return categories
+    }
+
+    /// `Vocabulary.categoryKeywords` as bytes, for searching titles.
+    private static let categoryKeywords = Vocabulary.categoryKeywords.map { category, keywords in
+        (category, keywords.map { Array($0.utf8) })
     }
 }
 

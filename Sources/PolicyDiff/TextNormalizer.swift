@@ -53,17 +53,29 @@ enum TextNormalizer {
     }
 
     /// Plain ASCII with single spaces and no spaces at the ends: most clauses, whose key is their text.
+    /// Eight bytes at a time, since every clause of both revisions goes through here.
     private static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let base = UnsafeRawPointer(bytes.baseAddress!)
         var previousSpace = false
-        for byte in bytes {
-            if byte >= 0x80 || (byte < 0x20) { return false }
-            if byte == 0x20 {
-                if previousSpace { return false }
-                previousSpace = true
-            } else {
-                previousSpace = false
-            }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
+            if word & high != 0 || (word &- ones &* 0x20) & ~word & high != 0 { return false }
+            // The high bit of each byte that is a space; two in a row, here or across words, are not normal.
+            let spaceless = word ^ (ones &* 0x20)
+            let spaces = ~(((spaceless & low) &+ low) | spaceless) & high
+            if spaces & (spaces << 8) != 0 || (previousSpace && spaces & 0x80 != 0) { return false }
+            previousSpace = spaces >> 63 != 0
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 || byte < 0x20 || (byte == 0x20 && previousSpace) { return false }
+            previousSpace = byte == 0x20
+            index += 1
         }
         return true
     }
@@ -71,9 +83,15 @@ enum TextNormalizer {
     /// Lowercased words without punctuation: equal lists mean only case or punctuation changed.
     static func looseWords(_ text: String) -> [String] {
         var words: [String] = []
+        forEachLooseWord(text) { words.append(String(decoding: $0, as: UTF8.self)) }
+        return words
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each word of `looseWords`, without making strings.
+    private static func forEachLooseWord(_ text: String, _ body: ([UInt8]) -> Void) {
         var current: [UInt8] = []
         func flush() {
-            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            if !current.isEmpty { body(current) }
             current.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
@@ -98,20 +116,28 @@ enum TextNormalizer {
             }
         }
         flush()
-        return words
     }
 
     /// Hashes of the lowercased words and of each pair of neighbouring words, sorted: the clause's bag
     /// for similarity. Pairs make it tell a reworded clause (most pairs kept) from an unrelated one in the
-    /// same legal vocabulary (many words shared, few pairs).
+    /// same legal vocabulary (many words shared, few pairs). FNV-1a over the bytes: the same on every
+    /// run, and no strings made.
     static func wordBag(_ text: String) -> [Int] {
-        let words = looseWords(text).map { $0.hashValue }
-        var bag = words
-        bag.reserveCapacity(words.count * 2)
-        for index in words.indices.dropFirst() {
-            bag.append(words[index - 1] &* 31 &+ words[index] &+ 0x5bd1e995)
+        var bag: [Int] = []
+        var previous: Int?
+        forEachLooseWord(text) { word in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in word {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            let current = Int(bitPattern: UInt(hash))
+            bag.append(current)
+            if let previous { bag.append(previous &* 31 &+ current &+ 0x5bd1e995) }
+            previous = current
         }
-        return bag.sorted()
+        bag.sort()
+        return bag
     }
 
     /// Dice similarity of two sorted bags: 2·|A∩B| / (|A|+|B|), in 0…1.

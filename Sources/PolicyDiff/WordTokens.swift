@@ -14,7 +14,14 @@ struct WordToken: Sendable {
     var marks: [Mark]
 
     var isSpace: Bool { key == " " }
-    var isWord: Bool { key.unicodeScalars.first.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false }
+    var isWord: Bool {
+        guard let first = key.unicodeScalars.first else { return false }
+        if first.isASCII {
+            return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(UInt8(first.value) | 0x20)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(UInt8(first.value))
+        }
+        return first.properties.isAlphabetic || first.properties.numericType != nil
+    }
 }
 
 enum WordTokenizer {
@@ -52,6 +59,7 @@ enum WordTokenizer {
 
     private static func split(_ text: String, marks: [WordToken.Mark], into tokens: inout [WordToken]) {
         var current = ""
+        var currentIsASCII = true
         var currentClass = Class.other
         func flush() {
             guard !current.isEmpty else { return }
@@ -59,19 +67,36 @@ enum WordTokenizer {
                 // Spaces across markup boundaries are one space.
                 if tokens.last?.isSpace != true { tokens.append(WordToken(text: " ", key: " ", marks: marks)) }
             } else {
-                tokens.append(WordToken(text: current, key: normalizedKey(current), marks: marks))
+                // An ASCII word or sign is its own key: only spaces, quotes and dashes beyond ASCII normalise.
+                tokens.append(WordToken(text: current, key: currentIsASCII ? current : normalizedKey(current), marks: marks))
             }
             current = ""
+            currentIsASCII = true
         }
         for scalar in text.unicodeScalars {
             let scalarClass: Class
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            if scalar.isASCII {
+                switch UInt8(scalar.value) {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    scalarClass = .word
+                case 0x20, 0x09...0x0D:
+                    scalarClass = .space
+                case UInt8(ascii: "'") where currentClass == .word:
+                    // Keep "don't" as one word.
+                    current.unicodeScalars.append(scalar)
+                    continue
+                default:
+                    scalarClass = .other
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 scalarClass = .word
             } else if scalar.properties.isWhitespace {
                 scalarClass = .space
-            } else if (scalar == "'" || scalar == "’") && currentClass == .word {
-                // Keep "User’s" and "don't" as one word.
+            } else if scalar == "’" && currentClass == .word {
+                // Keep "User’s" as one word.
                 current.unicodeScalars.append(scalar)
+                currentIsASCII = false
                 continue
             } else {
                 scalarClass = .other
@@ -79,6 +104,7 @@ enum WordTokenizer {
             if scalarClass != currentClass || scalarClass == .other { flush() }
             currentClass = scalarClass
             current.unicodeScalars.append(scalar)
+            if !scalar.isASCII { currentIsASCII = false }
         }
         flush()
     }
