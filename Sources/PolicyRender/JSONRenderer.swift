@@ -1,3 +1,4 @@
+import PolicyDiff
 import PolicyModel
 
 /// Any `Encodable` value as pretty JSON with sorted keys, so the output is byte-identical run to run.
@@ -17,6 +18,25 @@ public enum JSONRenderer {
         encoder.root.write(to: &out, indent: 0)
         out.append(0x0A)
         return out
+    }
+}
+
+/// Nodes handed to other threads once complete: from then on they are only read.
+private struct SharedNodes: @unchecked Sendable {
+    let nodes: [JSONNode]
+}
+
+/// Arrays whose elements can be encoded apart, on every core: the changes of a long diff.
+private protocol ConcurrentlyEncodable {
+    func encodedElements() throws -> [JSONNode]
+}
+
+extension Array: ConcurrentlyEncodable where Element == Change {
+    fileprivate func encodedElements() throws -> [JSONNode] {
+        let chunks = Array<Int>(indices).concurrentChunks(of: JSONNode.longArray / 2) { indices in
+            [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: self[$0], codingPath: []) }) }]
+        }
+        return try chunks.flatMap { try $0.get().nodes }
     }
 }
 
@@ -46,10 +66,16 @@ private final class JSONNode {
         case .array(let items):
             guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
             out.append(contentsOf: "[\n".utf8)
-            for (index, item) in items.enumerated() {
-                Self.pad(indent + 1, &out)
-                item.write(to: &out, indent: indent + 1)
-                out.append(contentsOf: (index == items.count - 1 ? "\n" : ",\n").utf8)
+            if items.count >= Self.longArray {
+                // The changes of a long diff: written in chunks on every core, then joined.
+                let shared = SharedNodes(nodes: items)
+                out += Array(items.indices).concurrentChunks(of: Self.longArray / 2) { indices in
+                    var chunk: [UInt8] = []
+                    for index in indices { shared.nodes[index].writeItem(index, of: shared.nodes.count, to: &chunk, indent: indent) }
+                    return chunk
+                }
+            } else {
+                for (index, item) in items.enumerated() { item.writeItem(index, of: items.count, to: &out, indent: indent) }
             }
             Self.pad(indent, &out)
             out.append(UInt8(ascii: "]"))
@@ -67,6 +93,15 @@ private final class JSONNode {
             Self.pad(indent, &out)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Arrays at least this long are encoded and written on every core.
+    static let longArray = 512
+
+    private func writeItem(_ index: Int, of count: Int, to out: inout [UInt8], indent: Int) {
+        Self.pad(indent + 1, &out)
+        write(to: &out, indent: indent + 1)
+        out.append(contentsOf: (index == count - 1 ? "\n" : ",\n").utf8)
     }
 
     private static func pad(_ indent: Int, _ out: inout [UInt8]) {
@@ -135,6 +170,8 @@ private final class TreeEncoder: Encoder {
         case let flag as Bool: return JSONNode(.bool(flag))
         case let number as Int: return JSONNode(.number(String(number)))
         case let number as Double: return JSONNode(.number(number.isFinite ? "\(number)" : "null"))
+        case let elements as any ConcurrentlyEncodable & Collection where elements.count >= JSONNode.longArray:
+            return JSONNode(.array(try elements.encodedElements()))
         default:
             let encoder = TreeEncoder()
             encoder.codingPath = codingPath

@@ -132,7 +132,7 @@ struct Diff: ParsableCommand {
         }
         Lifetime.keep(changes)
         switch format {
-        case .json: Terminal.write(try JSONRenderer.render(changes))
+        case .json: Terminal.write(try Trace.measure("render json") { try JSONRenderer.bytes(changes) })
         case .text: Terminal.write(DiffTextRenderer.render(changes, color: Terminal.colorsStandardOutput))
         case .html: Terminal.write(RedlineRenderer.page(changes))
         }
