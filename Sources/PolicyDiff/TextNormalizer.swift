@@ -8,47 +8,53 @@ enum TextNormalizer {
         var text = text
         return text.withUTF8 { bytes in
             if isAlreadyNormal(bytes) { return Array(bytes) }
-            var key: [UInt8] = []
-            key.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    // ASCII, nearly all of a policy: one byte in, one byte (or a folded space) out.
-                    index += 1
-                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
-                        pendingSpace = true
-                        continue
+            // The key is never longer than the text: quotes and dashes map to one byte, spaces fold.
+            return [UInt8](unsafeUninitializedCapacity: bytes.count) { key, written in
+                var count = 0
+                var pendingSpace = false
+                func put(_ byte: UInt8) {
+                    if pendingSpace, count > 0 {
+                        key[count] = 0x20
+                        count += 1
                     }
-                    if pendingSpace, !key.isEmpty { key.append(0x20) }
                     pendingSpace = false
-                    key.append(byte)
-                    continue
+                    key[count] = byte
+                    count += 1
                 }
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                let end = min(index + length, bytes.count)
-                let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
-                    .unicodeScalars.first ?? "\u{FFFD}"
-                index = end
-                let mapped: Unicode.Scalar
-                switch scalar {
-                case "“", "”", "„", "‟", "″", "«", "»": mapped = "\""
-                case "‘", "’", "‚", "‛", "′": mapped = "'"
-                case "–", "—", "‒", "―", "−": mapped = "-"
-                case "\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}", "\u{00AD}": continue
-                default:
-                    if scalar.properties.isWhitespace {
-                        pendingSpace = true
+                var index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte < 0x80 {
+                        // ASCII, nearly all of a policy: one byte in, one byte (or a folded space) out.
+                        index += 1
+                        if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                            pendingSpace = true
+                        } else {
+                            put(byte)
+                        }
                         continue
                     }
-                    mapped = scalar
+                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    let start = index
+                    index = min(index + length, bytes.count)
+                    var value = UInt32(byte) & (0x7F >> length)
+                    for continuation in bytes[(start + 1)..<index] { value = value << 6 | UInt32(continuation & 0x3F) }
+                    switch value {
+                    case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB: put(UInt8(ascii: "\"")) // “ ” „ ‟ ″ « »
+                    case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: put(UInt8(ascii: "'")) // ‘ ’ ‚ ‛ ′
+                    case 0x2013, 0x2014, 0x2012, 0x2015, 0x2212: put(UInt8(ascii: "-")) // – — ‒ ― −
+                    case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: continue // zero-width and soft hyphen
+                    default:
+                        if Unicode.Scalar(value)?.properties.isWhitespace == true {
+                            pendingSpace = true
+                            continue
+                        }
+                        for original in bytes[start..<index] { put(original) }
+                    }
                 }
-                if pendingSpace, !key.isEmpty { key.append(0x20) }
-                pendingSpace = false
-                key.append(contentsOf: String(mapped).utf8)
+                written = count
             }
-            return key
         }
     }
 
@@ -61,7 +67,7 @@ enum TextNormalizer {
         var previousSpace = false
         var index = 0
         while index + 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
             if word & high != 0 || (word &- ones &* 0x20) & ~word & high != 0 { return false }
             // The high bit of each byte that is a space; two in a row, here or across words, are not normal.

@@ -14,12 +14,13 @@ struct HeadingNumber: Sendable, Hashable {
 
     /// The number at the start of a heading's plain text, or nil if the heading is not numbered.
     static func parse(_ heading: String) -> HeadingNumber? {
-        let characters = Array(heading)
+        // ASCII (nearly every heading) has one character per byte: no grapheme breaking needed.
+        let characters = heading.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+            ? heading.utf8.map { Character(Unicode.Scalar($0)) } : Array(heading)
         var index = 0
         var hadKeyword = false
         for keyword in ["section", "article", "part", "§"] {
-            let candidate = String(characters.prefix(keyword.count)).lowercased()
-            if candidate == keyword {
+            if startsWith(characters, keyword) {
                 var next = keyword.count
                 while next < characters.count, characters[next] == " " { next += 1 }
                 if next > keyword.count || keyword == "§" {
@@ -76,6 +77,18 @@ struct HeadingNumber: Sendable, Hashable {
         }
         let parts = style == .arabic ? text.split(separator: ".").map(String.init) : [text]
         return HeadingNumber(text: text, style: style, parts: parts, prefixLength: index)
+    }
+
+    /// Whether `characters` start with the lowercase `keyword`, in any case.
+    private static func startsWith(_ characters: [Character], _ keyword: String) -> Bool {
+        var index = 0
+        for expected in keyword {
+            guard index < characters.count else { return false }
+            let actual = characters[index]
+            guard actual == expected || actual.lowercased() == String(expected) else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The number of the section this one belongs under (`4.2` → `4`), for dotted numbers.

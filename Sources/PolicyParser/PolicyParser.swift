@@ -51,10 +51,12 @@ public enum PolicyParser {
             section.walk { section, _ in result.append(section) }
             return result
         }
-        // Terms and references read every clause; the date is only looked for near the top.
-        let clauseLimit = analysis.isEmpty ? LastUpdatedFinder.clausesSearched : Int.max
+        // References read every clause, defined terms every section's (on every core); the date is
+        // only looked for near the top.
+        let blockLists = [structure.preamble] + allSections.map(\.blocks)
+        let clauseLimit = analysis.contains(.references) ? Int.max : LastUpdatedFinder.clausesSearched
         var clauses: [Clause] = []
-        for blocks in [structure.preamble] + allSections.lazy.map(\.blocks) where clauses.count < clauseLimit {
+        for blocks in blockLists where clauses.count < clauseLimit {
             for block in blocks {
                 block.forEachClause { if clauses.count < clauseLimit { clauses.append($0) } }
             }
@@ -76,8 +78,13 @@ public enum PolicyParser {
             titleLocation = nil
         }
         let lastUpdated = LastUpdatedFinder.find(frontMatter: scan.frontMatter, clauses: clauses)
-        let definedTerms = analysis.contains(.definedTerms)
-            ? clauses.concurrentChunks(of: 4096) { $0.flatMap(DefinedTermFinder.find(in:)) } : []
+        let definedTerms: [DefinedTerm] = !analysis.contains(.definedTerms) ? [] : blockLists.concurrentChunks(of: 64) { lists in
+            var terms: [DefinedTerm] = []
+            for blocks in lists {
+                for block in blocks { block.forEachClause { terms += DefinedTermFinder.find(in: $0) } }
+            }
+            return terms
+        }
         // Links to the title heading land on the page's title (`<h1 id="title">` when rendered).
         let titleAnchors = Dictionary(structure.titleAnchors.map { ($0, Document.titleAnchor) },
                                       uniquingKeysWith: { first, _ in first })

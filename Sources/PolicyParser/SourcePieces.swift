@@ -37,6 +37,15 @@ struct SourcePieces {
             var lineEnd = lineStart
             var hasPipe = false
             while lineEnd < count {
+                // Eight bytes at a time up to the next byte that matters.
+                if lineEnd + 8 <= count {
+                    let marked = Self.marked(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: lineEnd, as: UInt64.self)))
+                    guard marked != 0 else {
+                        lineEnd += 8
+                        continue
+                    }
+                    lineEnd += marked.trailingZeroBitCount / 8
+                }
                 let byte = bytes[lineEnd]
                 if byte == 0x0A || byte == 0x0D { break }
                 if byte == UInt8(ascii: "|") {
@@ -74,6 +83,16 @@ struct SourcePieces {
         }
         // An unclosed fence at the end: the cuts before it stand, those inside it were never made.
         return pieces
+    }
+
+    /// The high bit of each byte of `word` (little-endian) that is a line end, `|`, `]` or `<`.
+    private static func marked(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        func equal(_ byte: UInt8) -> UInt64 {
+            let difference = word ^ (ones &* UInt64(byte))
+            return ~(((difference & low) &+ low) | difference | low)
+        }
+        return equal(0x0A) | equal(0x0D) | equal(UInt8(ascii: "|")) | equal(UInt8(ascii: "]")) | equal(UInt8(ascii: "<"))
     }
 
     /// Whether the `]` or `<` at `index` starts a construct whose reach a cut cannot see: a link
