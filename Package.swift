@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PolicyReleaseTests", dependencies: ["PolicyRelease", "PolicyProject", "PolicyTestSupport"]),
-        .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyTestSupport"],
+        .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyDiff", "PolicyTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
         .testTarget(name: "PolicyNoticeTests", dependencies: [

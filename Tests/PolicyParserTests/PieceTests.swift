@@ -141,3 +141,17 @@ struct PieceTests {
         #expect(struck == 40 * 2)
     }
 }
+
+/// On Linux, policyc's replacement for cmark-gfm's special-character setter must be the one cmark
+/// calls, or every parse falls back to running one at a time (see `CommonMarkConverter`).
+@Suite struct SpecialCharacterTests {
+    @Test func cmarkParsesMayOverlap() {
+        #if os(Linux)
+        #expect(CommonMarkConverter.parsesMayOverlap)
+        #endif
+        let document = PolicyParser.parse(text: "~~gone~~ www.example.com\n\n| a |\n|---|\n| ~~b~~ |\n")
+        let rendered = "\(document.preamble)"
+        #expect(rendered.contains("strikethrough"))
+        #expect(rendered.contains("http://www.example.com"))
+    }
+}

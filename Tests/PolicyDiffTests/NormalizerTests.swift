@@ -1,0 +1,131 @@
+import Foundation
+import PolicyModel
+import PolicyParser
+import PolicyTestSupport
+import Testing
+
+@testable import PolicyDiff
+
+/// The diff's text keys and word tokens take byte-level shortcuts (eight bytes at a time, ASCII fast
+/// paths); these tests hold them to plain scalar-by-scalar readings of the same rules, on every clause
+/// of the seed, the project's policy and the corpus, and on strings made to hit the shortcuts' edges.
+@Suite struct NormalizerTests {
+    /// `exactKey` as its documentation states it, one scalar at a time.
+    static func referenceKey(_ text: String) -> [UInt8] {
+        var key = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let mapped: Unicode.Scalar
+            switch scalar {
+            case "“", "”", "„", "‟", "″", "«", "»": mapped = "\""
+            case "‘", "’", "‚", "‛", "′": mapped = "'"
+            case "–", "—", "‒", "―", "−": mapped = "-"
+            case "\u{200B}", "\u{200C}", "\u{200D}", "\u{FEFF}", "\u{00AD}": continue
+            default:
+                if scalar.properties.isWhitespace {
+                    pendingSpace = true
+                    continue
+                }
+                mapped = scalar
+            }
+            if pendingSpace, !key.isEmpty { key += " " }
+            pendingSpace = false
+            key.unicodeScalars.append(mapped)
+        }
+        return Array(key.utf8)
+    }
+
+    /// Word, space and sign tokens as the tokenizer documents them, by Unicode properties alone.
+    static func referenceTokens(_ text: String) -> [String] {
+        enum Class { case word, space, other }
+        var tokens: [String] = []
+        var current = ""
+        var currentClass = Class.other
+        func flush() {
+            guard !current.isEmpty else { return }
+            if currentClass == .space {
+                if tokens.last != " " { tokens.append(" ") }
+            } else {
+                tokens.append(current)
+            }
+            current = ""
+        }
+        for scalar in text.unicodeScalars {
+            let scalarClass: Class
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                scalarClass = .word
+            } else if scalar.properties.isWhitespace {
+                scalarClass = .space
+            } else if (scalar == "'" || scalar == "’") && currentClass == .word {
+                current.unicodeScalars.append(scalar)
+                continue
+            } else {
+                scalarClass = .other
+            }
+            if scalarClass != currentClass || scalarClass == .other { flush() }
+            currentClass = scalarClass
+            current.unicodeScalars.append(scalar)
+        }
+        flush()
+        return tokens
+    }
+
+    /// Strings around the eight-byte steps: double spaces, controls and non-ASCII at every offset.
+    static let edgeCases: [String] = {
+        var cases = ["", " ", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a\r\nb", "\u{7F}", "a\u{01}b", "“Users”", "don’t",
+                     "x\u{200B}y", "a\u{00A0}b", "a\u{3000}b", "a\u{2028}b", "—", "emoji 🙂 here", "é", "\u{FEFF}lead",
+                     "trailing soft\u{00AD}", "tab\t\tand  spaces   ", "<b>html</b> & [link](javascript:x)"]
+        for length in 1...20 {
+            for position in 0..<length {
+                var bytes = Array(repeating: "x", count: length)
+                bytes[position] = " "
+                cases.append(bytes.joined())
+                if position + 1 < length {
+                    bytes[position + 1] = " "
+                    cases.append(bytes.joined())
+                }
+                bytes = Array(repeating: "y", count: length)
+                bytes[position] = "’"
+                cases.append(bytes.joined())
+                bytes[position] = "\u{1F}"
+                cases.append(bytes.joined())
+            }
+        }
+        return cases
+    }()
+
+    /// Every clause text of the seed, the project's policy and (where present) every corpus revision.
+    static func realTexts() throws -> [String] {
+        var documents = [try String(contentsOf: Fixtures.ownPolicy, encoding: .utf8)]
+        if Fixtures.hasSeed { documents.append(try String(contentsOf: Fixtures.seed, encoding: .utf8)) }
+        for revision in try Fixtures.corpusRevisions() {
+            documents.append(String(decoding: try Data(contentsOf: revision.url), as: UTF8.self))
+        }
+        return documents.flatMap { text in
+            PolicyParser.parse(text: text, analysis: []).allClauses.map { Revision.readingText($0.clause) }
+        }
+    }
+
+    @Test func keysMatchAScalarByScalarReading() throws {
+        let texts = try Self.realTexts()
+        #expect(texts.count > 10_000)
+        for text in Self.edgeCases + texts {
+            #expect(TextNormalizer.exactKey(text) == Self.referenceKey(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func tokensMatchAUnicodePropertyReading() throws {
+        for text in try Self.realTexts() + Self.edgeCases {
+            let tokens = WordTokenizer.tokens(text: text)
+            #expect(tokens.map(\.text) == Self.referenceTokens(text), "\(text.debugDescription)")
+            let keys = tokens.map { $0.text == " " ? " " : String(decoding: Self.referenceKey($0.text), as: UTF8.self) }
+            #expect(tokens.map(\.key) == keys, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func wordBagsAreTheSameOnEveryRun() {
+        // FNV-1a, not Swift's per-process seeded hashing: bags (and so alignments) repeat across runs.
+        #expect(TextNormalizer.wordBag("We share data") == TextNormalizer.wordBag("we SHARE data!"))
+        #expect(TextNormalizer.wordBag("a") == [Int(bitPattern: UInt(0xaf63_dc4c_8601_ec8c))])
+    }
+}
