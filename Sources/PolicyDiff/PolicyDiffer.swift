@@ -3,19 +3,35 @@ import PolicyModel
 
 /// Two revisions of a policy → the `ChangeSet`: every change, its tier and its reasons, and the verdict.
 public enum PolicyDiffer {
+    /// One revision made ready for diffing: its sections and clauses flattened, their texts normalised.
+    /// A caller that parses both revisions in parallel makes each side right after its parse, so that
+    /// this work fills the time the other parse still takes.
+    public struct Side: Sendable {
+        let revision: Revision
+
+        public init(_ document: Document) {
+            revision = Revision(document)
+        }
+    }
+
+    public static func diff(_ old: Side, _ new: Side, options: DiffOptions = DiffOptions()) -> ChangeSet {
+        let alignment = Trace.measure("align") { Alignment(old: old.revision, new: new.revision) }
+        return changes(old.revision, new.revision, alignment, options: options)
+    }
+
     public static func diff(_ oldDocument: Document, _ newDocument: Document,
                             options: DiffOptions = DiffOptions()) -> ChangeSet {
-        align(oldDocument, newDocument) { old, new, alignment in
-            changes(old, new, alignment, options: options)
-        }
+        let (old, new) = sides(oldDocument, newDocument)
+        return diff(old, new, options: options)
     }
 
     /// The ChangeSet and the successor of every old id (see `successors`), from one alignment.
     public static func compare(_ oldDocument: Document, _ newDocument: Document,
                                options: DiffOptions = DiffOptions()) -> (changes: ChangeSet, successors: [String: String]) {
-        align(oldDocument, newDocument) { old, new, alignment in
-            (changes(old, new, alignment, options: options), successors(old, new, alignment))
-        }
+        let (old, new) = sides(oldDocument, newDocument)
+        let alignment = Alignment(old: old.revision, new: new.revision)
+        return (changes(old.revision, new.revision, alignment, options: options),
+                successors(old.revision, new.revision, alignment))
     }
 
     private static func changes(_ old: Revision, _ new: Revision, _ alignment: Alignment, options: DiffOptions) -> ChangeSet {
@@ -27,25 +43,10 @@ public enum PolicyDiffer {
         }
     }
 
-    /// Both revisions flattened, then aligned.
-    private static func align<Result>(_ oldDocument: Document, _ newDocument: Document,
-                                      _ body: (Revision, Revision, Alignment) -> Result) -> Result {
-        let start = ContinuousClock.now
-        // Flattening and normalising each side is independent: one core each, each writing its own slot.
-        let slots = UnsafeMutableBufferPointer<Revision>.allocate(capacity: 2)
-        defer {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-        nonisolated(unsafe) let shared = slots
-        DispatchQueue.concurrentPerform(iterations: 2) { side in
-            (shared.baseAddress! + side).initialize(to: Revision(side == 0 ? oldDocument : newDocument))
-        }
-        let old = slots[0]
-        let new = slots[1]
-        Trace.report("flatten", since: start)
-        let alignment = Trace.measure("align") { Alignment(old: old, new: new) }
-        return body(old, new, alignment)
+    /// Both sides, made on one core each.
+    private static func sides(_ oldDocument: Document, _ newDocument: Document) -> (Side, Side) {
+        let sides = [oldDocument, newDocument].concurrentChunks(of: 1) { $0.map(Side.init) }
+        return (sides[0], sides[1])
     }
 }
 
@@ -156,12 +157,17 @@ private struct ChangeBuilder {
 
     /// What became of a clause that was kept (old `o`, new `n`): nothing, or moved, reworded, or both.
     private func keptChange(_ o: Int, _ n: Int, inOrder: Bool) -> (order: (Int, Int, Int), change: Change)? {
-        let before = old.clauses[o], after = new.clauses[n]
-        let crossSection = before.section.flatMap { alignment.sectionNewForOld[$0] } != after.section
-            && !(before.section == nil && after.section == nil)
+        // Most kept clauses are unchanged and in place: that is decided on their keys and sections alone.
+        let oldSection = old.clauses[o].section, newSection = new.clauses[n].section
+        let crossSection = oldSection.flatMap { alignment.sectionNewForOld[$0] } != newSection
+            && !(oldSection == nil && newSection == nil)
         let moved = crossSection || !inOrder
+        let sameKey = old.clauses[o].key == new.clauses[n].key
+        let isDate = o == old.lastUpdatedClause || n == new.lastUpdatedClause
+        if !moved, sameKey, !isDate, old.clauses[o].clause.inlines == new.clauses[n].clause.inlines { return nil }
+        let before = old.clauses[o], after = new.clauses[n]
         let order = (after.clause.location?.line ?? 0, 2, n)
-        if o == old.lastUpdatedClause || n == new.lastUpdatedClause, before.key != after.key {
+        if isDate, !sameKey {
             // Only the date is editorial: whatever else the "Last updated" paragraph says is judged as usual.
             let dateReason = Reason(rule: "last-updated", detail: "“\(before.clause.text)” → “\(after.clause.text)”")
             let words = wordDiff(o, n)
@@ -172,7 +178,7 @@ private struct ChangeBuilder {
             }
             return (order, clauseChange(.modified, o, n, verdict, words: words))
         }
-        let reworded = before.key != after.key || before.clause.inlines != after.clause.inlines
+        let reworded = !sameKey || before.clause.inlines != after.clause.inlines
         guard reworded || moved else { return nil }
         let words = reworded ? wordDiff(o, n) : nil
         var verdict = words.map { modified(o, n, $0) } ?? Classifier.Verdict(tier: .editorial, reasons: [])
@@ -383,9 +389,8 @@ extension PolicyDiffer {
     /// kept, moved, reworded, split or merged; for a removed clause, the section its section became.
     /// The site uses it so that old deep links keep working.
     public static func successors(from oldDocument: Document, to newDocument: Document) -> [String: String] {
-        let old = Revision(oldDocument)
-        let new = Revision(newDocument)
-        return successors(old, new, Alignment(old: old, new: new))
+        let (old, new) = sides(oldDocument, newDocument)
+        return successors(old.revision, new.revision, Alignment(old: old.revision, new: new.revision))
     }
 
     static func successors(_ old: Revision, _ new: Revision, _ alignment: Alignment) -> [String: String] {

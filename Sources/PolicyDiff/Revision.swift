@@ -1,4 +1,9 @@
 import PolicyModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One side of a diff, flattened: sections and clauses in document order, with what alignment compares.
 struct Revision {
@@ -145,7 +150,11 @@ struct ClauseKey: Hashable {
     }
 
     static func == (lhs: ClauseKey, rhs: ClauseKey) -> Bool {
-        lhs.digest == rhs.digest && lhs.bytes == rhs.bytes
+        guard lhs.digest == rhs.digest, lhs.bytes.count == rhs.bytes.count else { return false }
+        // Equal digests nearly always mean equal keys: confirmed with one memcmp, not byte by byte.
+        return lhs.bytes.withUnsafeBytes { left in
+            rhs.bytes.withUnsafeBytes { right in left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+        }
     }
 
     func hash(into hasher: inout Hasher) {

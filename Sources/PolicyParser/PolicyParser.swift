@@ -41,7 +41,7 @@ public enum PolicyParser {
                                             lineOffset: scan.frontMatterLineCount,
                                             validateUTF8: scan.facts.flaws.contains { $0.kind == .invalidUTF8 },
                                             pieceBytes: pieceBytes)
-        let structure = Sectioner.build(blocks)
+        let structure = Sectioner.build(blocks, findingTerms: analysis.contains(.definedTerms))
         var facts = scan.facts
         facts.flattenedAt = flattenedAt
 
@@ -51,12 +51,11 @@ public enum PolicyParser {
             section.walk { section, _ in result.append(section) }
             return result
         }
-        // References read every clause, defined terms every section's (on every core); the date is
-        // only looked for near the top.
-        let blockLists = [structure.preamble] + allSections.map(\.blocks)
+        // References read every clause (the sectioner found the defined terms); the date is only looked
+        // for near the top.
         let clauseLimit = analysis.contains(.references) ? Int.max : LastUpdatedFinder.clausesSearched
         var clauses: [Clause] = []
-        for blocks in blockLists where clauses.count < clauseLimit {
+        for blocks in [structure.preamble] + allSections.lazy.map(\.blocks) where clauses.count < clauseLimit {
             for block in blocks {
                 block.forEachClause { if clauses.count < clauseLimit { clauses.append($0) } }
             }
@@ -78,13 +77,6 @@ public enum PolicyParser {
             titleLocation = nil
         }
         let lastUpdated = LastUpdatedFinder.find(frontMatter: scan.frontMatter, clauses: clauses)
-        let definedTerms: [DefinedTerm] = !analysis.contains(.definedTerms) ? [] : blockLists.concurrentChunks(of: 64) { lists in
-            var terms: [DefinedTerm] = []
-            for blocks in lists {
-                for block in blocks { block.forEachClause { terms += DefinedTermFinder.find(in: $0) } }
-            }
-            return terms
-        }
         // Links to the title heading land on the page's title (`<h1 id="title">` when rendered).
         let titleAnchors = Dictionary(structure.titleAnchors.map { ($0, Document.titleAnchor) },
                                       uniquingKeysWith: { first, _ in first })
@@ -96,7 +88,7 @@ public enum PolicyParser {
 
         var document = Document(id: id, path: path, title: title, titleLocation: titleLocation,
                                 lastUpdated: lastUpdated, frontMatter: scan.frontMatter, preamble: structure.preamble,
-                                sections: structure.sections, definedTerms: definedTerms, references: references,
+                                sections: structure.sections, definedTerms: structure.definedTerms, references: references,
                                 source: facts)
         document.titleAliases = structure.titleAnchors.filter { $0 != Document.titleAnchor }
         return document

@@ -17,6 +17,8 @@ struct Sectioner {
         var titleAnchors: [String] = []
         var preamble: [Block]
         var sections: [Section]
+        /// The terms the clauses define, in document order (when asked for).
+        var definedTerms: [DefinedTerm] = []
     }
 
     /// A section while the tree is being built: a reference, so that attaching under a parent is cheap.
@@ -56,7 +58,9 @@ struct Sectioner {
         }
     }
 
-    static func build(_ blocks: [MarkdownBlock]) -> Output {
+    /// The section tree of `blocks`; with `findingTerms`, also the terms its clauses define, found
+    /// while each section's clauses are fresh.
+    static func build(_ blocks: [MarkdownBlock], findingTerms: Bool = false) -> Output {
         var output = Output(title: nil, titleLocation: nil, preamble: [], sections: [])
         var preambleContent: [MarkdownBlock] = []
         var roots: [Node] = []
@@ -136,17 +140,21 @@ struct Sectioner {
         for root in roots { root.walk { nodes.append($0) } }
         nonisolated(unsafe) let sharedNodes = nodes
         let sharedPreamble = preambleContent
-        let blocks = ParallelResults<[Block]>(count: nodes.count + 1)
+        let built = ParallelResults<(blocks: [Block], terms: [DefinedTerm])>(count: nodes.count + 1)
         DispatchQueue.concurrentPerform(iterations: sharedNodes.count + 1) { index in
-            if index == sharedNodes.count {
-                blocks.set(index, makeBlocks(sharedPreamble, sectionID: "preamble"))
-            } else {
-                blocks.set(index, makeBlocks(sharedNodes[index].content, sectionID: sharedNodes[index].id))
+            let blocks = index == sharedNodes.count
+                ? makeBlocks(sharedPreamble, sectionID: "preamble")
+                : makeBlocks(sharedNodes[index].content, sectionID: sharedNodes[index].id)
+            var terms: [DefinedTerm] = []
+            if findingTerms {
+                for block in blocks { block.forEachClause { terms += DefinedTermFinder.find(in: $0) } }
             }
+            built.set(index, (blocks, terms))
         }
-        output.preamble = blocks.value(nodes.count)
+        output.preamble = built.value(nodes.count).blocks
+        output.definedTerms = built.value(nodes.count).terms + nodes.indices.flatMap { built.value($0).terms }
         var next = 0
-        output.sections = roots.map { makeSection($0, blocks: blocks, next: &next) }
+        output.sections = roots.map { makeSection($0, blocks: built, next: &next) }
         return output
     }
 
@@ -235,8 +243,9 @@ struct Sectioner {
     }
 
     /// The section for `node`, its blocks taken from `blocks` in the order `Node.walk` visits.
-    private static func makeSection(_ node: Node, blocks: ParallelResults<[Block]>, next: inout Int) -> Section {
-        let ownBlocks = blocks.value(next)
+    private static func makeSection(_ node: Node, blocks: ParallelResults<(blocks: [Block], terms: [DefinedTerm])>,
+                                    next: inout Int) -> Section {
+        let ownBlocks = blocks.value(next).blocks
         next += 1
         return Section(id: node.id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
                        level: node.level, location: node.location, aliases: node.aliases, blocks: ownBlocks,

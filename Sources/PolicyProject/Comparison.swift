@@ -26,16 +26,17 @@ public struct Comparison: Sendable {
         let start = ContinuousClock.now
         let releases = Releases(project: project)
         let paths = [try releases.resolve(oldPath), try releases.resolve(newPath)]
-        let results = ParallelResults<Result<Document, ProjectError>>(count: 2)
+        // Each side is parsed, then made ready for diffing, on its own core: neither waits for the other.
+        let results = ParallelResults<Result<PolicyDiffer.Side, ProjectError>>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             // The diff reads defined terms but not cross-references.
-            results.set(index, Result { () throws(ProjectError) -> Document in
-                try project.loadDocument(paths[index], analysis: .definedTerms)
+            results.set(index, Result { () throws(ProjectError) -> PolicyDiffer.Side in
+                PolicyDiffer.Side(try project.loadDocument(paths[index], analysis: .definedTerms))
             })
         }
         let old = try results.value(0).get()
         let new = try results.value(1).get()
-        Trace.report("parse both", since: start)
+        Trace.report("parse and flatten both", since: start)
         let changes = PolicyDiffer.diff(old, new, options: project.config.diffOptions)
         Lifetime.keep(old, new)
         return changes

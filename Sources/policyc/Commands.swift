@@ -11,7 +11,8 @@ enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Parse: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Parse one policy and print its structure.")
+    static let configuration = CommandConfiguration(
+        commandName: "parse", abstract: "Parse one policy and print its structure.")
 
     @Argument(help: "The Markdown policy.") var file: String
     @Option(help: "json or tree.") var format: DocumentFormat = .json
@@ -32,6 +33,7 @@ enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check policies like a compiler: numbering, terms, references, dates, raw HTML, encoding.",
         discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.")
 
@@ -65,7 +67,8 @@ enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Render one policy to standard output.")
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Render one policy to standard output.")
 
     @Argument(help: "The Markdown policy.") var file: String
     @Option(help: "html (an <article> with anchors and a table of contents), text or json.") var format: RenderFormat = .html
@@ -85,6 +88,7 @@ struct Render: ParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Build the static site from every policy in policy/ and the templates in templates/.")
 
     @OptionGroup var project: ProjectOptions
@@ -106,6 +110,7 @@ enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two revisions of a policy clause by clause and classify every change.",
         discussion: """
         The verdict is the highest tier of any change: unchanged, editorial, material or consent. \
@@ -153,6 +158,7 @@ enum ReleaseFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "release",
         abstract: "Release the draft policy/DOC.md: archive it, stamp its \"Last updated\" line, write CHANGELOG.md.",
         discussion: """
         The change since the last release is classified like `policyc diff`. A material (or consent) release takes \
@@ -204,6 +210,7 @@ struct ReleaseReport: Encodable {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.")
 
     @OptionGroup var project: ProjectOptions
@@ -235,7 +242,8 @@ struct Status: ParsableCommand {
 }
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the text of a policy that was in force on a day.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print the text of a policy that was in force on a day.")
 
     @OptionGroup var project: ProjectOptions
     @Argument(help: "The policy.") var document: String

@@ -11,6 +11,7 @@ extension Notices.ProofFormat: ExpressibleByArgument {}
 
 struct Notify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "notify",
         abstract: "Write the advance-notice emails of a material release, in batches, recorded in the notice ledger.",
         discussion: """
         Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a \
@@ -91,6 +92,7 @@ struct Notify: ParsableCommand {
 
 struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Hand each written notice to a sendmail-compatible command, recording each result in the ledger.",
         discussion: """
         Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded \
