@@ -319,11 +319,13 @@ struct Classifier {
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
         verdict.raise(.material, rule, "“\(excerpt(clause.text))”")
-        let words = Set(TextNormalizer.looseWords(clause.text))
+        // The words in clause order name the trigger, so the same clause always reports the same word.
+        let wordList = TextNormalizer.looseWords(clause.text)
+        let words = Set(wordList)
         let negated = words.contains(where: Vocabulary.negations.contains)
         if !negated, words.contains(where: Vocabulary.saleWords.contains) {
             verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(excerpt(clause.text))”")
-        } else if !negated, category == .use, let word = words.first(where: Vocabulary.newPurposeWords.contains) {
+        } else if !negated, category == .use, let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
         } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
                   words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
@@ -332,7 +334,7 @@ struct Classifier {
         } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
             verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(excerpt(clause.text))”")
         } else if !negated, category == .use || category == .collection || category == .disclosure,
-                  let word = words.first(where: Vocabulary.newPurposeWords.contains) {
+                  let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
         }
         return verdict

@@ -67,6 +67,18 @@ import Testing
         #expect(changes.verdict == .editorial, "\(rules(changes).sorted())")
     }
 
+    @Test func aClauseWithSeveralTriggerWordsNamesTheFirstEveryTime() throws {
+        // The trigger word was once picked from a Set, whose order changes from run to run.
+        let anchor = "* to take payments, issue invoices and manage your Subscription;\n"
+        #expect(Self.own.contains(anchor))
+        let added = "* to show you targeted ads and advertising profiling based on your notes;\n"
+        let changes = diff(Self.own, Self.own.replacing(anchor, with: anchor + added))
+        let reasons = changes.changes.flatMap(\.reasons).filter { $0.rule == "new-purpose" }
+        #expect(changes.verdict == .consent)
+        #expect(reasons.count == 1)
+        #expect(reasons.allSatisfy { $0.detail.hasPrefix("“targeted”") }, "\(reasons)")
+    }
+
     @Test func swappingTwoWholeSectionsAndRenumberingThemIsEditorial() throws {
         let eight = try #require(Self.own.firstRange(of: "### 8\\."))
         let nine = try #require(Self.own.firstRange(of: "### 9\\."))
