@@ -1,6 +1,6 @@
 /// Where a long policy can be cut so that cmark parses each piece alone exactly as it parses the
-/// whole. cmark runs one parse at a time (see `CommonMarkConverter`), so pieces let the conversion of
-/// one piece to Swift values run on another core while cmark parses the next.
+/// whole: the pieces are parsed and converted to Swift values on every core (see `CommonMarkConverter`
+/// for when cmark parses may overlap).
 ///
 /// A cut goes before an ATX heading that starts at column 0 right after a blank line. Such a line
 /// ends every open block (a list item or quote needs indentation or `>` to go on, a table or a
