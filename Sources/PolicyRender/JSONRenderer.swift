@@ -26,18 +26,12 @@ private struct SharedNodes: @unchecked Sendable {
     let nodes: [JSONNode]
 }
 
-/// Arrays whose elements can be encoded apart, on every core: the changes of a long diff.
-private protocol ConcurrentlyEncodable {
-    func encodedElements() throws -> [JSONNode]
-}
-
-extension Array: ConcurrentlyEncodable where Element == Change {
-    fileprivate func encodedElements() throws -> [JSONNode] {
-        let chunks = Array<Int>(indices).concurrentChunks(of: JSONNode.longArray / 2) { indices in
-            [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: self[$0], codingPath: []) }) }]
-        }
-        return try chunks.flatMap { try $0.get().nodes }
+/// The changes of a long diff, encoded apart on every core.
+private func encodedConcurrently(_ changes: [Change]) throws -> [JSONNode] {
+    let chunks = Array(changes.indices).concurrentChunks(of: JSONNode.longArray / 2) { indices in
+        [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: changes[$0], codingPath: []) }) }]
     }
+    return try chunks.flatMap { try $0.get().nodes }
 }
 
 /// The JSON being built: objects keep their keys until written, then sort them.
@@ -130,17 +124,8 @@ private final class JSONNode {
     }
 }
 
-private struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init(intValue: Int) {
-        self.stringValue = String(intValue)
-        self.intValue = intValue
-    }
-}
-
 private final class TreeEncoder: Encoder {
+    /// Stays empty: nothing policyc encodes reads it, and extending it cost an array for every value.
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] = [:]
     let root: JSONNode
@@ -170,8 +155,8 @@ private final class TreeEncoder: Encoder {
         case let flag as Bool: return JSONNode(.bool(flag))
         case let number as Int: return JSONNode(.number(String(number)))
         case let number as Double: return JSONNode(.number(number.isFinite ? "\(number)" : "null"))
-        case let elements as any ConcurrentlyEncodable & Collection where elements.count >= JSONNode.longArray:
-            return JSONNode(.array(try elements.encodedElements()))
+        case let changes as [Change] where changes.count >= JSONNode.longArray:
+            return JSONNode(.array(try encodedConcurrently(changes)))
         default:
             let encoder = TreeEncoder()
             encoder.codingPath = codingPath
@@ -196,20 +181,20 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { append(key, JSONNode(.null)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        append(key, try TreeEncoder.node(for: value, codingPath: codingPath + [key]))
+        append(key, try TreeEncoder.node(for: value, codingPath: codingPath))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                          forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = JSONNode(.object([]))
         append(key, child)
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = JSONNode(.array([]))
         append(key, child)
-        return UnkeyedContainer(node: child, codingPath: codingPath + [key])
+        return UnkeyedContainer(node: child, codingPath: codingPath)
     }
 
     mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
@@ -239,7 +224,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { append(JSONNode(.null)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        append(try TreeEncoder.node(for: value, codingPath: codingPath + [AnyKey(intValue: count)]))
+        append(try TreeEncoder.node(for: value, codingPath: codingPath))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
