@@ -20,22 +20,8 @@ extension Inline {
         // Most clauses are one run of text: its string is the answer, shared rather than copied.
         if inlines.count == 1, case .text(let text) = inlines[0] { return text }
         var result = ""
-        result.reserveCapacity(plainTextByteCount(inlines))
         appendPlainText(inlines, to: &result)
         return result
-    }
-
-    private static func plainTextByteCount(_ inlines: [Inline]) -> Int {
-        inlines.reduce(0) { count, inline in
-            switch inline {
-            case .text(let text), .code(let text): count + text.utf8.count
-            case .emphasis(let children), .strong(let children), .strikethrough(let children): count + plainTextByteCount(children)
-            case .link(_, _, let children): count + plainTextByteCount(children)
-            case .image(_, _, let alt): count + plainTextByteCount(alt)
-            case .softBreak, .lineBreak: count + 1
-            case .html: count
-            }
-        }
     }
 
     public static func appendPlainText(_ inlines: [Inline], to result: inout String) {

@@ -32,19 +32,28 @@ enum DefinedTermFinder {
     }
 
     /// A cheap test that skips most clauses, by bytes since it runs on every clause: a term is defined
-    /// in parentheses with a quote after them, or by a quote that opens the clause (after an article).
-    /// Quote bytes are `"` and the lead bytes of `“` `”` `‘` `«` and of Unicode spaces, which may
-    /// stand for other characters: enough to rule a clause out, never to rule it in.
+    /// in parentheses with an opening quote after them (`"` `“` `”` `‘` `«`), or by a quote that opens
+    /// the clause after an article and spaces. There any lead byte of `“` or of a Unicode space may be
+    /// one: enough to rule a clause out, never to rule it in.
     private static func mayQuote(_ text: String) -> Bool {
-        func isQuote(_ byte: UInt8) -> Bool { byte == 0x22 || (0xC2...0xE3).contains(byte) }
         var text = text
         return text.withUTF8 { bytes in
             var start = 0
             for article in ["A ", "An ", "The "] where bytes.starts(with: article.utf8) { start = article.utf8.count }
             while start < bytes.count, bytes[start] == 0x20 || (0x09...0x0D).contains(bytes[start]) { start += 1 }
-            if start < bytes.count, isQuote(bytes[start]) { return true }
+            if start < bytes.count, bytes[start] == 0x22 || (0xC2...0xE3).contains(bytes[start]) { return true }
             guard let base = bytes.baseAddress, let parenthesis = memchr(base, 0x28, bytes.count) else { return false }
-            return bytes[(UnsafeRawPointer(parenthesis) - UnsafeRawPointer(base))...].contains(where: isQuote)
+            var index = UnsafeRawPointer(parenthesis) - UnsafeRawPointer(base)
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x22: return true
+                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xAB: return true
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0x9C || bytes[index + 2] == 0x9D || bytes[index + 2] == 0x98): return true
+                default: index += 1
+                }
+            }
+            return false
         }
     }
 

@@ -29,6 +29,11 @@ import Testing
         Case(paragraph: "“Personal Data” shall mean any information about you.", terms: ["Personal Data"]),
         Case(paragraph: "The terms (“**Terms**”) and the rules (\"**Rules**\") apply.", terms: ["Terms", "Rules"]),
         Case(paragraph: "A person you appoint (an “**Authorized Agent**”) may ask.", terms: ["Authorized Agent"]),
+        // Every opening quote the byte prefilter must let through, also after other parentheses and accents.
+        Case(paragraph: "São Paulo (Brazil) hosts it (the «Processor») for us.", terms: ["Processor"]),
+        Case(paragraph: "Our café (‘Venue’) is open.", terms: ["Venue"]),
+        Case(paragraph: "Our shop (”Store”) is open.", terms: ["Store"]),
+        Case(paragraph: "The   “Owner” means Acme.", terms: ["Owner"]),
     ])
     func forms(_ example: Case) throws {
         let marked = Marked("# T\n\n## Definitions\n\n⟨clause⟩\(example.paragraph)\n")
