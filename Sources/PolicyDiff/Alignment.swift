@@ -1,5 +1,5 @@
-import Dispatch
 import PolicyModel
+
 /// Which old section or clause became which new one.
 ///
 /// Sections first, by number and title, then title similarity; clauses across the whole document:

@@ -1,4 +1,3 @@
-import Dispatch
 import PolicyModel
 
 /// Two revisions of a policy → the `ChangeSet`: every change, its tier and its reasons, and the verdict.
