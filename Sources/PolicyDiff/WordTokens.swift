@@ -57,23 +57,28 @@ enum WordTokenizer {
 
     private enum Class { case word, space, other }
 
+    /// Cuts `text` into tokens: each made once from its slice of the text, not grown scalar by scalar.
     private static func split(_ text: String, marks: [WordToken.Mark], into tokens: inout [WordToken]) {
-        var current = ""
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
         var currentIsASCII = true
         var currentClass = Class.other
-        func flush() {
-            guard !current.isEmpty else { return }
+        func flush(upTo end: String.UnicodeScalarView.Index) {
+            guard start < end else { return }
             if currentClass == .space {
                 // Spaces across markup boundaries are one space.
                 if tokens.last?.isSpace != true { tokens.append(WordToken(text: " ", key: " ", marks: marks)) }
             } else {
+                let token = String(scalars[start..<end])
                 // An ASCII word or sign is its own key: only spaces, quotes and dashes beyond ASCII normalise.
-                tokens.append(WordToken(text: current, key: currentIsASCII ? current : normalizedKey(current), marks: marks))
+                tokens.append(WordToken(text: token, key: currentIsASCII ? token : normalizedKey(token), marks: marks))
             }
-            current = ""
+            start = end
             currentIsASCII = true
         }
-        for scalar in text.unicodeScalars {
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
             let scalarClass: Class
             if scalar.isASCII {
                 switch UInt8(scalar.value) {
@@ -84,7 +89,7 @@ enum WordTokenizer {
                     scalarClass = .space
                 case UInt8(ascii: "'") where currentClass == .word:
                     // Keep "don't" as one word.
-                    current.unicodeScalars.append(scalar)
+                    scalars.formIndex(after: &index)
                     continue
                 default:
                     scalarClass = .other
@@ -95,18 +100,18 @@ enum WordTokenizer {
                 scalarClass = .space
             } else if scalar == "’" && currentClass == .word {
                 // Keep "User’s" as one word.
-                current.unicodeScalars.append(scalar)
                 currentIsASCII = false
+                scalars.formIndex(after: &index)
                 continue
             } else {
                 scalarClass = .other
             }
-            if scalarClass != currentClass || scalarClass == .other { flush() }
+            if scalarClass != currentClass || scalarClass == .other { flush(upTo: index) }
             currentClass = scalarClass
-            current.unicodeScalars.append(scalar)
             if !scalar.isASCII { currentIsASCII = false }
+            scalars.formIndex(after: &index)
         }
-        flush()
+        flush(upTo: scalars.endIndex)
     }
 
     private static func normalizedKey(_ token: String) -> String {
