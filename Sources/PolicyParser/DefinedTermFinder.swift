@@ -8,8 +8,20 @@ import Darwin
 /// Finds the terms a policy defines: `(“**Users**”)`, `(the “**Site**”)`, `(“**we**”, “**us**” or “**our**”)`,
 /// `(collectively, "Services")`, `(**Users**)`, and `“Affiliate” means …` at the start of a clause.
 enum DefinedTermFinder {
-    private static let openQuotes: Set<Unicode.Scalar> = ["“", "\"", "”", "‘", "«"]
-    private static let closeQuotes: Set<Unicode.Scalar> = ["”", "\"", "“", "’", "»"]
+    // Switches rather than sets: these are asked of every character of a candidate clause.
+    private static func isOpenQuote(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "“", "\"", "”", "‘", "«": true
+        default: false
+        }
+    }
+
+    private static func isCloseQuote(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "”", "\"", "“", "’", "»": true
+        default: false
+        }
+    }
     private static let leadWords = ["collectively,", "collectively", "together,", "together", "hereinafter",
                                     "hereafter", "each,", "each", "individually,", "individually", "referred to as",
                                     "the", "a", "an"]
@@ -123,14 +135,14 @@ enum DefinedTermFinder {
     private static func quotedTerm(_ scalars: [Unicode.Scalar], _ cursor: inout Int) -> String? {
         var index = cursor
         skipSpaces(scalars, &index)
-        guard index < scalars.count, openQuotes.contains(scalars[index]) else { return nil }
+        guard index < scalars.count, isOpenQuote(scalars[index]) else { return nil }
         let start = index + 1
         var end = start
-        while end < scalars.count, !closeQuotes.contains(scalars[end]), end - start <= 80,
+        while end < scalars.count, !isCloseQuote(scalars[end]), end - start <= 80,
               scalars[end] != "(", scalars[end] != ")" {
             end += 1
         }
-        guard end < scalars.count, closeQuotes.contains(scalars[end]) else { return nil }
+        guard end < scalars.count, isCloseQuote(scalars[end]) else { return nil }
         var term = ""
         term.unicodeScalars.append(contentsOf: scalars[start..<end])
         term = term.trimmingCharacters(in: ",.;:")
@@ -164,6 +176,10 @@ enum DefinedTermFinder {
         }
     }
 
+    private static func lowercased(_ scalar: Unicode.Scalar) -> UInt32 {
+        (0x41...0x5A).contains(scalar.value) ? scalar.value | 0x20 : scalar.value
+    }
+
     private static func matches(_ scalars: [Unicode.Scalar], _ at: Int, _ word: String,
                                 caseInsensitive: Bool = false) -> Bool {
         var index = at
@@ -171,7 +187,12 @@ enum DefinedTermFinder {
             guard index < scalars.count else { return false }
             let actual = scalars[index]
             if caseInsensitive {
-                guard actual.properties.lowercaseMapping == expected.properties.lowercaseMapping else { return false }
+                // ASCII letters lowercase by a bit (lowercaseMapping makes a string for every letter).
+                if actual.isASCII, expected.isASCII {
+                    guard lowercased(actual) == lowercased(expected) else { return false }
+                } else {
+                    guard actual.properties.lowercaseMapping == expected.properties.lowercaseMapping else { return false }
+                }
             } else if actual != expected {
                 return false
             }
