@@ -16,6 +16,7 @@ struct Policyc: ParsableCommand {
     static func main() {
         // A sendmail command that exits early must not take policyc down with it.
         signal(SIGPIPE, SIG_IGN)
+        Allocator.useLargePages()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -45,4 +46,18 @@ struct ProjectOptions: ParsableArguments {
     func open() throws(ProjectError) -> Project {
         try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
     }
+}
+
+/// mimalloc (linked for the whole process, see Package.swift) is told to back its heap with 2 MiB pages
+/// where the kernel allows (transparent huge pages): a 10 MB diff touches 140 MiB of fresh memory, and
+/// its page faults were a tenth of the CPU time. Found by name, so a build without mimalloc runs as is.
+enum Allocator {
+    static func useLargePages() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mi_option_set_enabled") else { return }
+        let setEnabled = unsafeBitCast(symbol, to: (@convention(c) (Int32, Bool) -> Void).self)
+        setEnabled(largeOSPagesOption, true)
+    }
+
+    /// `mi_option_large_os_pages` in mimalloc 2.0's `mi_option_t`.
+    private static let largeOSPagesOption: Int32 = 6
 }
