@@ -280,7 +280,9 @@ struct Alignment {
                     group = min(grown.0, group.lowerBound)...max(grown.0, group.upperBound)
                     score = grown.1
                 }
-                let sameWords = TextNormalizer.looseWords(group.map { target.clauses[$0].text }.joined(separator: " "))
+                // The same words make the same bag, so only a perfect score can mean the same words.
+                let sameWords = score == 1
+                    && TextNormalizer.looseWords(group.map { target.clauses[$0].text }.joined(separator: " "))
                     == TextNormalizer.looseWords(source.clauses[s].text)
                 guard sameWords || (score >= 0.8 && score > alone + 0.1), score > best?.score ?? 0 else { continue }
                 best = (score, group, s)
