@@ -58,6 +58,6 @@ enum Allocator {
         setEnabled(largeOSPagesOption, true)
     }
 
-    /// `mi_option_large_os_pages` in mimalloc 2.0's `mi_option_t`.
+    /// `mi_option_large_os_pages` in mimalloc 2.0 (Debian's; 2.1 keeps the index for `allow_large_os_pages`).
     private static let largeOSPagesOption: Int32 = 6
 }
