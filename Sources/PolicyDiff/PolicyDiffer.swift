@@ -263,11 +263,10 @@ private struct ChangeBuilder {
                                                   definesTerm: oldIndices.contains { definingClauses.contains(old.clauses[$0].clause.id) })
         }
         let line = new.clauses[newIndices[0]].clause.location?.line ?? 0
-        var change = Change(kind: kind, subject: .clause, tier: verdict.tier, old: old.position(ofClause: oldIndices[0]),
+        let change = Change(kind: kind, subject: .clause, tier: verdict.tier, old: old.position(ofClause: oldIndices[0]),
                             new: new.position(ofClause: newIndices[0]), reasons: verdict.reasons, oldText: oldText,
                             newText: newText, words: wordRuns(words), fingerprint: Fingerprint.of(kind.rawValue, oldText, newText))
-        change = applyingOverride(change)
-        append((line, 2, newIndices[0]), change)
+        append((line, 2, newIndices[0]), applyingOverride(change))
     }
 
     // MARK: Assembly
@@ -369,16 +368,12 @@ func longestIncreasingRun(_ values: [Int]) -> [Int] {
 /// A short, stable name for a change (FNV-1a, 64 bits): the same change gets the same fingerprint on every machine.
 enum Fingerprint {
     static func of(_ parts: String...) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         for part in parts {
-            for byte in TextNormalizer.exactKey(part) {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01B3
-            }
-            hash ^= 0xFF
-            hash &*= 0x0000_0100_0000_01B3
+            hash.combine(contentsOf: TextNormalizer.exactKey(part))
+            hash.combine(0xFF)
         }
-        let hex = String(hash, radix: 16)
+        let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

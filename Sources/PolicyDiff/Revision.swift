@@ -141,12 +141,7 @@ struct ClauseKey: Hashable {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        self.digest = hash
+        self.digest = FNV1a.hash(bytes)
     }
 
     static func == (lhs: ClauseKey, rhs: ClauseKey) -> Bool {

@@ -1,3 +1,5 @@
+import PolicyModel
+
 /// The forms of a clause's text that the diff compares.
 ///
 /// `exactKey` erases what never changes meaning in print: whitespace and line wrapping, curly versus
@@ -62,17 +64,16 @@ enum TextNormalizer {
     /// Eight bytes at a time, since every clause of both revisions goes through here.
     private static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
         let base = UnsafeRawPointer(bytes.baseAddress!)
         var previousSpace = false
         var index = 0
         while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let word = ByteWord.load(base, at: index)
             // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
             if word & high != 0 || (word &- ones &* 0x20) & ~word & high != 0 { return false }
-            // The high bit of each byte that is a space; two in a row, here or across words, are not normal.
-            let spaceless = word ^ (ones &* 0x20)
-            let spaces = ~(((spaceless & low) &+ low) | spaceless) & high
+            // Two spaces in a row, here or across words, are not normal.
+            let spaces = ByteWord.matching(0x20, in: word)
             if spaces & (spaces << 8) != 0 || (previousSpace && spaces & 0x80 != 0) { return false }
             previousSpace = spaces >> 63 != 0
             index += 8
@@ -115,7 +116,7 @@ enum TextNormalizer {
                 }
             } else if scalar == "’" {
                 if !current.isEmpty { current.append(UInt8(ascii: "'")) }
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if scalar.isWordCharacter {
                 current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
             } else {
                 flush()
@@ -132,12 +133,7 @@ enum TextNormalizer {
         var bag: [Int] = []
         var previous: Int?
         forEachLooseWord(text) { word in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in word {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01B3
-            }
-            let current = Int(bitPattern: UInt(hash))
+            let current = Int(bitPattern: UInt(FNV1a.hash(word)))
             bag.append(current)
             if let previous { bag.append(previous &* 31 &+ current &+ 0x5bd1e995) }
             previous = current

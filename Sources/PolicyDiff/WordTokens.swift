@@ -14,14 +14,7 @@ struct WordToken: Sendable {
     var marks: [Mark]
 
     var isSpace: Bool { key == " " }
-    var isWord: Bool {
-        guard let first = key.unicodeScalars.first else { return false }
-        if first.isASCII {
-            return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(UInt8(first.value) | 0x20)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(UInt8(first.value))
-        }
-        return first.properties.isAlphabetic || first.properties.numericType != nil
-    }
+    var isWord: Bool { key.unicodeScalars.first?.isWordCharacter ?? false }
 }
 
 enum WordTokenizer {
@@ -94,7 +87,7 @@ enum WordTokenizer {
                 default:
                     scalarClass = .other
                 }
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+            } else if scalar.isWordCharacter {
                 scalarClass = .word
             } else if scalar.properties.isWhitespace {
                 scalarClass = .space

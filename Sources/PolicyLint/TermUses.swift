@@ -95,8 +95,7 @@ struct TermUses {
             // `“we` must not be found in `“website”`.
             for range in text.ranges(of: opening + term) {
                 guard range.upperBound < text.endIndex else { return range.upperBound }
-                let next = text.unicodeScalars[range.upperBound].properties
-                if !(next.isAlphabetic || next.numericType != nil) { return range.upperBound }
+                if !text.unicodeScalars[range.upperBound].isWordCharacter { return range.upperBound }
             }
         }
         return nil
@@ -120,8 +119,7 @@ struct TermUses {
         var start: String.Index?
         var index = scalars.startIndex
         while index < scalars.endIndex {
-            let properties = scalars[index].properties
-            if properties.isAlphabetic || properties.numericType != nil {
+            if scalars[index].isWordCharacter {
                 if start == nil { start = index }
             } else if let wordStart = start {
                 words.append(Word(text: String(scalars[wordStart..<index]), start: wordStart))

@@ -152,7 +152,7 @@ enum DefinedTermFinder {
     }
 
     private static func isPlausibleTerm(_ term: String) -> Bool {
-        guard let first = term.unicodeScalars.first, first.properties.isAlphabetic || first.properties.numericType != nil,
+        guard let first = term.unicodeScalars.first, first.isWordCharacter,
               term.unicodeScalars.count <= 60 else { return false }
         return term.split(separator: " ").count <= 6
     }

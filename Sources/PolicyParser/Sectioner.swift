@@ -382,16 +382,11 @@ enum Slug {
         return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 
-    private static func isNumeric(_ scalar: Unicode.Scalar) -> Bool {
-        guard scalar.isASCII else { return scalar.properties.numericType != nil }
-        return ("0"..."9").contains(scalar)
-    }
-
     /// GitHub's heading anchors: lowercase, punctuation dropped, each space a hyphen.
     static func github(_ text: String) -> String {
         var result = ""
         for scalar in text.lowercased().unicodeScalars {
-            if Slug.isLetter(scalar) || Slug.isNumeric(scalar) || scalar == "-" || scalar == "_" {
+            if scalar.isWordCharacter || scalar == "-" || scalar == "_" {
                 result.unicodeScalars.append(scalar)
             } else if scalar == " " {
                 result += "-"

@@ -1,3 +1,5 @@
+import PolicyModel
+
 /// Where a long policy can be cut so that cmark parses each piece alone exactly as it parses the
 /// whole: the pieces are parsed and converted to Swift values on every core (see `CommonMarkConverter`
 /// for when cmark parses may overlap).
@@ -39,7 +41,7 @@ struct SourcePieces {
             while lineEnd < count {
                 // Eight bytes at a time up to the next byte that matters.
                 if lineEnd + 8 <= count {
-                    let marked = Self.marked(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: lineEnd, as: UInt64.self)))
+                    let marked = Self.marked(ByteWord.load(bytes.baseAddress!, at: lineEnd))
                     guard marked != 0 else {
                         lineEnd += 8
                         continue
@@ -85,14 +87,10 @@ struct SourcePieces {
         return pieces
     }
 
-    /// The high bit of each byte of `word` (little-endian) that is a line end, `|`, `]` or `<`.
+    /// The high bit of each byte of `word` that is a line end, `|`, `]` or `<`.
     private static func marked(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        func equal(_ byte: UInt8) -> UInt64 {
-            let difference = word ^ (ones &* UInt64(byte))
-            return ~(((difference & low) &+ low) | difference | low)
-        }
-        return equal(0x0A) | equal(0x0D) | equal(UInt8(ascii: "|")) | equal(UInt8(ascii: "]")) | equal(UInt8(ascii: "<"))
+        ByteWord.matching(0x0A, in: word) | ByteWord.matching(0x0D, in: word) | ByteWord.matching(UInt8(ascii: "|"), in: word)
+            | ByteWord.matching(UInt8(ascii: "]"), in: word) | ByteWord.matching(UInt8(ascii: "<"), in: word)
     }
 
     /// Whether the `]` or `<` at `index` starts a construct whose reach a cut cannot see: a link

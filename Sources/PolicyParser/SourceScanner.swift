@@ -74,20 +74,15 @@ struct SourceScanner {
 
     /// A 64-bit FNV-style digest: stable across runs and machines, unlike `Hasher` (little-endian words).
     static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         var index = 0
         // FNV-1a over 8-byte words, then the tail byte by byte: stable, and eight times fewer rounds.
         while index + 8 <= bytes.count {
-            hash ^= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            hash &*= 0x0000_0100_0000_01B3
+            hash.combine(word: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             index += 8
         }
-        while index < bytes.count {
-            hash ^= UInt64(bytes[index])
-            hash &*= 0x0000_0100_0000_01B3
-            index += 1
-        }
-        return hash
+        hash.combine(contentsOf: bytes[index...])
+        return hash.value
     }
 
     /// The length of the well-formed UTF-8 sequence starting at `index` (RFC 3629), or 0.

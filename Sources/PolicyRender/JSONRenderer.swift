@@ -29,7 +29,7 @@ private struct SharedNodes: @unchecked Sendable {
 /// The changes of a long diff, encoded apart on every core.
 private func encodedConcurrently(_ changes: [Change]) throws -> [JSONNode] {
     let chunks = Array(changes.indices).concurrentChunks(of: JSONNode.longArray / 2) { indices in
-        [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: changes[$0], codingPath: []) }) }]
+        [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: changes[$0]) }) }]
     }
     return try chunks.flatMap { try $0.get().nodes }
 }
@@ -125,8 +125,9 @@ private final class JSONNode {
 }
 
 private final class TreeEncoder: Encoder {
-    /// Stays empty: nothing policyc encodes reads it, and extending it cost an array for every value.
-    var codingPath: [any CodingKey] = []
+    /// Always empty, here and in the containers: nothing policyc encodes reads it, and extending it
+    /// cost an array for every value.
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] = [:]
     let root: JSONNode
 
@@ -136,20 +137,20 @@ private final class TreeEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if case .object = root.value {} else { root.value = .object([]) }
-        return KeyedEncodingContainer(KeyedContainer<Key>(node: root, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<Key>(node: root))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if case .array = root.value {} else { root.value = .array([]) }
-        return UnkeyedContainer(node: root, codingPath: codingPath)
+        return UnkeyedContainer(node: root)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleContainer(node: root, codingPath: codingPath)
+        SingleContainer(node: root)
     }
 
     /// Encodes a value into a new node: primitives directly, everything else through its `encode(to:)`.
-    static func node(for value: some Encodable, codingPath: [any CodingKey]) throws -> JSONNode {
+    static func node(for value: some Encodable) throws -> JSONNode {
         switch value {
         case let text as String: return JSONNode(.string(text))
         case let flag as Bool: return JSONNode(.bool(flag))
@@ -159,7 +160,6 @@ private final class TreeEncoder: Encoder {
             return JSONNode(.array(try encodedConcurrently(changes)))
         default:
             let encoder = TreeEncoder()
-            encoder.codingPath = codingPath
             try value.encode(to: encoder)
             return encoder.root
         }
@@ -168,7 +168,7 @@ private final class TreeEncoder: Encoder {
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: JSONNode
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     private func append(_ key: Key, _ child: JSONNode) {
         guard case .object(var entries) = node.value else { return }
@@ -181,20 +181,20 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encodeNil(forKey key: Key) throws { append(key, JSONNode(.null)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        append(key, try TreeEncoder.node(for: value, codingPath: codingPath))
+        append(key, try TreeEncoder.node(for: value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                          forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let child = JSONNode(.object([]))
         append(key, child)
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let child = JSONNode(.array([]))
         append(key, child)
-        return UnkeyedContainer(node: child, codingPath: codingPath)
+        return UnkeyedContainer(node: child)
     }
 
     mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
@@ -208,7 +208,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let node: JSONNode
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var count: Int {
         if case .array(let items) = node.value { return items.count }
         return 0
@@ -224,19 +224,19 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { append(JSONNode(.null)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        append(try TreeEncoder.node(for: value, codingPath: codingPath))
+        append(try TreeEncoder.node(for: value))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let child = JSONNode(.object([]))
         append(child)
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let child = JSONNode(.array([]))
         append(child)
-        return UnkeyedContainer(node: child, codingPath: codingPath)
+        return UnkeyedContainer(node: child)
     }
 
     mutating func superEncoder() -> any Encoder {
@@ -248,7 +248,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
 
 private struct SingleContainer: SingleValueEncodingContainer {
     let node: JSONNode
-    var codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws { node.value = .null }
     mutating func encode(_ value: Bool) throws { node.value = .bool(value) }
@@ -267,6 +267,6 @@ private struct SingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { try encode(UInt(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        node.value = try TreeEncoder.node(for: value, codingPath: codingPath).value
+        node.value = try TreeEncoder.node(for: value).value
     }
 }

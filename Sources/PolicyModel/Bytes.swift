@@ -1,0 +1,54 @@
+/// FNV-1a, 64 bits: a hash that is the same on every run and machine, unlike Swift's per-process
+/// seeded `Hasher`. Source digests, clause keys, word bags and change fingerprints all use it.
+public struct FNV1a: Sendable {
+    @usableFromInline var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public var value: UInt64 { state }
+
+    @inlinable public init() {}
+
+    @inlinable public mutating func combine(_ byte: UInt8) {
+        combine(word: UInt64(byte))
+    }
+
+    /// Eight bytes in one round, for long inputs (the result differs from combining them one by one).
+    @inlinable public mutating func combine(word: UInt64) {
+        state ^= word
+        state &*= 0x0000_0100_0000_01B3
+    }
+
+    @inlinable public mutating func combine<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes { combine(byte) }
+    }
+
+    @inlinable public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hasher = FNV1a()
+        hasher.combine(contentsOf: bytes)
+        return hasher.value
+    }
+}
+
+/// Eight bytes at a time (SWAR): for the scans that read every byte of a policy.
+public enum ByteWord {
+    /// Eight bytes from `offset`, the first in the lowest bits whatever the machine's byte order.
+    @inlinable public static func load(_ bytes: UnsafeRawPointer, at offset: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The high bit of each byte of `word` that equals `byte`, and no other bit.
+    @inlinable public static func matching(_ byte: UInt8, in word: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let difference = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        // A byte's high bit ends up set exactly when all its bits were clear.
+        return ~(((difference & low) &+ low) | difference | low)
+    }
+}
+
+extension Unicode.Scalar {
+    /// A letter or a digit of any script (Unicode's Alphabetic property, or a numeric type): what words
+    /// are made of. ASCII, nearly every character of a policy, is answered without a table lookup.
+    @inlinable public var isWordCharacter: Bool {
+        guard isASCII else { return properties.isAlphabetic || properties.numericType != nil }
+        return (0x61...0x7A).contains(value | 0x20) || (0x30...0x39).contains(value)
+    }
+}
