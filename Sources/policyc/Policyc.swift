@@ -32,7 +32,9 @@ struct Policyc: ParsableCommand {
                 Foundation.exit(0)
             }
             if code.rawValue == 1 { Foundation.exit(1) }
-            Terminal.error(fullMessage(for: error))
+            // A command that reported its own error ends with a bare ExitCode(2): nothing more to say.
+            let message = fullMessage(for: error)
+            if !message.isEmpty { Terminal.error(message) }
             Foundation.exit(2)
         }
     }

@@ -3,20 +3,42 @@ import Foundation
 /// Where the CLI's words go, and whether they may be coloured.
 enum Terminal {
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(Array(text.utf8))
     }
 
     static func write(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        bytes.withUnsafeBytes { buffer in
+            guard let failure = writeAll(buffer, to: STDOUT_FILENO) else { return }
+            // A reader that stopped early (`policyc render … | head`) is no error: end as a process
+            // killed by SIGPIPE would (policyc ignores the signal for the commands it pipes into).
+            if failure == EPIPE { exit(128 + SIGPIPE) }
+            error("cannot write standard output: \(String(cString: strerror(failure)))")
+            exit(2)
+        }
     }
 
     static func error(_ text: String) {
         let line = text.hasPrefix("policyc") || text.contains(": error:") ? text : "policyc: error: \(text)"
-        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        note(line.hasSuffix("\n") ? String(line.dropLast()) : line)
     }
 
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        // Nowhere left to report a failure to write standard error.
+        _ = Array((text + "\n").utf8).withUnsafeBytes { writeAll($0, to: STDERR_FILENO) }
+    }
+
+    /// Writes every byte, resuming after partial writes and interruptions; the errno of a failure.
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
     }
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).

@@ -274,5 +274,42 @@ import Testing
         #expect(neverReleased.stderr.contains("never been released"))
         let malformed = try Fixtures.policyc(["diff", "@", "privacy-policy"], in: root)
         #expect(malformed.status == 2)
+        // The command's own message, and no empty "policyc: error:" line after it.
+        for result in [neverReleased, malformed] {
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)")
+            #expect(lines.allSatisfy { !$0.hasSuffix("error: ") }, "\(result.stderr)")
+        }
+    }
+
+    /// `policyc render … | head`: the reader goes away early. policyc ends quietly, as a process
+    /// killed by SIGPIPE would, instead of crashing in a write; a full disk is a clear error.
+    @Test func aClosedOrFullStandardOutputEndsCleanly() throws {
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        let process = Process()
+        process.executableURL = Fixtures.policycBinary
+        process.arguments = ["render", ownPolicy]
+        process.standardOutput = pipe
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 141)
+        #expect(stderr.isEmpty, "\(stderr)")
+
+        let full = Process()
+        full.executableURL = Fixtures.policycBinary
+        full.arguments = ["render", ownPolicy]
+        full.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let fullErrors = Pipe()
+        full.standardError = fullErrors
+        try full.run()
+        let fullStderr = String(decoding: fullErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        full.waitUntilExit()
+        #expect(full.terminationStatus == 2)
+        #expect(fullStderr == "policyc: error: cannot write standard output: No space left on device\n")
     }
 }
