@@ -9,82 +9,125 @@ enum TextNormalizer {
     static func exactKey(_ text: String) -> [UInt8] {
         var text = text
         return text.withUTF8 { bytes in
-            if isAlreadyNormal(bytes) { return Array(bytes) }
-            // The key is never longer than the text: quotes and dashes map to one byte, spaces fold.
-            return [UInt8](unsafeUninitializedCapacity: bytes.count) { key, written in
-                var count = 0
-                var pendingSpace = false
-                func put(_ byte: UInt8) {
-                    if pendingSpace, count > 0 {
-                        key[count] = 0x20
-                        count += 1
-                    }
-                    pendingSpace = false
-                    key[count] = byte
+            isAlreadyNormal(bytes) ? Array(bytes) : normalized(bytes)
+        }
+    }
+
+    /// `exactKey` of a text known not to be its own key.
+    static func normalizedKey(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8(normalized)
+    }
+
+    private static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        // The key is never longer than the text: quotes and dashes map to one byte, spaces fold.
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { key, written in
+            var count = 0
+            var pendingSpace = false
+            func put(_ byte: UInt8) {
+                if pendingSpace, count > 0 {
+                    key[count] = 0x20
                     count += 1
                 }
-                var index = 0
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    if byte < 0x80 {
-                        // ASCII, nearly all of a policy: one byte in, one byte (or a folded space) out.
-                        index += 1
-                        if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                pendingSpace = false
+                key[count] = byte
+                count += 1
+            }
+            var index = 0
+            while index < bytes.count {
+                // Eight printable ASCII bytes without two spaces in a row are their own key: copied
+                // whole, with a space at the end left pending (the text may end or fold there).
+                if !pendingSpace, index + 8 <= bytes.count {
+                    let word = ByteWord.load(UnsafeRawPointer(bytes.baseAddress!), at: index)
+                    if isPlain(word), count > 0 || word & 0xFF != 0x20 {
+                        // The key never outgrows the text read so far, so eight bytes fit at `count`.
+                        UnsafeMutableRawPointer(key.baseAddress! + count).storeBytes(of: word.littleEndian, as: UInt64.self)
+                        index += 8
+                        if word >> 56 == 0x20 {
+                            count += 7
                             pendingSpace = true
                         } else {
-                            put(byte)
+                            count += 8
                         }
                         continue
                     }
-                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
-                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    let start = index
-                    index = min(index + length, bytes.count)
-                    var value = UInt32(byte) & (0x7F >> length)
-                    for continuation in bytes[(start + 1)..<index] { value = value << 6 | UInt32(continuation & 0x3F) }
-                    switch value {
-                    case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB: put(UInt8(ascii: "\"")) // “ ” „ ‟ ″ « »
-                    case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: put(UInt8(ascii: "'")) // ‘ ’ ‚ ‛ ′
-                    case 0x2013, 0x2014, 0x2012, 0x2015, 0x2212: put(UInt8(ascii: "-")) // – — ‒ ― −
-                    case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: continue // zero-width and soft hyphen
-                    default:
-                        if Unicode.Scalar(value)?.properties.isWhitespace == true {
-                            pendingSpace = true
-                            continue
-                        }
-                        for original in bytes[start..<index] { put(original) }
-                    }
                 }
-                written = count
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    // ASCII, nearly all of a policy: one byte in, one byte (or a folded space) out.
+                    index += 1
+                    if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                        pendingSpace = true
+                    } else {
+                        put(byte)
+                    }
+                    continue
+                }
+                // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                let start = index
+                index = min(index + length, bytes.count)
+                var value = UInt32(byte) & (0x7F >> length)
+                for continuation in bytes[(start + 1)..<index] { value = value << 6 | UInt32(continuation & 0x3F) }
+                switch value {
+                case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB: put(UInt8(ascii: "\"")) // “ ” „ ‟ ″ « »
+                case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: put(UInt8(ascii: "'")) // ‘ ’ ‚ ‛ ′
+                case 0x2013, 0x2014, 0x2012, 0x2015, 0x2212: put(UInt8(ascii: "-")) // – — ‒ ― −
+                case 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD: continue // zero-width and soft hyphen
+                default:
+                    if Unicode.Scalar(value)?.properties.isWhitespace == true {
+                        pendingSpace = true
+                        continue
+                    }
+                    for original in bytes[start..<index] { put(original) }
+                }
             }
+            written = count
         }
     }
 
     /// Plain ASCII with single spaces and no spaces at the ends: most clauses, whose key is their text.
-    /// Eight bytes at a time, since every clause of both revisions goes through here.
     private static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return bytes.isEmpty }
+        digestIfAlreadyNormal(UnsafeRawBufferPointer(bytes)) != nil
+    }
+
+    /// Eight printable ASCII bytes, no two of them spaces side by side.
+    @inline(__always) private static func isPlain(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        let base = UnsafeRawPointer(bytes.baseAddress!)
+        // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
+        guard word & high == 0, (word &- ones &* 0x20) & ~word & high == 0 else { return false }
+        let spaces = ByteWord.matching(0x20, in: word)
+        return spaces & (spaces << 8) == 0
+    }
+
+    /// `KeyDigest.hash(bytes)` when `bytes` are already their own key, else nil: both in one pass,
+    /// eight bytes at a time, since every clause of both revisions goes through here.
+    static func digestIfAlreadyNormal(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard let first = bytes.first, let last = bytes.last else { return KeyDigest.hash(bytes) }
+        guard first != 0x20, last != 0x20 else { return nil }
+        let base = bytes.baseAddress!
         var previousSpace = false
+        var state: UInt64 = 0
         var index = 0
         while index + 8 <= bytes.count {
             let word = ByteWord.load(base, at: index)
-            // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
-            if word & high != 0 || (word &- ones &* 0x20) & ~word & high != 0 { return false }
             // Two spaces in a row, here or across words, are not normal.
-            let spaces = ByteWord.matching(0x20, in: word)
-            if spaces & (spaces << 8) != 0 || (previousSpace && spaces & 0x80 != 0) { return false }
-            previousSpace = spaces >> 63 != 0
+            guard isPlain(word), !(previousSpace && word & 0xFF == 0x20) else { return nil }
+            previousSpace = word >> 56 == 0x20
+            state = KeyDigest.mix(state, word)
             index += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte >= 0x80 || byte < 0x20 || (byte == 0x20 && previousSpace) { return false }
+            if byte >= 0x80 || byte < 0x20 || (byte == 0x20 && previousSpace) { return nil }
             previousSpace = byte == 0x20
+            tail |= UInt64(byte) << shift
+            shift += 8
             index += 1
         }
-        return true
+        return KeyDigest.finish(state, tail: tail, count: bytes.count)
     }
 
     /// Lowercased words without punctuation: equal lists mean only case or punctuation changed.

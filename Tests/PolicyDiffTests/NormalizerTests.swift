@@ -89,6 +89,11 @@ import Testing
                 cases.append(bytes.joined())
                 bytes[position] = "\u{1F}"
                 cases.append(bytes.joined())
+                // Not normal as a whole, so the key is made: eight-byte runs around spaces at every offset.
+                bytes = Array(repeating: "z", count: length)
+                bytes[position] = " "
+                cases.append(" " + bytes.joined() + "”")
+                cases.append("“" + bytes.joined() + " \n " + bytes.joined())
             }
         }
         return cases
@@ -112,6 +117,18 @@ import Testing
         for text in Self.edgeCases + texts {
             #expect(TextNormalizer.exactKey(text) == Self.referenceKey(text), "\(text.debugDescription)")
         }
+    }
+
+    /// A clause key holds a normal text as it is and normalises any other; both must meet.
+    @Test func clauseKeysOfTextsThatReadTheSameAreEqual() throws {
+        for text in try Self.realTexts() + Self.edgeCases {
+            let key = ClauseKey(text)
+            let normal = ClauseKey(String(decoding: Self.referenceKey(text), as: UTF8.self))
+            #expect(key == normal && key.digest == normal.digest, "\(text.debugDescription)")
+        }
+        #expect(ClauseKey("We share  “data”.") == ClauseKey("We share \"data\"."))
+        #expect(ClauseKey("We share data with partners.") != ClauseKey("We share data with partner."))
+        #expect(ClauseKey("We share data with partners.") != ClauseKey("We share data with partnerz."))
     }
 
     @Test func tokensMatchAUnicodePropertyReading() throws {
