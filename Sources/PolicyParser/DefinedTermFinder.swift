@@ -30,10 +30,16 @@ enum DefinedTermFinder {
 
     static func find(in clause: Clause) -> [DefinedTerm] {
         var terms: [String] = []
-        if mayQuote(clause.text) {
+        let candidates = quoteCandidates(clause.text)
+        if candidates.atStart {
             let scalars = Array(clause.text.unicodeScalars)
             terms += parentheticalTerms(scalars)
             terms += definingSentenceTerm(scalars)
+        } else if let parenthesis = candidates.parenthesis {
+            // No parenthesis before this one can hold a term, so the scalars start here.
+            let utf8 = clause.text.utf8
+            let start = utf8.index(utf8.startIndex, offsetBy: parenthesis)
+            terms += parentheticalTerms(Array(clause.text[start...].unicodeScalars))
         }
         terms += parenthesizedStrongTerms(clause.inlines)
         guard !terms.isEmpty else { return [] }
@@ -43,29 +49,35 @@ enum DefinedTermFinder {
         }
     }
 
-    /// A cheap test that skips most clauses, by bytes since it runs on every clause: a term is defined
-    /// in parentheses with an opening quote after them (`"` `“` `”` `‘` `«`), or by a quote that opens
-    /// the clause after an article and spaces. There any lead byte of `“` or of a Unicode space may be
-    /// one: enough to rule a clause out, never to rule it in.
-    private static func mayQuote(_ text: String) -> Bool {
+    /// Cheap tests that skip most clauses, by bytes since they run on every clause; enough to rule a
+    /// clause out, never to rule it in.
+    /// - `atStart`: a quote may open the clause after an article and spaces (any lead byte of `“` or of
+    ///   a Unicode space may be one).
+    /// - `parenthesis`: the byte offset of the first `(` that may open a term: only spaces, commas and
+    ///   the letters of lead words (`collectively,` `the`) stand between it and a quote (`"`, or any
+    ///   byte of a multi-byte character, which covers `“` `”` `‘` `«` and Unicode spaces).
+    private static func quoteCandidates(_ text: String) -> (atStart: Bool, parenthesis: Int?) {
         var text = text
         return text.withUTF8 { bytes in
             var start = 0
             for article in ["A ", "An ", "The "] where bytes.starts(with: article.utf8) { start = article.utf8.count }
             while start < bytes.count, bytes[start] == 0x20 || (0x09...0x0D).contains(bytes[start]) { start += 1 }
-            if start < bytes.count, bytes[start] == 0x22 || (0xC2...0xE3).contains(bytes[start]) { return true }
-            guard let base = bytes.baseAddress, let parenthesis = memchr(base, 0x28, bytes.count) else { return false }
-            var index = UnsafeRawPointer(parenthesis) - UnsafeRawPointer(base)
-            while index < bytes.count {
-                switch bytes[index] {
-                case 0x22: return true
-                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xAB: return true
-                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
-                    && (bytes[index + 2] == 0x9C || bytes[index + 2] == 0x9D || bytes[index + 2] == 0x98): return true
-                default: index += 1
+            let atStart = start < bytes.count && (bytes[start] == 0x22 || (0xC2...0xE3).contains(bytes[start]))
+            guard !atStart, let base = bytes.baseAddress else { return (atStart, nil) }
+            var searchFrom = 0
+            while searchFrom < bytes.count, let found = memchr(base + searchFrom, 0x28, bytes.count - searchFrom) {
+                let parenthesis = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                var index = parenthesis + 1
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    guard (0x61...0x7A).contains(byte | 0x20) || byte == 0x20 || byte == 0x2C || (0x09...0x0D).contains(byte)
+                    else { break }
+                    index += 1
                 }
+                if index < bytes.count, bytes[index] == 0x22 || bytes[index] >= 0x80 { return (false, parenthesis) }
+                searchFrom = parenthesis + 1
             }
-            return false
+            return (false, nil)
         }
     }
 
@@ -190,6 +202,10 @@ enum DefinedTermFinder {
                 // ASCII letters lowercase by a bit (lowercaseMapping makes a string for every letter).
                 if actual.isASCII, expected.isASCII {
                     guard lowercased(actual) == lowercased(expected) else { return false }
+                } else if expected.isASCII, !actual.properties.changesWhenLowercased {
+                    // Lowercase, `actual` is itself, not ASCII: it cannot be `expected` (a quote meets
+                    // every lead word here, and lowercaseMapping makes strings).
+                    return false
                 } else {
                     guard actual.properties.lowercaseMapping == expected.properties.lowercaseMapping else { return false }
                 }

@@ -34,6 +34,13 @@ import Testing
         Case(paragraph: "Our café (‘Venue’) is open.", terms: ["Venue"]),
         Case(paragraph: "Our shop (”Store”) is open.", terms: ["Store"]),
         Case(paragraph: "The   “Owner” means Acme.", terms: ["Owner"]),
+        // Only spaces, commas and lead words may stand between a parenthesis and its quote; a parenthesis
+        // that fails that test must not hide a later one, nor a definition at the start.
+        Case(paragraph: "See section (2) and the notes (1a), then the data (hereinafter referred to as “Data”).",
+             terms: ["Data"]),
+        Case(paragraph: "Each of us (each, an “Affiliate”) and (Collectively, THE  “Group”) agree.", terms: ["Affiliate", "Group"]),
+        Case(paragraph: "Our site (\u{00A0}“Site”) and app (\u{2003}“App”) are here.", terms: ["Site", "App"]),
+        Case(paragraph: "“Partner” means (as you agreed) our reseller (the “Reseller”).", terms: ["Reseller", "Partner"]),
     ])
     func forms(_ example: Case) throws {
         let marked = Marked("# T\n\n## Definitions\n\n⟨clause⟩\(example.paragraph)\n")
