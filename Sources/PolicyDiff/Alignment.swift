@@ -99,14 +99,14 @@ struct Alignment {
     private mutating func alignSectionsByContent(old: Revision, new: Revision) {
         var votes: [Int: [Int: Int]] = [:]
         for (o, n) in clauseNewForOld.enumerated() {
-            guard let n, let oldSection = old.clauses[o].section, let newSection = new.clauses[n].section,
+            guard let n, let oldSection = old.clauseSections[o], let newSection = new.clauseSections[n],
                   sectionNewForOld[oldSection] == nil, sectionOldForNew[newSection] == nil else { continue }
             votes[oldSection, default: [:]][newSection, default: 0] += 1
         }
         for oldSection in votes.keys.sorted() {
             guard let best = votes[oldSection]?.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
                   sectionOldForNew[best.key] == nil else { continue }
-            let size = old.clauses.filter { $0.section == oldSection }.count
+            let size = old.clauseSections.lazy.filter { $0 == oldSection }.count
             if best.value * 2 >= size { pairSections(oldSection, best.key) }
         }
     }
@@ -114,48 +114,60 @@ struct Alignment {
     // MARK: Clauses
 
     private func mappedSection(ofOld o: Int, old: Revision) -> Int? {
-        old.clauses[o].section.flatMap { sectionNewForOld[$0] }
+        old.clauseSections[o].flatMap { sectionNewForOld[$0] }
     }
 
     private mutating func alignExactClauses(old: Revision, new: Revision) {
-        // Unmatched new clauses chained by key digest, in document order: `heads` holds each chain's
-        // first clause, `next` the one after (-1 at the end). A taken clause is unlinked.
-        var heads: [UInt64: Int32] = [:]
-        heads.reserveCapacity(new.clauses.count)
-        var next = [Int32](repeating: -1, count: new.clauses.count)
-        for n in new.clauses.indices.reversed() where clauseOldForNew[n] == nil {
-            let digest = new.clauses[n].key.digest
-            next[n] = heads[digest] ?? -1
-            heads[digest] = Int32(n)
-        }
-        for o in old.clauses.indices where clauseNewForOld[o] == nil {
-            let key = old.clauses[o].key
-            guard let head = heads[key.digest] else { continue }
-            // A repeated clause ("Contact us.") pairs with its copy in the same section where there is one.
-            let target = mappedSection(ofOld: o, old: old)
-            var first: (clause: Int, before: Int)?
-            var chosen: (clause: Int, before: Int)?
-            var before = -1
-            var cursor = Int(head)
-            while cursor >= 0 {
-                if new.clauses[cursor].key == key {
-                    if first == nil { first = (cursor, before) }
-                    if new.clauses[cursor].section == target {
-                        chosen = (cursor, before)
-                        break
+        // Clauses with different keys never compete, so the keys are shared out by digest and each
+        // share is matched on its own core, old clauses in document order: the pairs are the same as
+        // from one pass over all of them.
+        let shareCount = 4
+        let (clauseOldForNew, clauseNewForOld) = (self.clauseOldForNew, self.clauseNewForOld)
+        let target = old.clauses.indices.map { mappedSection(ofOld: $0, old: old) }
+        let pairs = Array(0..<shareCount).concurrentChunks(of: 1) { shares -> [(old: Int, new: Int)] in
+            let share = UInt64(shares.first!)
+            // Unmatched new clauses chained by key digest, in document order: `heads` holds each chain's
+            // first clause, `next` the one after (-1 at the end). A taken clause is unlinked.
+            var heads: [UInt64: Int32] = [:]
+            var next = [Int32](repeating: -1, count: new.clauses.count)
+            for n in new.keyDigests.indices.reversed() where clauseOldForNew[n] == nil {
+                let digest = new.keyDigests[n]
+                guard digest % UInt64(shareCount) == share else { continue }
+                next[n] = heads[digest] ?? -1
+                heads[digest] = Int32(n)
+            }
+            var pairs: [(old: Int, new: Int)] = []
+            for (o, digest) in old.keyDigests.enumerated() where digest % UInt64(shareCount) == share {
+                guard clauseNewForOld[o] == nil, let head = heads[digest] else { continue }
+                let key = old.clauses[o].key
+                // A repeated clause ("Contact us.") pairs with its copy in the same section where there is one.
+                var first: (clause: Int32, before: Int32)?
+                var chosen: (clause: Int32, before: Int32)?
+                var before: Int32 = -1
+                var cursor = head
+                while cursor >= 0 {
+                    if new.clauses[Int(cursor)].key == key {
+                        if first == nil { first = (cursor, before) }
+                        if new.clauseSections[Int(cursor)] == target[o] {
+                            chosen = (cursor, before)
+                            break
+                        }
                     }
+                    before = cursor
+                    cursor = next[Int(cursor)]
                 }
-                before = cursor
-                cursor = Int(next[cursor])
+                guard let pick = chosen ?? first else { continue }
+                let after = next[Int(pick.clause)]
+                if pick.before < 0 {
+                    heads[digest] = after < 0 ? nil : after
+                } else {
+                    next[Int(pick.before)] = after
+                }
+                pairs.append((o, Int(pick.clause)))
             }
-            guard let pick = chosen ?? first else { continue }
-            if pick.before < 0 {
-                heads[key.digest] = next[pick.clause] < 0 ? nil : next[pick.clause]
-            } else {
-                next[pick.before] = next[pick.clause]
-            }
-            pairClauses(o, pick.clause)
+            return pairs
         }
+        for pair in pairs { pairClauses(pair.old, pair.new) }
     }
 
     private mutating func alignSimilarClauses(old: Revision, new: Revision) {
@@ -216,7 +228,7 @@ struct Alignment {
                 }
                 for o in touched { shared[Int(o)] = 0 }
                 touched.removeAll(keepingCapacity: true)
-                let section = new.clauses[n].section
+                let section = new.clauseSections[n]
                 // Neighbours in the same section are candidates even when all their words are common ones.
                 for o in (bySection[section ?? -1] ?? []).prefix(64) where !pool.contains(o) { pool.append(o) }
                 for o in pool.map(Int.init) {
@@ -238,6 +250,15 @@ struct Alignment {
         }
     }
 
+    /// Makes the bags of `indices` not yet made, on every core.
+    private mutating func cacheBags(_ indices: [Int], in revision: Revision, old isOld: Bool) {
+        let missing = indices.filter { (isOld ? oldBagCache[$0] : newBagCache[$0]) == nil }
+        let bags = missing.concurrentChunks(of: 32) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
+        for (index, bag) in zip(missing, bags) {
+            if isOld { oldBagCache[index] = bag } else { newBagCache[index] = bag }
+        }
+    }
+
     /// The word bags of the given clauses, made on every core.
     private static func bags(_ indices: [Int], in revision: Revision) -> [[Int]] {
         indices.concurrentChunks(of: 256) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
@@ -255,8 +276,19 @@ struct Alignment {
     private mutating func findSplits(from source: Revision, into target: Revision, forward: Bool) {
         func match(_ t: Int) -> Int? { (forward ? clauseOldForNew : clauseNewForOld)[t] }
         func sameSection(_ a: Int, _ b: Int) -> Bool {
-            target.clauses.indices.contains(b) && target.clauses[a].section == target.clauses[b].section
+            target.clauses.indices.contains(b) && target.clauseSections[a] == target.clauseSections[b]
         }
+        // The bags the search below will want, made on every core first: each unmatched clause's
+        // neighbours, and the clauses they are matched with.
+        var partners: Set<Int> = [], sources: Set<Int> = []
+        for t in target.clauses.indices where match(t) == nil {
+            for partner in [t - 1, t + 1] where sameSection(t, partner) {
+                partners.insert(partner)
+                if let s = match(partner) { sources.insert(s) }
+            }
+        }
+        cacheBags(sources.sorted(), in: source, old: forward)
+        cacheBags(partners.sorted(), in: target, old: !forward)
         func joinedBag(_ group: ClosedRange<Int>) -> [Int] {
             TextNormalizer.wordBag(group.map { target.clauses[$0].text }.joined(separator: " "))
         }

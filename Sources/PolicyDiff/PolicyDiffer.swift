@@ -14,8 +14,13 @@ public enum PolicyDiffer {
     }
 
     public static func diff(_ old: Side, _ new: Side, options: DiffOptions = DiffOptions()) -> ChangeSet {
-        let alignment = Trace.measure("align") { Alignment(old: old.revision, new: new.revision) }
-        return changes(old.revision, new.revision, alignment, options: options)
+        // Alignment is mostly serial; what classification knows without it is worked out beside it.
+        let (alignment, context) = inParallel({
+            Trace.measure("align") { Alignment(old: old.revision, new: new.revision) }
+        }, {
+            ClassificationContext(old: old.revision, new: new.revision, options: options)
+        })
+        return changes(old.revision, new.revision, alignment, context)
     }
 
     public static func diff(_ oldDocument: Document, _ newDocument: Document,
@@ -29,13 +34,15 @@ public enum PolicyDiffer {
                                options: DiffOptions = DiffOptions()) -> (changes: ChangeSet, successors: [String: String]) {
         let (old, new) = sides(oldDocument, newDocument)
         let alignment = Alignment(old: old.revision, new: new.revision)
-        return (changes(old.revision, new.revision, alignment, options: options),
+        let context = ClassificationContext(old: old.revision, new: new.revision, options: options)
+        return (changes(old.revision, new.revision, alignment, context),
                 successors(old.revision, new.revision, alignment))
     }
 
-    private static func changes(_ old: Revision, _ new: Revision, _ alignment: Alignment, options: DiffOptions) -> ChangeSet {
+    private static func changes(_ old: Revision, _ new: Revision, _ alignment: Alignment,
+                                _ context: ClassificationContext) -> ChangeSet {
         Trace.measure("classify") {
-            var builder = ChangeBuilder(old: old, new: new, alignment: alignment, options: options)
+            var builder = ChangeBuilder(old: old, new: new, alignment: alignment, context: context)
             builder.sectionChanges()
             builder.clauseChanges()
             return builder.finish()
@@ -49,6 +56,25 @@ public enum PolicyDiffer {
     }
 }
 
+/// What classifying needs from the two revisions and the settings, apart from their alignment.
+private struct ClassificationContext: Sendable {
+    let options: DiffOptions
+    let classifier: Classifier
+    /// Old clause ids that define a term.
+    let definingClauses: Set<String>
+    /// The category of each section (by index), worked out once: the clause work reads them from every core.
+    let oldCategories: [SectionCategory]
+    let newCategories: [SectionCategory]
+
+    init(old: Revision, new: Revision, options: DiffOptions) {
+        self.options = options
+        classifier = Classifier(options: options, wordCounts: WordCounts(revisions: [old, new]))
+        definingClauses = Set(old.document.definedTerms.map(\.clause))
+        oldCategories = old.sectionCategories(options: options)
+        newCategories = new.sectionCategories(options: options)
+    }
+}
+
 private struct ChangeBuilder {
     let old: Revision
     let new: Revision
@@ -56,21 +82,19 @@ private struct ChangeBuilder {
     let options: DiffOptions
     let classifier: Classifier
     var changes: [(order: (Int, Int, Int), change: Change)] = []
-    /// Old clause ids that define a term.
     let definingClauses: Set<String>
-    /// The category of each section (by index), worked out once: the clause work reads them from every core.
     let oldCategories: [SectionCategory]
     let newCategories: [SectionCategory]
 
-    init(old: Revision, new: Revision, alignment: Alignment, options: DiffOptions) {
+    init(old: Revision, new: Revision, alignment: Alignment, context: ClassificationContext) {
         self.old = old
         self.new = new
         self.alignment = alignment
-        self.options = options
-        self.classifier = Classifier(options: options, wordCounts: WordCounts(revisions: [old, new]))
-        self.definingClauses = Set(old.document.definedTerms.map(\.clause))
-        self.oldCategories = old.sectionCategories(options: options)
-        self.newCategories = new.sectionCategories(options: options)
+        options = context.options
+        classifier = context.classifier
+        definingClauses = context.definingClauses
+        oldCategories = context.oldCategories
+        newCategories = context.newCategories
     }
 
     private func category(ofNew section: Int?) -> SectionCategory {
@@ -140,7 +164,7 @@ private struct ChangeBuilder {
         var anchorLine = 0
         for (o, match) in alignment.clauseNewForOld.enumerated() {
             if let n = match {
-                anchorLine = new.clauses[n].clause.location?.line ?? 0
+                anchorLine = new.clauseLines[n]
                 continue
             }
             let entry = old.clauses[o]
@@ -157,7 +181,7 @@ private struct ChangeBuilder {
     /// What became of a clause that was kept (old `o`, new `n`): nothing, or moved, reworded, or both.
     private func keptChange(_ o: Int, _ n: Int, inOrder: Bool) -> (order: (Int, Int, Int), change: Change)? {
         // Most kept clauses are unchanged and in place: that is decided on their keys and sections alone.
-        let oldSection = old.clauses[o].section, newSection = new.clauses[n].section
+        let oldSection = old.clauseSections[o], newSection = new.clauseSections[n]
         let crossSection = oldSection.flatMap { alignment.sectionNewForOld[$0] } != newSection
             && !(oldSection == nil && newSection == nil)
         let moved = crossSection || !inOrder
@@ -203,7 +227,7 @@ private struct ChangeBuilder {
         var bySection: [Int: [(old: Int, new: Int)]] = [:]
         for (o, n) in alignment.clauseNewForOld.enumerated() {
             guard let n else { continue }
-            bySection[new.clauses[n].section ?? -1, default: []].append((o, n))
+            bySection[new.clauseSections[n] ?? -1, default: []].append((o, n))
         }
         var inOrder = [Bool](repeating: false, count: old.clauses.count)
         for pairs in bySection.values {

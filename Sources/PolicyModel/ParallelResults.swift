@@ -32,3 +32,16 @@ extension Array where Element: Sendable {
         return (0..<chunkCount).flatMap { results.value($0) }
     }
 }
+
+/// `first` on this thread and `second` on another, at the same time; both results. For two
+/// unequal jobs where the longer one runs mostly on one core (`concurrentPerform(iterations: 2)` would
+/// make any parallel loop inside either job run serially: GCD does not spread an apply nested in another).
+public func inParallel<First: Sendable, Second: Sendable>(_ first: () -> First,
+                                                          _ second: @escaping @Sendable () -> Second) -> (First, Second) {
+    let secondResult = ParallelResults<Second>(count: 1)
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { secondResult.set(0, second()) }
+    let firstResult = first()
+    group.wait()
+    return (firstResult, secondResult.value(0))
+}
