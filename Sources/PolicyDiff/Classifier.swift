@@ -38,14 +38,15 @@ struct Classifier {
             if verdict.reasons.isEmpty { verdict.raise(.editorial, "formatting", "only markup, spacing, quotes or dashes changed") }
             return verdict
         }
-        if TextNormalizer.looseWords(old.text) == TextNormalizer.looseWords(new.text) {
+        let newWords = TextNormalizer.looseWords(new.text)
+        if TextNormalizer.looseWords(old.text) == newWords {
             classifyLinks(old: old, new: new, into: &verdict)
             verdict.raise(.editorial, "punctuation-or-case", describe(runs, oldTokens, newTokens))
             return verdict
         }
 
         var unexplained: [String] = []
-        let clauseWords = Set(TextNormalizer.looseWords(new.text))
+        let clauseWords = Set(newWords)
         for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)

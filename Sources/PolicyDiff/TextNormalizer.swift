@@ -139,33 +139,54 @@ enum TextNormalizer {
 
     /// Calls `body` with the UTF-8 bytes of each word of `looseWords`, without making strings.
     private static func forEachLooseWord(_ text: String, _ body: ([UInt8]) -> Void) {
-        var current: [UInt8] = []
-        func flush() {
-            if !current.isEmpty { body(current) }
-            current.removeAll(keepingCapacity: true)
-        }
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                // ASCII, the common case, without Unicode property lookups.
-                let byte = UInt8(value)
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte | 0x20)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): current.append(byte)
-                case UInt8(ascii: "'"):
-                    // "User's" and "Users" differ in a letter, not in punctuation only: keep the apostrophe inside words.
-                    if !current.isEmpty { current.append(byte) }
-                default: flush()
+        var text = text
+        // By UTF-8 bytes: ASCII, nearly all of a policy, without decoding scalars or Unicode property lookups.
+        text.withUTF8 { bytes in
+            var current: [UInt8] = []
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                        current.append(byte | 0x20)
+                        continue
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        current.append(byte)
+                        continue
+                    case UInt8(ascii: "'"):
+                        // "User's" and "Users" differ in a letter, not in punctuation only: keep the apostrophe inside words.
+                        if !current.isEmpty { current.append(byte) }
+                        continue
+                    default:
+                        break
+                    }
+                } else {
+                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (0x7F >> length)
+                    for _ in 1..<length where index < bytes.count {
+                        value = value << 6 | UInt32(bytes[index] & 0x3F)
+                        index += 1
+                    }
+                    if value == 0x2019 { // ’
+                        if !current.isEmpty { current.append(UInt8(ascii: "'")) }
+                        continue
+                    }
+                    if let scalar = Unicode.Scalar(value), scalar.isWordCharacter {
+                        current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                        continue
+                    }
                 }
-            } else if scalar == "’" {
-                if !current.isEmpty { current.append(UInt8(ascii: "'")) }
-            } else if scalar.isWordCharacter {
-                current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
-            } else {
-                flush()
+                // Anything else ends the word.
+                if !current.isEmpty {
+                    body(current)
+                    current.removeAll(keepingCapacity: true)
+                }
             }
+            if !current.isEmpty { body(current) }
         }
-        flush()
     }
 
     /// Hashes of the lowercased words and of each pair of neighbouring words, sorted: the clause's bag

@@ -35,6 +35,24 @@ import Testing
         return Array(key.utf8)
     }
 
+    /// `looseWords` as its documentation states it, one scalar at a time.
+    static func referenceLooseWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "'" || scalar == "’" {
+                if !current.isEmpty { current += "'" }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current += scalar.properties.lowercaseMapping
+            } else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
     /// Word, space and sign tokens as the tokenizer documents them, by Unicode properties alone.
     static func referenceTokens(_ text: String) -> [String] {
         enum Class { case word, space, other }
@@ -137,6 +155,12 @@ import Testing
             #expect(tokens.map(\.text) == Self.referenceTokens(text), "\(text.debugDescription)")
             let keys = tokens.map { $0.text == " " ? " " : String(decoding: Self.referenceKey($0.text), as: UTF8.self) }
             #expect(tokens.map(\.key) == keys, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func looseWordsMatchAScalarByScalarReading() throws {
+        for text in try Self.realTexts() + Self.edgeCases + ["İstanbul ǅemal ΣΑΣ ﬁne Ⅻ ٣ 𝟘x", "User’s 'quoted' DON'T"] {
+            #expect(TextNormalizer.looseWords(text) == Self.referenceLooseWords(text), "\(text.debugDescription)")
         }
     }
 
