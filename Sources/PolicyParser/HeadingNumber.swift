@@ -14,9 +14,91 @@ struct HeadingNumber: Sendable, Hashable {
 
     /// The number at the start of a heading's plain text, or nil if the heading is not numbered.
     static func parse(_ heading: String) -> HeadingNumber? {
-        // ASCII (nearly every heading) has one character per byte: no grapheme breaking needed.
-        let characters = heading.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
-            ? heading.utf8.map { Character(Unicode.Scalar($0)) } : Array(heading)
+        // ASCII (nearly every heading) is read byte by byte: no characters made, no grapheme breaking.
+        // (A CR is left to the character reading, where CR LF is one character.)
+        if heading.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            var heading = heading
+            return heading.withUTF8 { parse(ascii: $0) }
+        }
+        return parse(characters: Array(heading))
+    }
+
+    /// `parse` for a heading of ASCII bytes without CR: the same rules as `parse(characters:)`, which
+    /// HeadingNumberTests holds it to.
+    static func parse(ascii bytes: UnsafeBufferPointer<UInt8>) -> HeadingNumber? {
+        func isDigit(_ index: Int) -> Bool { index < bytes.count && (0x30...0x39).contains(bytes[index]) }
+        func isRoman(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "I") || byte == UInt8(ascii: "V") || byte == UInt8(ascii: "X")
+                || byte == UInt8(ascii: "L") || byte == UInt8(ascii: "C")
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var index = 0
+        var hadKeyword = false
+        for keyword in ["section", "article", "part"] where startsWith(bytes, keyword) {
+            var next = keyword.utf8.count
+            while next < bytes.count, bytes[next] == 0x20 { next += 1 }
+            if next > keyword.utf8.count {
+                index = next
+                hadKeyword = true
+            }
+            break
+        }
+
+        let numberStart = index
+        var style = Style.arabic
+        if isDigit(index) {
+            while isDigit(index) || (index < bytes.count && bytes[index] == UInt8(ascii: ".") && isDigit(index + 1)) {
+                index += 1
+            }
+        } else if index < bytes.count, isRoman(bytes[index]) {
+            style = .roman
+            while index < bytes.count, isRoman(bytes[index]) { index += 1 }
+            if index - numberStart == 1, bytes[numberStart] == UInt8(ascii: "L") || bytes[numberStart] == UInt8(ascii: "C") {
+                style = .letter
+            }
+        } else if index < bytes.count, (0x41...0x5A).contains(bytes[index]) {
+            style = .letter
+            index += 1
+        } else {
+            return nil
+        }
+        let count = index - numberStart
+        guard count > 0, count <= 16 else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[numberStart..<index]), as: UTF8.self)
+
+        var delimited = false
+        while index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ")")
+                || bytes[index] == UInt8(ascii: ":") {
+            delimited = true
+            index += 1
+        }
+        guard index == bytes.count || isSpace(bytes[index]) else { return nil }
+        let dotted = text.utf8.contains(UInt8(ascii: "."))
+        switch style {
+        case .arabic:
+            guard delimited || hadKeyword || dotted || count <= 3 else { return nil }
+        case .roman, .letter:
+            guard delimited || hadKeyword else { return nil }
+        }
+        while index < bytes.count, isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ":") {
+            index += 1
+        }
+        let parts = style == .arabic ? text.split(separator: ".").map(String.init) : [text]
+        return HeadingNumber(text: text, style: style, parts: parts, prefixLength: index)
+    }
+
+    /// Whether `bytes` start with the lowercase ASCII `keyword`, in any case.
+    private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ keyword: String) -> Bool {
+        guard bytes.count >= keyword.utf8.count else { return false }
+        for (index, expected) in keyword.utf8.enumerated() {
+            let actual = bytes[index]
+            guard actual == expected || ((0x41...0x5A).contains(actual) && actual | 0x20 == expected) else { return false }
+        }
+        return true
+    }
+
+    /// `parse` character by character, for headings beyond ASCII.
+    static func parse(characters: [Character]) -> HeadingNumber? {
         var index = 0
         var hadKeyword = false
         for keyword in ["section", "article", "part", "§"] {

@@ -358,6 +358,11 @@ struct IdentifierAllocator {
 enum Slug {
     /// Lowercase letters and digits joined by single hyphens, at most about 48 characters.
     static func anchor(_ text: String) -> String {
+        asciiAnchor(text) ?? scalarAnchor(text)
+    }
+
+    /// `anchor` scalar by scalar, for any text.
+    static func scalarAnchor(_ text: String) -> String {
         var result = ""
         var pendingHyphen = false
         for scalar in text.lowercased().unicodeScalars {
@@ -376,6 +381,25 @@ enum Slug {
         return result.isEmpty ? "section" : result
     }
 
+    /// `anchor` of an ASCII title (nearly every heading), byte by byte; nil for any other.
+    static func asciiAnchor(_ text: String) -> String? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var result: [UInt8] = []
+        var pendingHyphen = false
+        for byte in text.utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                if pendingHyphen, !result.isEmpty { result.append(UInt8(ascii: "-")) }
+                pendingHyphen = false
+                result.append(lower)
+            } else if lower != UInt8(ascii: "'") {
+                pendingHyphen = true
+            }
+            if result.count >= 48 { break }
+        }
+        return result.isEmpty ? "section" : String(decoding: result, as: UTF8.self)
+    }
+
     /// Unicode's Alphabetic property, answered without a table lookup for ASCII (nearly every heading).
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
         guard scalar.isASCII else { return scalar.properties.isAlphabetic }
@@ -384,6 +408,31 @@ enum Slug {
 
     /// GitHub's heading anchors: lowercase, punctuation dropped, each space a hyphen.
     static func github(_ text: String) -> String {
+        asciiGithub(text) ?? scalarGithub(text)
+    }
+
+    /// `github` of an ASCII heading, byte by byte: letters lowercased, digits, `-` and `_` kept, a space
+    /// a hyphen; nil for any other heading.
+    static func asciiGithub(_ text: String) -> String? {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var result: [UInt8] = []
+            result.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) || lower == UInt8(ascii: "-")
+                    || lower == UInt8(ascii: "_") {
+                    result.append(lower)
+                } else if lower == 0x20 {
+                    result.append(UInt8(ascii: "-"))
+                }
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// `github` scalar by scalar, for any heading.
+    static func scalarGithub(_ text: String) -> String {
         var result = ""
         for scalar in text.lowercased().unicodeScalars {
             if scalar.isWordCharacter || scalar == "-" || scalar == "_" {
