@@ -20,8 +20,26 @@ extension Inline {
         // Most clauses are one run of text: its string is the answer, shared rather than copied.
         if inlines.count == 1, case .text(let text) = inlines[0] { return text }
         var result = ""
+        // Sized once: appending run after run to an empty string regrew it several times a clause.
+        result.reserveCapacity(plainTextCount(inlines))
         appendPlainText(inlines, to: &result)
         return result
+    }
+
+    /// The UTF-8 length of `plainText(inlines)`.
+    private static func plainTextCount(_ inlines: [Inline]) -> Int {
+        var count = 0
+        for inline in inlines {
+            switch inline {
+            case .text(let text), .code(let text): count += text.utf8.count
+            case .emphasis(let children), .strong(let children), .strikethrough(let children),
+                 .link(_, _, let children), .image(_, _, let children):
+                count += plainTextCount(children)
+            case .softBreak, .lineBreak: count += 1
+            case .html: break
+            }
+        }
+        return count
     }
 
     public static func appendPlainText(_ inlines: [Inline], to result: inout String) {

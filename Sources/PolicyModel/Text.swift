@@ -12,6 +12,16 @@ extension StringProtocol {
     }
 }
 
+extension String {
+    /// `StringProtocol.trimmingSpaces` for a string: printable ASCII at both ends (nearly every clause)
+    /// is seen from the first and last bytes, and the string is returned as it is, shared.
+    public var trimmingSpaces: String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if (0x21..<0x7F).contains(first), (0x21..<0x7F).contains(last) { return self }
+        return Substring(self).trimmingSpaces
+    }
+}
+
 private let hexDigits = Array("0123456789abcdef".utf8)
 
 extension Collection where Element == UInt8 {
