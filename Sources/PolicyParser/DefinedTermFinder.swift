@@ -32,20 +32,46 @@ enum DefinedTermFinder {
         var terms: [String] = []
         let candidates = quoteCandidates(clause.text)
         if candidates.atStart {
-            let scalars = Array(clause.text.unicodeScalars)
+            let scalars = scalars(of: clause.text, from: 0)
             terms += parentheticalTerms(scalars)
             terms += definingSentenceTerm(scalars)
         } else if let parenthesis = candidates.parenthesis {
             // No parenthesis before this one can hold a term, so the scalars start here.
-            let utf8 = clause.text.utf8
-            let start = utf8.index(utf8.startIndex, offsetBy: parenthesis)
-            terms += parentheticalTerms(Array(clause.text[start...].unicodeScalars))
+            terms += parentheticalTerms(scalars(of: clause.text, from: parenthesis))
         }
         terms += parenthesizedStrongTerms(clause.inlines)
         guard !terms.isEmpty else { return [] }
         var seen: Set<String> = []
         return terms.filter { seen.insert($0).inserted }.map {
             DefinedTerm(term: $0, clause: clause.id, location: clause.location)
+        }
+    }
+
+    /// The scalars of `text` from a byte offset on a scalar boundary, decoded from its UTF-8 (the
+    /// scalar view's iterator cost ten times as much, and every candidate clause is read this way).
+    private static func scalars(of text: String, from offset: Int) -> [Unicode.Scalar] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var scalars: [Unicode.Scalar] = []
+            scalars.reserveCapacity(bytes.count - offset)
+            var index = offset
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                guard byte >= 0x80 else {
+                    scalars.append(Unicode.Scalar(byte))
+                    continue
+                }
+                // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte) & (0x7F >> length)
+                for _ in 1..<length where index < bytes.count {
+                    value = value << 6 | UInt32(bytes[index] & 0x3F)
+                    index += 1
+                }
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            }
+            return scalars
         }
     }
 
@@ -60,7 +86,12 @@ enum DefinedTermFinder {
         var text = text
         return text.withUTF8 { bytes in
             var start = 0
-            for article in ["A ", "An ", "The "] where bytes.starts(with: article.utf8) { start = article.utf8.count }
+            // "A ", "An ", "The " (compared by hand: the generic prefix test cost a hundred instructions a clause).
+            func has(_ prefix: StaticString) -> Bool {
+                prefix.utf8CodeUnitCount <= bytes.count
+                    && memcmp(bytes.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+            }
+            if has("A ") { start = 2 } else if has("An ") { start = 3 } else if has("The ") { start = 4 }
             while start < bytes.count, bytes[start] == 0x20 || (0x09...0x0D).contains(bytes[start]) { start += 1 }
             let atStart = start < bytes.count && (bytes[start] == 0x22 || (0xC2...0xE3).contains(bytes[start]))
             guard !atStart, let base = bytes.baseAddress else { return (atStart, nil) }
