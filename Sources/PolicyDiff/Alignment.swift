@@ -280,17 +280,28 @@ struct Alignment {
         }
         // The bags the search below will want, made on every core first: each unmatched clause's
         // neighbours, and the clauses they are matched with.
-        var partners: Set<Int> = [], sources: Set<Int> = []
+        // neighbours, and the clauses they are matched with; and the bag of each pair of them together.
+        var partners: Set<Int> = [], sources: Set<Int> = [], pairs: Set<Int> = []
         for t in target.clauses.indices where match(t) == nil {
             for partner in [t - 1, t + 1] where sameSection(t, partner) {
                 partners.insert(partner)
-                if let s = match(partner) { sources.insert(s) }
+                if let s = match(partner) {
+                    sources.insert(s)
+                    pairs.insert(min(partner, t))
+                }
             }
         }
         cacheBags(sources.sorted(), in: source, old: forward)
         cacheBags(partners.sorted(), in: target, old: !forward)
-        func joinedBag(_ group: ClosedRange<Int>) -> [Int] {
+        @Sendable func makeJoinedBag(_ group: ClosedRange<Int>) -> [Int] {
             TextNormalizer.wordBag(group.map { target.clauses[$0].text }.joined(separator: " "))
+        }
+        let firstOfPair = pairs.sorted()
+        let pairBags = Dictionary(uniqueKeysWithValues: zip(firstOfPair, firstOfPair.concurrentChunks(of: 32) {
+            $0.map { makeJoinedBag($0...($0 + 1)) }
+        }))
+        func joinedBag(_ group: ClosedRange<Int>) -> [Int] {
+            group.count == 2 ? pairBags[group.lowerBound] ?? makeJoinedBag(group) : makeJoinedBag(group)
         }
         for t in target.clauses.indices where match(t) == nil {
             var best: (score: Double, group: ClosedRange<Int>, source: Int)?

@@ -124,12 +124,18 @@ struct Revision {
     func sectionCategories(options: DiffOptions) -> [SectionCategory] {
         var categories: [SectionCategory] = []
         categories.reserveCapacity(sections.count)
+        // Long policies repeat titles ("Your choices"): each is searched for keywords once.
+        var guesses: [String: SectionCategory?] = [:]
         for entry in sections {
             let configured = options.sectionCategories[entry.section.id] ?? options.sectionCategories[entry.titleKey]
-            let title = Array(entry.titleKey.utf8)
-            let guessed = Self.categoryKeywords.first { _, keywords in
-                keywords.contains { Self.bytes(title, contain: $0) }
-            }?.0
+            let guessed = guesses[entry.titleKey] ?? {
+                let title = Array(entry.titleKey.utf8)
+                let guess = Self.categoryKeywords.first { _, keywords in
+                    keywords.contains { Self.bytes(title, contain: $0) }
+                }?.0
+                guesses[entry.titleKey] = .some(guess)
+                return guess
+            }()
             categories.append(configured ?? guessed ?? entry.parent.map { categories[$0] } ?? .other)
         }
         return categories
