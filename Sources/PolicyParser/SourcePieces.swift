@@ -87,10 +87,15 @@ struct SourcePieces {
         return pieces
     }
 
-    /// The high bit of each byte of `word` that is a line end, `|`, `]` or `<`.
+    /// The high bit of the first byte of `word` that is a line end, `|`, `]` or `<`, and maybe of later
+    /// bytes and of other control bytes (the caller looks at each marked byte itself): three tests, not five.
     private static func marked(_ word: UInt64) -> UInt64 {
-        ByteWord.matching(0x0A, in: word) | ByteWord.matching(0x0D, in: word) | ByteWord.matching(UInt8(ascii: "|"), in: word)
-            | ByteWord.matching(UInt8(ascii: "]"), in: word) | ByteWord.matching(UInt8(ascii: "<"), in: word)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // Below 0x0E (LF and CR among them); a borrow can only mark bytes after a true one.
+        let control = (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & high
+        // `<` is 0x3C and `|` is 0x7C: with bit 6 cleared, both (and only they) read 0x3C.
+        return control | ByteWord.matching(UInt8(ascii: "<"), in: word & 0xBFBF_BFBF_BFBF_BFBF)
+            | ByteWord.matching(UInt8(ascii: "]"), in: word)
     }
 
     /// Whether the `]` or `<` at `index` starts a construct whose reach a cut cannot see: a link

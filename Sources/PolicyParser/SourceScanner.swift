@@ -26,7 +26,8 @@ struct SourceScanner {
             // Eight bytes at a time while they are plain ASCII with no newline and no NUL: most of a policy.
             if index + 8 <= count {
                 let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0, !hasZeroByte(word), !hasZeroByte(word ^ 0x0A0A_0A0A_0A0A_0A0A) {
+                // All eight in 0x0B...0x7F: no byte sets a high bit, alone or by borrowing below 0x0B.
+                if ((word &- 0x0B0B_0B0B_0B0B_0B0B) | word) & 0x8080_8080_8080_8080 == 0 {
                     index += 8
                     continue
                 }
@@ -57,12 +58,6 @@ struct SourceScanner {
         var result = Result(facts: facts, frontMatter: [:], frontMatterByteCount: 0, frontMatterLineCount: 0)
         readFrontMatter(bytes, into: &result)
         return result
-    }
-
-    /// Whether any of the eight bytes is zero (the classic SWAR test).
-    @inline(__always)
-    private static func hasZeroByte(_ word: UInt64) -> Bool {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
     }
 
     private static func record(_ kind: SourceFacts.Flaw.Kind, at offset: Int, line: Int, lineStart: Int,
