@@ -51,60 +51,73 @@ enum WordTokenizer {
     private enum Class { case word, space, other }
 
     /// Cuts `text` into tokens: each made once from its slice of the text, not grown scalar by scalar.
+    /// Read by UTF-8 bytes: ASCII, nearly all of a policy, without decoding scalars.
     private static func split(_ text: String, marks: [WordToken.Mark], into tokens: inout [WordToken]) {
-        let scalars = text.unicodeScalars
-        var start = scalars.startIndex
-        var currentIsASCII = true
-        var currentClass = Class.other
-        func flush(upTo end: String.UnicodeScalarView.Index) {
-            guard start < end else { return }
-            if currentClass == .space {
-                // Spaces across markup boundaries are one space.
-                if tokens.last?.isSpace != true { tokens.append(WordToken(text: " ", key: " ", marks: marks)) }
-            } else {
-                let token = String(scalars[start..<end])
-                // An ASCII word or sign is its own key: only spaces, quotes and dashes beyond ASCII normalise.
-                tokens.append(WordToken(text: token, key: currentIsASCII ? token : normalizedKey(token), marks: marks))
-            }
-            start = end
-            currentIsASCII = true
-        }
-        var index = scalars.startIndex
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let scalarClass: Class
-            if scalar.isASCII {
-                switch UInt8(scalar.value) {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                     UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    scalarClass = .word
-                case 0x20, 0x09...0x0D:
-                    scalarClass = .space
-                case UInt8(ascii: "'") where currentClass == .word:
-                    // Keep "don't" as one word.
-                    scalars.formIndex(after: &index)
-                    continue
-                default:
-                    scalarClass = .other
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            var currentIsASCII = true
+            var currentClass = Class.other
+            func flush(upTo end: Int) {
+                guard start < end else { return }
+                if currentClass == .space {
+                    // Spaces across markup boundaries are one space.
+                    if tokens.last?.isSpace != true { tokens.append(WordToken(text: " ", key: " ", marks: marks)) }
+                } else {
+                    let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    // An ASCII word or sign is its own key: only spaces, quotes and dashes beyond ASCII normalise.
+                    tokens.append(WordToken(text: token, key: currentIsASCII ? token : normalizedKey(token), marks: marks))
                 }
-            } else if scalar.isWordCharacter {
-                scalarClass = .word
-            } else if scalar.properties.isWhitespace {
-                scalarClass = .space
-            } else if scalar == "’" && currentClass == .word {
-                // Keep "User’s" as one word.
-                currentIsASCII = false
-                scalars.formIndex(after: &index)
-                continue
-            } else {
-                scalarClass = .other
+                start = end
+                currentIsASCII = true
             }
-            if scalarClass != currentClass || scalarClass == .other { flush(upTo: index) }
-            currentClass = scalarClass
-            if !scalar.isASCII { currentIsASCII = false }
-            scalars.formIndex(after: &index)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let scalarClass: Class
+                var length = 1
+                if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                         UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        scalarClass = .word
+                    case 0x20, 0x09...0x0D:
+                        scalarClass = .space
+                    case UInt8(ascii: "'") where currentClass == .word:
+                        // Keep "don't" as one word.
+                        index += 1
+                        continue
+                    default:
+                        scalarClass = .other
+                    }
+                } else {
+                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
+                    length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (0x7F >> length)
+                    for offset in 1..<length where index + offset < bytes.count {
+                        value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
+                    }
+                    let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+                    if scalar.isWordCharacter {
+                        scalarClass = .word
+                    } else if scalar.properties.isWhitespace {
+                        scalarClass = .space
+                    } else if scalar == "’" && currentClass == .word {
+                        // Keep "User’s" as one word.
+                        currentIsASCII = false
+                        index += length
+                        continue
+                    } else {
+                        scalarClass = .other
+                    }
+                }
+                if scalarClass != currentClass || scalarClass == .other { flush(upTo: index) }
+                currentClass = scalarClass
+                if byte >= 0x80 { currentIsASCII = false }
+                index += length
+            }
+            flush(upTo: bytes.count)
         }
-        flush(upTo: scalars.endIndex)
     }
 
     private static func normalizedKey(_ token: String) -> String {
