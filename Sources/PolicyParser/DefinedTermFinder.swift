@@ -186,9 +186,13 @@ enum DefinedTermFinder {
             end += 1
         }
         guard end < scalars.count, isCloseQuote(scalars[end]) else { return nil }
-        var term = ""
-        term.unicodeScalars.append(contentsOf: scalars[start..<end])
-        term = term.trimmingCharacters(in: ",.;:")
+        // Encoded by hand: appending scalars to a string's scalar view went through its generic path.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(end - start)
+        for scalar in scalars[start..<end] {
+            if scalar.isASCII { bytes.append(UInt8(scalar.value)) } else { UTF8.encode(scalar) { bytes.append($0) } }
+        }
+        let term = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: ",.;:")
         guard isPlausibleTerm(term) else { return nil }
         cursor = end + 1
         return term
@@ -197,6 +201,8 @@ enum DefinedTermFinder {
     private static func isPlausibleTerm(_ term: String) -> Bool {
         guard let first = term.unicodeScalars.first, first.isWordCharacter,
               term.unicodeScalars.count <= 60 else { return false }
+        // At most five spaces make at most six words, without breaking the term into characters.
+        if term.utf8.lazy.filter({ $0 == 0x20 }).count <= 5 { return true }
         return term.split(separator: " ").count <= 6
     }
 
@@ -208,6 +214,13 @@ enum DefinedTermFinder {
         var moved = true
         while moved {
             moved = false
+            // Every lead word starts with an ASCII letter, in any case: a sign, or a character beyond
+            // ASCII that is its own lowercase (a quote), starts none of them.
+            guard cursor < scalars.count else { return }
+            let first = scalars[cursor]
+            if first.isASCII ? !(0x61...0x7A).contains(first.value | 0x20) : !first.properties.changesWhenLowercased {
+                return
+            }
             for word in leadWords where matches(scalars, cursor, word, caseInsensitive: true) {
                 let end = cursor + word.unicodeScalars.count
                 guard end < scalars.count, scalars[end] == " " else { continue }
