@@ -51,15 +51,23 @@ struct ProjectOptions: ParsableArguments {
 }
 
 /// mimalloc (linked for the whole process, see Package.swift) is told to back its heap with 2 MiB pages
-/// where the kernel allows (transparent huge pages): a 10 MB diff touches 140 MiB of fresh memory, and
-/// its page faults were a tenth of the CPU time. Found by name, so a build without mimalloc runs as is.
+/// where the kernel allows (transparent huge pages), and to commit every segment of a thread's heap as
+/// a whole, the first one included: a 10 MB diff touches 150 MiB of fresh memory, and its 19,000 page
+/// faults were a tenth of the CPU time (9,800 with both settings). Found by name, so a build without
+/// mimalloc runs as is.
 enum Allocator {
     static func useLargePages() {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mi_option_set_enabled") else { return }
-        let setEnabled = unsafeBitCast(symbol, to: (@convention(c) (Int32, Bool) -> Void).self)
-        setEnabled(largeOSPagesOption, true)
+        let process = UnsafeMutableRawPointer(bitPattern: 0)
+        if let symbol = dlsym(process, "mi_option_set_enabled") {
+            unsafeBitCast(symbol, to: (@convention(c) (Int32, Bool) -> Void).self)(largeOSPagesOption, true)
+        }
+        if let symbol = dlsym(process, "mi_option_set") {
+            unsafeBitCast(symbol, to: (@convention(c) (Int32, Int) -> Void).self)(eagerCommitDelayOption, 0)
+        }
     }
 
     /// `mi_option_large_os_pages` in mimalloc 2.0 (Debian's; 2.1 keeps the index for `allow_large_os_pages`).
     private static let largeOSPagesOption: Int32 = 6
+    /// `mi_option_eager_commit_delay`, the same index in mimalloc 2.0 and 2.1.
+    private static let eagerCommitDelayOption: Int32 = 14
 }
