@@ -93,9 +93,8 @@ enum TextNormalizer {
 
     /// Eight printable ASCII bytes, no two of them spaces side by side.
     @inline(__always) private static func isPlain(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        // A byte of 0x80 or more, or (all bytes being ASCII) one below 0x20.
-        guard word & high == 0, (word &- ones &* 0x20) & ~word & high == 0 else { return false }
+        // Every byte in 0x20...0x7F: none sets a high bit, itself or by borrowing from below 0x20.
+        guard ((word &- 0x2020_2020_2020_2020) | word) & 0x8080_8080_8080_8080 == 0 else { return false }
         let spaces = ByteWord.matching(0x20, in: word)
         return spaces & (spaces << 8) == 0
     }

@@ -204,6 +204,15 @@ struct CommonMarkConverter {
             return text.isEmpty ? [] : [.text(text)]
         }
         var inlines: [Inline] = []
+        // Sized for every child at once (joined runs only leave it larger than needed): growing the
+        // array as it filled was about 1% of a diff's instructions.
+        var childCount = 0
+        var counted = cmark_node_first_child(node)
+        while let current = counted {
+            childCount += 1
+            counted = cmark_node_next(current)
+        }
+        inlines.reserveCapacity(childCount)
         var child = cmark_node_first_child(node)
         while let current = child {
             if let inline = convertInline(current, depth: depth) {
