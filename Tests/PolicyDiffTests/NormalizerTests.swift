@@ -131,7 +131,8 @@ import Testing
 
     @Test func keysMatchAScalarByScalarReading() throws {
         let texts = try Self.realTexts()
-        #expect(texts.count > 10_000)
+        // Without ../shared (outside CI), the project's policy is read alone.
+        #expect(texts.count > (Fixtures.hasCorpus ? 10_000 : 10))
         for text in Self.edgeCases + texts {
             #expect(TextNormalizer.exactKey(text) == Self.referenceKey(text), "\(text.debugDescription)")
         }

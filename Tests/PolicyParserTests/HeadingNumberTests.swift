@@ -32,7 +32,8 @@ import Testing
 
     @Test func bytesAndCharactersReadEveryHeadingAlike() throws {
         let headings = try Self.allHeadings()
-        #expect(headings.count > 1000)
+        // Without ../shared (outside CI), the project's policy and the lists above are read alone.
+        if Fixtures.hasCorpus { #expect(headings.count > 1000) }
         var numbered = 0
         for heading in headings where heading.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
             var bytes = heading
@@ -40,7 +41,7 @@ import Testing
             #expect(ascii == HeadingNumber.parse(characters: Array(heading)), "\(heading)")
             if ascii != nil { numbered += 1 }
         }
-        #expect(numbered > 100)
+        #expect(numbered > (Fixtures.hasCorpus ? 100 : 10))
     }
 
     /// Section ids and GitHub anchors of ASCII headings are made byte by byte; the scalar readings must agree.
