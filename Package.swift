@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
+            "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: [
             // Debian's mimalloc (libmimalloc-dev) replaces malloc for the whole process: listed before

@@ -253,15 +253,14 @@ struct Alignment {
     /// Makes the bags of `indices` not yet made, on every core.
     private mutating func cacheBags(_ indices: [Int], in revision: Revision, old isOld: Bool) {
         let missing = indices.filter { (isOld ? oldBagCache[$0] : newBagCache[$0]) == nil }
-        let bags = missing.concurrentChunks(of: 32) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
-        for (index, bag) in zip(missing, bags) {
+        for (index, bag) in zip(missing, Self.bags(missing, in: revision)) {
             if isOld { oldBagCache[index] = bag } else { newBagCache[index] = bag }
         }
     }
 
-    /// The word bags of the given clauses, made on every core.
+    /// The word bags of the given clauses, made on every core (a few hundred clauses are already worth sharing out).
     private static func bags(_ indices: [Int], in revision: Revision) -> [[Int]] {
-        indices.concurrentChunks(of: 256) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
+        indices.concurrentChunks(of: 32) { $0.map { TextNormalizer.wordBag(revision.clauses[$0].text) } }
     }
 
     /// A clause split in two (or two merged into one) whose words, joined, are the words of the other side.
@@ -279,8 +278,7 @@ struct Alignment {
             target.clauses.indices.contains(b) && target.clauseSections[a] == target.clauseSections[b]
         }
         // The bags the search below will want, made on every core first: each unmatched clause's
-        // neighbours, and the clauses they are matched with.
-        // neighbours, and the clauses they are matched with; and the bag of each pair of them together.
+        // neighbours, the clauses they are matched with, and the bag of each such pair together.
         var partners: Set<Int> = [], sources: Set<Int> = [], pairs: Set<Int> = []
         for t in target.clauses.indices where match(t) == nil {
             for partner in [t - 1, t + 1] where sameSection(t, partner) {

@@ -49,10 +49,9 @@ public enum PolicyDiffer {
         }
     }
 
-    /// Both sides, made on one core each.
+    /// Both sides, made at the same time.
     private static func sides(_ oldDocument: Document, _ newDocument: Document) -> (Side, Side) {
-        let sides = [oldDocument, newDocument].concurrentChunks(of: 1) { $0.map(Side.init) }
-        return (sides[0], sides[1])
+        inParallel({ Side(oldDocument) }, { Side(newDocument) })
     }
 }
 

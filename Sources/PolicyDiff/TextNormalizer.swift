@@ -64,11 +64,9 @@ enum TextNormalizer {
                     continue
                 }
                 // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                let (value, length) = bytes.scalarValue(at: index)
                 let start = index
-                index = min(index + length, bytes.count)
-                var value = UInt32(byte) & (0x7F >> length)
-                for continuation in bytes[(start + 1)..<index] { value = value << 6 | UInt32(continuation & 0x3F) }
+                index += length
                 switch value {
                 case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033, 0x00AB, 0x00BB: put(UInt8(ascii: "\"")) // “ ” „ ‟ ″ « »
                 case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032: put(UInt8(ascii: "'")) // ‘ ’ ‚ ‛ ′
@@ -145,8 +143,8 @@ enum TextNormalizer {
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                index += 1
                 if byte < 0x80 {
+                    index += 1
                     switch byte {
                     case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                         current.append(byte | 0x20)
@@ -162,13 +160,8 @@ enum TextNormalizer {
                         break
                     }
                 } else {
-                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
-                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    var value = UInt32(byte) & (0x7F >> length)
-                    for _ in 1..<length where index < bytes.count {
-                        value = value << 6 | UInt32(bytes[index] & 0x3F)
-                        index += 1
-                    }
+                    let (value, length) = bytes.scalarValue(at: index)
+                    index += length
                     if value == 0x2019 { // ’
                         if !current.isEmpty { current.append(UInt8(ascii: "'")) }
                         continue

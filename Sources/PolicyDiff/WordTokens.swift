@@ -91,13 +91,9 @@ enum WordTokenizer {
                         scalarClass = .other
                     }
                 } else {
-                    // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
-                    length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                    var value = UInt32(byte) & (0x7F >> length)
-                    for offset in 1..<length where index + offset < bytes.count {
-                        value = value << 6 | UInt32(bytes[index + offset] & 0x3F)
-                    }
-                    let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+                    let decoded = bytes.scalarValue(at: index)
+                    length = decoded.length
+                    let scalar = Unicode.Scalar(decoded.value) ?? "\u{FFFD}"
                     if scalar.isWordCharacter {
                         scalarClass = .word
                     } else if scalar.properties.isWhitespace {

@@ -52,3 +52,20 @@ extension Unicode.Scalar {
         return (0x61...0x7A).contains(value | 0x20) || (0x30...0x39).contains(value)
     }
 }
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The scalar whose UTF-8 starts at `index`, as its value and its length in bytes. For valid UTF-8
+    /// (a String's bytes): the readers that see every clause decode here rather than through a scalar view.
+    @inlinable public func scalarValue(at index: Int) -> (value: UInt32, length: Int) {
+        let lead = self[index]
+        guard lead >= 0x80 else { return (UInt32(lead), 1) }
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (0x7F >> length)
+        var end = index + 1
+        while end < index + length, end < count {
+            value = value << 6 | UInt32(self[end] & 0x3F)
+            end += 1
+        }
+        return (value, end - index)
+    }
+}

@@ -22,6 +22,6 @@ public enum Trace {
         let duration = ContinuousClock.now - start
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         let line = "policyc: \(name): \(Int(milliseconds.rounded())) ms\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        _ = Array(line.utf8).withUnsafeBytes { FileDescriptor.writeAll($0, to: 2) }
     }
 }

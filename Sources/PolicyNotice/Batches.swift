@@ -161,15 +161,8 @@ final class OutputFile {
     }
 
     func write(_ bytes: [UInt8]) throws(NoticeError) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unwritable(path: path, reason: String(cString: strerror(errno)))
-            }
-            written += count
-        }
+        guard let failure = bytes.withUnsafeBytes({ FileDescriptor.writeAll($0, to: descriptor) }) else { return }
+        throw .unwritable(path: path, reason: String(cString: strerror(failure)))
     }
 
     func close() throws(NoticeError) {

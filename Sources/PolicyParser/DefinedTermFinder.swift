@@ -56,20 +56,9 @@ enum DefinedTermFinder {
             scalars.reserveCapacity(bytes.count - offset)
             var index = offset
             while index < bytes.count {
-                let byte = bytes[index]
-                index += 1
-                guard byte >= 0x80 else {
-                    scalars.append(Unicode.Scalar(byte))
-                    continue
-                }
-                // A scalar of 2 to 4 bytes (the text is valid UTF-8: it is a String).
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                var value = UInt32(byte) & (0x7F >> length)
-                for _ in 1..<length where index < bytes.count {
-                    value = value << 6 | UInt32(bytes[index] & 0x3F)
-                    index += 1
-                }
+                let (value, length) = bytes.scalarValue(at: index)
                 scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+                index += length
             }
             return scalars
         }

@@ -414,21 +414,19 @@ enum Slug {
     /// `github` of an ASCII heading, byte by byte: letters lowercased, digits, `-` and `_` kept, a space
     /// a hyphen; nil for any other heading.
     static func asciiGithub(_ text: String) -> String? {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var result: [UInt8] = []
-            result.reserveCapacity(text.utf8.count)
-            for byte in text.utf8 {
-                let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) || lower == UInt8(ascii: "-")
-                    || lower == UInt8(ascii: "_") {
-                    result.append(lower)
-                } else if lower == 0x20 {
-                    result.append(UInt8(ascii: "-"))
-                }
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) || lower == UInt8(ascii: "-")
+                || lower == UInt8(ascii: "_") {
+                result.append(lower)
+            } else if lower == 0x20 {
+                result.append(UInt8(ascii: "-"))
             }
-            return String(decoding: result, as: UTF8.self)
         }
-        return nil
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// `github` scalar by scalar, for any heading.

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyModel
 
 /// Where the CLI's words go, and whether they may be coloured.
 enum Terminal {
@@ -8,7 +9,7 @@ enum Terminal {
 
     static func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buffer in
-            guard let failure = writeAll(buffer, to: STDOUT_FILENO) else { return }
+            guard let failure = FileDescriptor.writeAll(buffer, to: STDOUT_FILENO) else { return }
             // A reader that stopped early (`policyc render … | head`) is no error: end as a process
             // killed by SIGPIPE would (policyc ignores the signal for the commands it pipes into).
             if failure == EPIPE { exit(128 + SIGPIPE) }
@@ -24,21 +25,7 @@ enum Terminal {
 
     static func note(_ text: String) {
         // Nowhere left to report a failure to write standard error.
-        _ = Array((text + "\n").utf8).withUnsafeBytes { writeAll($0, to: STDERR_FILENO) }
-    }
-
-    /// Writes every byte, resuming after partial writes and interruptions; the errno of a failure.
-    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
-        var offset = 0
-        while offset < buffer.count {
-            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
+        _ = Array((text + "\n").utf8).withUnsafeBytes { FileDescriptor.writeAll($0, to: STDERR_FILENO) }
     }
 
     /// Colour only on a terminal, and never when `NO_COLOR` is set (no-color.org).
