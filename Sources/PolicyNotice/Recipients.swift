@@ -1,7 +1,7 @@
 import PolicyModel
 
 /// Which columns (CSV header names, or JSON keys) of the export hold what notices need.
-public struct RecipientColumns: Sendable, Hashable, Codable {
+public struct RecipientColumns: Sendable, Hashable {
     public var id = "id"
     public var email = "email"
     public var name = "name"
@@ -9,16 +9,6 @@ public struct RecipientColumns: Sendable, Hashable, Codable {
     public var status = "status"
 
     public init() {}
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = RecipientColumns()
-        id = try container.decodeIfPresent(String.self, forKey: .id) ?? defaults.id
-        email = try container.decodeIfPresent(String.self, forKey: .email) ?? defaults.email
-        name = try container.decodeIfPresent(String.self, forKey: .name) ?? defaults.name
-        locale = try container.decodeIfPresent(String.self, forKey: .locale) ?? defaults.locale
-        status = try container.decodeIfPresent(String.self, forKey: .status) ?? defaults.status
-    }
 }
 
 /// Who has an account worth notifying. The default: the status column says `active`.

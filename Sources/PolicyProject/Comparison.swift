@@ -33,6 +33,7 @@ public struct Comparison: Sendable {
             results.set(index, Result { () throws(ProjectError) -> PolicyDiffer.Side in
                 PolicyDiffer.Side(try project.loadDocument(paths[index], analysis: .definedTerms))
             })
+            Trace.report(index == 0 ? "old side ready" : "new side ready", since: start)
         }
         let old = try results.value(0).get()
         let new = try results.value(1).get()

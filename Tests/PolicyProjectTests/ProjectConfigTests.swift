@@ -18,6 +18,50 @@ import Testing
         #expect(config.glossary.isEmpty)
     }
 
+    @Test func aConfigOfCommentsOnlyIsTheDefaults() throws {
+        let config = try ProjectConfig.parse("# nothing set yet\n\n# site:\n", path: "policy/policyc.yml")
+        #expect(config == ProjectConfig())
+    }
+
+    /// Values are read from their text (the config is composed without YAML's tag rules).
+    @Test func quotedPlainAndNullValuesRead() throws {
+        let config = try ProjectConfig.parse("""
+            site: { title: "Legal: 2026", baseURL: 'https://example.com/legal' }
+            notice:
+              periodDays: 1_4
+              from: ~
+              recipients: { eligible: recent, column: last_seen, months: "6" }
+            glossary: [yes, 12, null]
+            """, path: "policy/policyc.yml")
+        #expect(config.site.title == "Legal: 2026")
+        #expect(config.site.baseURL == "https://example.com/legal")
+        #expect(config.notice.periodDays == 14)
+        #expect(config.notice.from == nil)
+        #expect(config.notice.recipients.rule == .activeWithin(column: "last_seen", months: 6))
+        #expect(config.glossary == ["yes", "12", "null"])
+    }
+
+    /// Each mistake names the file, the line and the key, as a compiler would.
+    @Test(arguments: [
+        ("notice:\n  periodDays: 30\n  periodDays: 14\n", "policyc.yml:2: error: a key is given twice: periodDays"),
+        ("site:\n  title: Legal\n  baseUrl: https://x\n", "policyc.yml:3: error: site.baseUrl: unknown key (known here: title, baseURL)"),
+        ("notice:\n\n  periodDays: thirty\n", "policyc.yml:3: error: notice.periodDays: expected a whole number, found 'thirty'"),
+        ("notice:\n  periodDays: -3\n", "policyc.yml:2: error: notice.periodDays: must be between 0 and 3650 days"),
+        ("glossary: Service\n", "policyc.yml:1: error: glossary: expected a list, found 'Service'"),
+        ("site: [Legal]\n", "policyc.yml:1: error: site: expected keys and values, found a list"),
+        ("diff:\n  categories:\n    Cookies: cookies\n", "policyc.yml:3: error: diff.categories.Cookies: 'cookies' is not one of collection, use"),
+        ("notice:\n  recipients:\n    eligible: verified\n", "policyc.yml:3: error: notice.recipients.eligible: verified needs notice.recipients.column"),
+        ("diff:\n  overrides:\n    - tier: editorial\n", "policyc.yml:3: error: diff.overrides[0]: an override needs a fingerprint, a tier and a reason"),
+    ])
+    func mistakesAreErrorsWithLineAndKey(text: String, message: String) {
+        do {
+            _ = try ProjectConfig.parse(text, path: "policyc.yml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+        }
+    }
+
     @Test func diffSettingsBecomeDiffOptions() throws {
         let config = try ProjectConfig.parse("""
             diff:
