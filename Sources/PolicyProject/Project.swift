@@ -78,22 +78,68 @@ public enum PolicySource {
         PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath, analysis: analysis)
     }
 
+    /// A file's bytes. The size of a regular file is checked before anything is read, so a huge file
+    /// is refused at no cost; pipes (`<(git show …)`) and other files are read to their end, and
+    /// refused once past the limit.
     public static func readBytes(_ url: URL, displayPath: String) throws(ProjectError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .notFound(path: displayPath, what: "file")
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .notFound(path: displayPath, what: "file") }
+            throw .unreadable(path: displayPath, reason: String(cString: strerror(errno)))
         }
-        guard !isDirectory.boolValue else { throw .unreadable(path: displayPath, reason: "is a directory") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw .unreadable(path: displayPath, reason: (error as NSError).localizedDescription)
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .unreadable(path: displayPath, reason: String(cString: strerror(errno)))
         }
-        guard data.count <= maximumBytes else {
-            throw .unreadable(path: displayPath, reason: "larger than \(maximumBytes >> 20) MB")
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR:
+            throw .unreadable(path: displayPath, reason: "is a directory")
+        case S_IFREG:
+            guard status.st_size <= maximumBytes else { throw tooLarge(displayPath) }
+            return try readRegular(descriptor, size: Int(status.st_size), displayPath: displayPath)
+        default:
+            return try readToEnd(descriptor, displayPath: displayPath)
         }
+    }
+
+    private static func tooLarge(_ displayPath: String) -> ProjectError {
+        .unreadable(path: displayPath, reason: "larger than \(maximumBytes >> 20) MB")
+    }
+
+    private static func readRegular(_ descriptor: Int32, size: Int, displayPath: String) throws(ProjectError) -> Data {
+        var data = Data(count: size)
+        var failure: Int32 = 0
+        let count = data.withUnsafeMutableBytes { buffer in
+            var count = 0
+            while count < size {
+                let got = read(descriptor, buffer.baseAddress! + count, size - count)
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else {
+                    if got < 0 { failure = errno }
+                    break
+                }
+                count += got
+            }
+            return count
+        }
+        guard failure == 0 else { throw .unreadable(path: displayPath, reason: String(cString: strerror(failure))) }
+        // The file shrank since fstat: what is there is the file.
+        if count < size { data.count = count }
         return data
+    }
+
+    private static func readToEnd(_ descriptor: Int32, displayPath: String) throws(ProjectError) -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { throw .unreadable(path: displayPath, reason: String(cString: strerror(errno))) }
+            if got == 0 { return data }
+            guard data.count + got <= maximumBytes else { throw tooLarge(displayPath) }
+            data.append(contentsOf: chunk[..<got])
+        }
     }
 
     public static func readText(_ url: URL, displayPath: String) throws(ProjectError) -> String {
