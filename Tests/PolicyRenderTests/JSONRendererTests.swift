@@ -1,7 +1,9 @@
 import Foundation
 import PolicyDiff
 import PolicyModel
-import PolicyRender
+import PolicyParser
+@testable import PolicyRender
+import PolicyTestSupport
 import Testing
 
 /// The JSON of a long diff is encoded and written in chunks on every core: it must read exactly as
@@ -37,5 +39,47 @@ import Testing
         }
         // Pretty-printed like the short lists: each element indented under "changes".
         #expect(String(decoding: bytes, as: UTF8.self).contains("\"changes\" : [\n    {\n      \"fingerprint\" : \"0\""))
+    }
+
+    /// Every optional present and absent, empty lists, an override, text that needs escaping.
+    static func unusualChange(_ index: Int) -> Change {
+        let position = Position(id: "sec-\(index).p1", section: index.isMultiple(of: 2) ? "sec-\(index)" : nil,
+                                sectionHeading: index.isMultiple(of: 3) ? "\(index). Données \u{7F}\\" : nil,
+                                line: index.isMultiple(of: 5) ? nil : index)
+        return Change(kind: .split, subject: index.isMultiple(of: 4) ? .section : .clause, tier: .consent,
+                      old: index.isMultiple(of: 2) ? position : nil, new: index.isMultiple(of: 3) ? nil : position,
+                      reasons: index.isMultiple(of: 6) ? [] : [Reason(rule: "r", detail: "\"\u{0}\r\n"), Reason(rule: "", detail: "")],
+                      oldText: index.isMultiple(of: 5) ? nil : "", newText: "✓ <script>",
+                      words: index.isMultiple(of: 7) ? nil : (index.isMultiple(of: 2) ? [] : [WordRun(operation: .equal, text: " ", inlines: [])]),
+                      fingerprint: "", override: index.isMultiple(of: 2) ? Override(fingerprint: "f\(index)", tier: .editorial, reason: "Counsel: “fine”.") : nil)
+    }
+
+    /// Changes are written straight to bytes (`ChangeWriter`); the result must be the very bytes that
+    /// their `Encodable` conformance gives.
+    @Test(arguments: [1, 42, 600])
+    func changesWrittenDirectlyAreTheEncodableBytes(count: Int) throws {
+        let changes = (0..<count).map { $0.isMultiple(of: 2) ? Self.unusualChange($0) : Self.change($0) }
+        let set = ChangeSet(verdict: .consent, changes: changes, verdictReasons: [Reason(rule: "x", detail: "y")],
+                            oldTitle: "Old", newTitle: "New", oldLastUpdated: CalendarDate(year: 2025, month: 4, day: 15),
+                            newLastUpdated: nil)
+        #expect(try JSONRenderer.bytes(set) == JSONRenderer.bytes(set, writingChangesDirectly: false))
+        let empty = ChangeSet(verdict: .unchanged, changes: [], verdictReasons: [], oldTitle: "", newTitle: "",
+                              oldLastUpdated: nil, newLastUpdated: nil)
+        #expect(try JSONRenderer.bytes(empty) == JSONRenderer.bytes(empty, writingChangesDirectly: false))
+    }
+
+    @Test(.enabled(if: Fixtures.hasCorpus))
+    func corpusDiffsWrittenDirectlyAreTheEncodableBytes() throws {
+        let revisions = try Fixtures.corpusRevisions()
+        var compared = 0
+        for (index, revision) in revisions.enumerated() where revision.prev != nil && index.isMultiple(of: 4) {
+            let old = PolicyParser.parse(try Data(contentsOf: revisions[index - 1].url), path: revision.prev!, analysis: .definedTerms)
+            let new = PolicyParser.parse(try Data(contentsOf: revision.url), path: revision.file, analysis: .definedTerms)
+            let changes = PolicyDiffer.diff(old, new)
+            #expect(try JSONRenderer.bytes(changes) == JSONRenderer.bytes(changes, writingChangesDirectly: false),
+                    "\(revision.doc) \(revision.file)")
+            compared += 1
+        }
+        #expect(compared > 150)
     }
 }
