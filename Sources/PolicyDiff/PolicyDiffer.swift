@@ -7,9 +7,13 @@ public enum PolicyDiffer {
     /// this work fills the time the other parse still takes.
     public struct Side: Sendable {
         let revision: Revision
+        /// For an old side parsed without defined terms: finds the clauses that define one. It runs
+        /// beside the alignment, off the parses' path (a new side's terms are never read).
+        let definingClauses: (@Sendable (Document) -> Set<String>)?
 
-        public init(_ document: Document) {
+        public init(_ document: Document, definingClauses: (@Sendable (Document) -> Set<String>)? = nil) {
             revision = Revision(document)
+            self.definingClauses = definingClauses
         }
     }
 
@@ -18,7 +22,8 @@ public enum PolicyDiffer {
         let (alignment, context) = inParallel({
             Trace.measure("align") { Alignment(old: old.revision, new: new.revision) }
         }, {
-            ClassificationContext(old: old.revision, new: new.revision, options: options)
+            ClassificationContext(old: old.revision, new: new.revision, options: options,
+                                  definingClauses: old.definingClauses?(old.revision.document))
         })
         return changes(old.revision, new.revision, alignment, context)
     }
@@ -65,10 +70,10 @@ private struct ClassificationContext: Sendable {
     let oldCategories: [SectionCategory]
     let newCategories: [SectionCategory]
 
-    init(old: Revision, new: Revision, options: DiffOptions) {
+    init(old: Revision, new: Revision, options: DiffOptions, definingClauses: Set<String>? = nil) {
         self.options = options
         classifier = Classifier(options: options, wordCounts: WordCounts(revisions: [old, new]))
-        definingClauses = Set(old.document.definedTerms.map(\.clause))
+        self.definingClauses = definingClauses ?? Set(old.document.definedTerms.map(\.clause))
         oldCategories = old.sectionCategories(options: options)
         newCategories = new.sectionCategories(options: options)
     }

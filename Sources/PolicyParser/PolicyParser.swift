@@ -29,6 +29,21 @@ public enum PolicyParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis) }
     }
 
+    /// The ids of the clauses that define a term: the clauses of `document.definedTerms`, found again
+    /// in a document parsed without `.definedTerms`. A diff needs only these, and only of its old side;
+    /// it asks for them once the parse is over, beside the alignment, where a core is free.
+    public static func definingClauses(of document: Document) -> Set<String> {
+        var ids: Set<String> = []
+        func visit(_ blocks: [Block]) {
+            for block in blocks {
+                block.forEachClause { if !DefinedTermFinder.find(in: $0).isEmpty { ids.insert($0.id) } }
+            }
+        }
+        visit(document.preamble)
+        for section in document.sections { section.walk { section, _ in visit(section.blocks) } }
+        return ids
+    }
+
     /// Long policies are cut into pieces of at least this many bytes, converted on every core.
     static let pieceBytes = 256 << 10
 

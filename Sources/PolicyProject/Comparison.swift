@@ -1,6 +1,7 @@
 import Foundation
 import PolicyDiff
 import PolicyModel
+import PolicyParser
 
 /// `policyc diff OLD NEW`: both revisions parsed (in parallel: the machine has cores to spare), then diffed
 /// with the project's classification settings.
@@ -29,9 +30,11 @@ public struct Comparison: Sendable {
         // Each side is parsed, then made ready for diffing, on its own core: neither waits for the other.
         let results = ParallelResults<Result<PolicyDiffer.Side, ProjectError>>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            // The diff reads defined terms but not cross-references.
+            // The diff reads neither cross-references nor defined terms, apart from the old side's
+            // defining clauses, which it finds once both parses are done (see `PolicyDiffer.Side`).
             results.set(index, Result { () throws(ProjectError) -> PolicyDiffer.Side in
-                PolicyDiffer.Side(try project.loadDocument(paths[index], analysis: .definedTerms))
+                let document = try project.loadDocument(paths[index], analysis: [])
+                return PolicyDiffer.Side(document, definingClauses: index == 0 ? PolicyParser.definingClauses(of:) : nil)
             })
             Trace.report(index == 0 ? "old side ready" : "new side ready", since: start)
         }

@@ -82,4 +82,22 @@ import Testing
         let document = parse("# T\n\nAcme (“**we**”) and again (“**we**”).\n")
         #expect(document.definedTerms.map(\.term) == ["we"])
     }
+
+    /// A diff parses without defined terms and asks for its old side's defining clauses afterwards:
+    /// they must be the clauses of the terms a parse with `.definedTerms` finds, on every document.
+    @Test func definingClausesFoundAfterTheParseAreTheParsesOwn() throws {
+        var urls = [Fixtures.ownPolicy] + (Fixtures.hasSeed ? [Fixtures.seed] : [])
+        urls += try Fixtures.corpusRevisions().map(\.url)
+        var defining = 0
+        for url in urls {
+            let bytes = try Fixtures.data(url)
+            let withTerms = PolicyParser.parse(bytes, path: url.lastPathComponent, analysis: .definedTerms)
+            let without = PolicyParser.parse(bytes, path: url.lastPathComponent, analysis: [])
+            #expect(without.definedTerms.isEmpty)
+            let expected = Set(withTerms.definedTerms.map(\.clause))
+            #expect(PolicyParser.definingClauses(of: without) == expected, "\(url.path)")
+            defining += expected.count
+        }
+        #expect(defining > 0)
+    }
 }
