@@ -80,6 +80,9 @@ public struct WordRun: Sendable, Hashable, Codable {
 }
 
 /// One change between two revisions: a clause or a section added, removed, modified, moved, …
+///
+/// Its JSON is written by `ChangeWriter` (PolicyRender), not through this `Encodable` conformance:
+/// a field added here must be added there too (`JSONRendererTests` compares the two).
 public struct Change: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case added, removed, modified, moved, renamed, renumbered, split, merged

@@ -68,6 +68,21 @@ import Testing
         #expect(try JSONRenderer.bytes(empty) == JSONRenderer.bytes(empty, writingChangesDirectly: false))
     }
 
+    /// A field added to `Change` must be written by `ChangeWriter` too: with every field set, the
+    /// JSON has a key for each stored property.
+    @Test func everyFieldOfAChangeIsWritten() throws {
+        let position = Position(id: "sec-1.p1", section: "sec-1", sectionHeading: "1. Data", line: 3)
+        let full = Change(kind: .modified, subject: .clause, tier: .material, old: position, new: position,
+                          reasons: [Reason(rule: "r", detail: "d")], oldText: "a", newText: "b",
+                          words: [WordRun(operation: .insert, text: "b", inlines: [.text("b")])], fingerprint: "f",
+                          override: Override(fingerprint: "f", tier: .editorial, reason: "why"))
+        let set = ChangeSet(verdict: .material, changes: [full], verdictReasons: [], oldTitle: "", newTitle: "",
+                            oldLastUpdated: nil, newLastUpdated: nil)
+        let decoded = try #require(try Self.object(JSONRenderer.bytes(set)) as? [String: Any])
+        let written = try #require((decoded["changes"] as? [[String: Any]])?.first)
+        #expect(written.count == Mirror(reflecting: full).children.count)
+    }
+
     @Test(.enabled(if: Fixtures.hasCorpus))
     func corpusDiffsWrittenDirectlyAreTheEncodableBytes() throws {
         let revisions = try Fixtures.corpusRevisions()
