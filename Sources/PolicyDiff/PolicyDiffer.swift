@@ -155,9 +155,10 @@ private struct ChangeBuilder {
         let kept = alignment.clauseNewForOld.enumerated().compactMap { o, match in
             match.flatMap { n in splitOld.contains(o) || mergedNew.contains(n) ? nil : (old: o, new: n) }
         }
-        // Each kept clause is judged on its own: in chunks, on every core.
+        // Each kept clause is judged on its own: in chunks, on every core. At least 16 chunks, so that
+        // the few reworded clauses (the costly ones) spread over the cores in a short policy too.
         let builder = self
-        changes += kept.concurrentChunks(of: 2048) { pairs in
+        changes += kept.concurrentChunks(of: min(2048, max(64, kept.count / 16))) { pairs in
             pairs.compactMap { builder.keptChange($0.old, $0.new, inOrder: inOrder[$0.old]) }
         }
 
