@@ -17,6 +17,11 @@ struct CommonMarkConverter {
     var lineOffset = 0
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
+    /// Trees parsed with cmark's `w` left ordinary (`parse(_:validateUTF8:wwwSpecial:)`) get their www
+    /// autolinks here (`WWWAutolinks`). `declined`: where that could not be sure of cmark's answer;
+    /// the caller parses the piece again with `w` special and converts that tree instead.
+    var findsWWWAutolinks = false
+    private(set) var declined = false
 
     /// cmark-gfm 0.29 keeps the inline parser's table of special characters (`~`, `:`, `w`) in a
     /// global: `cmark_parser_finish` sets the extensions' characters before its inline phase and
@@ -33,8 +38,9 @@ struct CommonMarkConverter {
     /// cmark calls. After this parse the table holds every extension character for good.
     static let parsesMayOverlap: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
+        WWWSpecial.dropFromAutolink()
         let probe = Array("~~a~~ www.example.com\n".utf8)
-        _ = cmarkQueue.sync { probe.withUnsafeBytes { run($0, validateUTF8: false) } }
+        _ = cmarkQueue.sync { probe.withUnsafeBytes { run($0, validateUTF8: false, wwwSpecial: false) } }
         return SpecialCharacters.keptByPolicyc.load(ordering: .acquiring)
     }()
 
@@ -52,13 +58,16 @@ struct CommonMarkConverter {
     }
 
     /// Runs cmark on `bytes`: in parallel with other parses where `parsesMayOverlap`, else one at a time.
-    static func parse(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
-        parsesMayOverlap
-            ? run(bytes, validateUTF8: validateUTF8)
-            : cmarkQueue.sync { run(bytes, validateUTF8: validateUTF8) }
+    /// `wwwSpecial`: with `w` a special character, so that cmark-gfm finds www autolinks itself.
+    static func parse(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool, wwwSpecial: Bool = false) -> Tree? {
+        guard parsesMayOverlap else {
+            return cmarkQueue.sync { run(bytes, validateUTF8: validateUTF8, wwwSpecial: wwwSpecial) }
+        }
+        guard wwwSpecial else { return run(bytes, validateUTF8: validateUTF8, wwwSpecial: false) }
+        return WWWSpecial.whileSpecial { run(bytes, validateUTF8: validateUTF8, wwwSpecial: true) }
     }
 
-    private static func run(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
+    private static func run(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool, wwwSpecial: Bool) -> Tree? {
         guard let parser = cmark_parser_new(validateUTF8 ? CMARK_OPT_VALIDATE_UTF8 : CMARK_OPT_DEFAULT) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -66,6 +75,7 @@ struct CommonMarkConverter {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
+        if wwwSpecial, let onlyW = WWWSpecial.onlyW { cmark_parser_attach_syntax_extension(parser, onlyW) }
         if let base = bytes.baseAddress {
             cmark_parser_feed(parser, base.assumingMemoryBound(to: CChar.self), bytes.count)
         }
@@ -91,9 +101,9 @@ struct CommonMarkConverter {
         switch cmark_node_get_type(node) {
         case CMARK_NODE_HEADING:
             return .heading(level: Int(cmark_node_get_heading_level(node)),
-                            inlines: convertInlines(of: node, depth: 0), location: location)
+                            inlines: blockInlines(of: node), location: location)
         case CMARK_NODE_PARAGRAPH:
-            return .paragraph(inlines: convertInlines(of: node, depth: 0), location: location)
+            return .paragraph(inlines: blockInlines(of: node), location: location)
         case CMARK_NODE_CODE_BLOCK:
             return .code(literal: literal(of: node), location: location)
         case CMARK_NODE_HTML_BLOCK:
@@ -164,7 +174,7 @@ struct CommonMarkConverter {
             var cells: [[Inline]] = []
             var cellNode = cmark_node_first_child(row)
             while let cell = cellNode {
-                cells.append(convertInlines(of: cell, depth: 0))
+                cells.append(blockInlines(of: cell))
                 cellNode = cmark_node_next(cell)
             }
             rows.append(MarkdownTableRow(isHeader: cmark_gfm_extensions_get_table_row_is_header(row) != 0,
@@ -196,6 +206,16 @@ struct CommonMarkConverter {
     }
 
     // MARK: Inlines
+
+    /// A paragraph's, heading's or table cell's inlines, with www autolinks where cmark left them to us.
+    /// (Text flattened past the nesting limit needs none: a link only wraps text it keeps.)
+    private mutating func blockInlines(of node: OpaquePointer) -> [Inline] {
+        let inlines = convertInlines(of: node, depth: 0)
+        guard findsWWWAutolinks else { return inlines }
+        if let linked = WWWAutolinks.link(inlines) { return linked }
+        declined = true
+        return inlines
+    }
 
     private mutating func convertInlines(of node: OpaquePointer, depth: Int) -> [Inline] {
         guard depth < NestingLimit.inlines else {
@@ -352,4 +372,61 @@ public func keepSpecialCharacters(_ parser: OpaquePointer?, _ add: Int32) {
     }
     SpecialCharacters.keptByPolicyc.store(true, ordering: .releasing)
     if add != 0 { setter(parser, add) }
+}
+
+/// cmark-gfm's `w`, a special character of its inline parser only while a parse needs it.
+///
+/// The autolink extension is registered without `w` (see `WWWAutolinks`). A parse that must find www
+/// autolinks itself attaches `onlyW`, an extension whose only part is `w`: starting its inline phase,
+/// cmark makes `w` special in its global table, and the autolink extension's matcher is then asked
+/// at every `w`. Other parses that run meanwhile see `w` special too, which costs them time, not
+/// correctness. Where `keepSpecialCharacters` is in effect nothing clears the table, so the last of
+/// those parses to finish takes `w` out again.
+enum WWWSpecial {
+    /// Without `onlyW` no parse could make `w` special again, so then autolink keeps it.
+    static func dropFromAutolink() {
+        guard onlyW != nil, let autolink = cmark_find_syntax_extension("autolink") else { return }
+        cmark_syntax_extension_set_special_inline_chars(autolink, characters([":"]))
+    }
+
+    /// Registered nowhere: attached by hand to the parses that need it.
+    nonisolated(unsafe) static let onlyW: OpaquePointer? = {
+        guard let onlyW = cmark_syntax_extension_new("policyc-www") else { return nil }
+        // A matcher is what makes cmark list an extension's characters; this one matches nothing.
+        cmark_syntax_extension_set_match_inline_func(onlyW) { _, _, _, _, _ -> OpaquePointer? in nil }
+        cmark_syntax_extension_set_special_inline_chars(onlyW, characters(["w"]))
+        return onlyW
+    }()
+
+    private static func characters(_ list: [Character]) -> UnsafeMutablePointer<cmark_llist>? {
+        var result: UnsafeMutablePointer<cmark_llist>?
+        for character in list {
+            result = cmark_llist_append(cmark_get_default_mem_allocator(), result,
+                                        UnsafeMutableRawPointer(bitPattern: Int(character.asciiValue!)))
+        }
+        return result
+    }
+
+    private static let lock = Mutex(0)
+
+    /// Runs `parse` with `w` special, and takes `w` out after the last such parse.
+    static func whileSpecial<Result>(_ parse: () -> Result) -> Result {
+        lock.withLock { $0 += 1 }
+        defer {
+            lock.withLock { count in
+                count -= 1
+                if count == 0 { clear() }
+            }
+        }
+        return parse()
+    }
+
+    /// cmark's own setter, asked to remove the characters of a parser that has only `onlyW`.
+    private static func clear() {
+        guard let setter = SpecialCharacters.librarySetter, let onlyW,
+              let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return }
+        defer { cmark_parser_free(parser) }
+        cmark_parser_attach_syntax_extension(parser, onlyW)
+        setter(parser, 0)
+    }
 }

@@ -47,15 +47,17 @@ public enum PolicyParser {
     /// Long policies are cut into pieces of at least this many bytes, converted on every core.
     static let pieceBytes = 256 << 10
 
+    /// `cmarkFindsWWW`: every piece parsed with cmark finding www autolinks itself, as tests need to
+    /// hold `WWWAutolinks` to cmark.
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis,
-                      pieceBytes: Int = pieceBytes) -> Document {
+                      pieceBytes: Int = pieceBytes, cmarkFindsWWW: Bool = false) -> Document {
         let scan = SourceScanner.scan(bytes)
         // cmark skips a byte order mark but counts its bytes in columns; cut it so that line 1 starts at column 1.
         let bodyStart = (scan.facts.hasByteOrderMark ? 3 : 0) + scan.frontMatterByteCount
         let (blocks, flattenedAt) = convert(UnsafeRawBufferPointer(rebasing: bytes[bodyStart...]),
                                             lineOffset: scan.frontMatterLineCount,
                                             validateUTF8: scan.facts.flaws.contains { $0.kind == .invalidUTF8 },
-                                            pieceBytes: pieceBytes)
+                                            pieceBytes: pieceBytes, cmarkFindsWWW: cmarkFindsWWW)
         let structure = Sectioner.build(blocks, findingTerms: analysis.contains(.definedTerms))
         var facts = scan.facts
         facts.flattenedAt = flattenedAt
@@ -112,8 +114,8 @@ public enum PolicyParser {
     /// The body's blocks, from its pieces (see `SourcePieces`) joined in order. Where cmark parses may
     /// overlap, each piece is parsed and converted on any core; otherwise cmark parses the pieces one
     /// after another while other cores convert the pieces already parsed.
-    private static func convert(_ body: UnsafeRawBufferPointer, lineOffset: Int, validateUTF8: Bool,
-                                pieceBytes: Int) -> (blocks: [MarkdownBlock], flattenedAt: [SourceLocation]) {
+    private static func convert(_ body: UnsafeRawBufferPointer, lineOffset: Int, validateUTF8: Bool, pieceBytes: Int,
+                                cmarkFindsWWW: Bool) -> (blocks: [MarkdownBlock], flattenedAt: [SourceLocation]) {
         let pieces = SourcePieces.split(body, minimumBytes: pieceBytes)
         let results = ParallelResults<(blocks: [MarkdownBlock], flattenedAt: [SourceLocation])>(count: pieces.count)
         // The caller keeps the bytes alive until every piece is converted.
@@ -122,22 +124,36 @@ public enum PolicyParser {
             let end = index + 1 < pieces.count ? pieces[index + 1].start : source.count
             return UnsafeRawBufferPointer(rebasing: source[pieces[index].start..<end])
         }
+        // cmark leaves www autolinks to the converter (see `WWWAutolinks`) unless the piece's source has
+        // what the converted text cannot show; where the converter declines, the piece is parsed again.
+        let cmarkFindsWWW = pieces.indices.map { cmarkFindsWWW || WWWAutolinks.sourceNeedsCmark(text($0)) }
+        @Sendable func parse(_ index: Int) -> CommonMarkConverter.Tree? {
+            CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: cmarkFindsWWW[index])
+        }
         @Sendable func convert(_ index: Int, _ tree: CommonMarkConverter.Tree?) {
             var converter = CommonMarkConverter()
             converter.lineOffset = lineOffset + pieces[index].lineOffset
-            let blocks = tree.map { converter.convert($0) } ?? []
+            converter.findsWWWAutolinks = !cmarkFindsWWW[index]
+            var blocks = tree.map { converter.convert($0) } ?? []
+            if converter.declined {
+                WWWAutolinks.declines.add(1, ordering: .relaxed)
+                converter = CommonMarkConverter()
+                converter.lineOffset = lineOffset + pieces[index].lineOffset
+                let exact = CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: true)
+                blocks = exact.map { converter.convert($0) } ?? []
+            }
             results.set(index, (blocks, converter.flattenedAt))
         }
         if pieces.count == 1 {
-            convert(0, CommonMarkConverter.parse(text(0), validateUTF8: validateUTF8))
+            convert(0, parse(0))
         } else if CommonMarkConverter.parsesMayOverlap {
             DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
-                convert(index, CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8))
+                convert(index, parse(index))
             }
         } else {
             let conversions = DispatchGroup()
             for index in pieces.indices {
-                let tree = CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8)
+                let tree = parse(index)
                 DispatchQueue.global().async(group: conversions) { convert(index, tree) }
             }
             conversions.wait()
