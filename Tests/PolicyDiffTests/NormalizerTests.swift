@@ -129,6 +129,22 @@ import Testing
         }
     }
 
+    /// Word bags are sorted by a heap sort of our own: it must give what the standard library's does.
+    @Test(arguments: [0, 1, 2, 3, 17, 100, 4_096])
+    func heapSortSortsLikeTheStandardLibrary(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        for duplicates in [false, true] {
+            let values = (0..<count).map { _ in duplicates ? Int.random(in: -3...3, using: &generator) : Int.random(in: .min ... .max, using: &generator) }
+            var sorted = values
+            TextNormalizer.heapSort(&sorted)
+            #expect(sorted == values.sorted())
+        }
+        var ascending = Array(0..<count), descending = Array((0..<count).reversed())
+        TextNormalizer.heapSort(&ascending)
+        TextNormalizer.heapSort(&descending)
+        #expect(ascending == Array(0..<count) && descending == Array(0..<count))
+    }
+
     @Test func keysMatchAScalarByScalarReading() throws {
         let texts = try Self.realTexts()
         // Without ../shared (outside CI), the project's policy is read alone.
