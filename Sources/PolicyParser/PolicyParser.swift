@@ -126,14 +126,14 @@ public enum PolicyParser {
         }
         // cmark leaves www autolinks to the converter (see `WWWAutolinks`) unless the piece's source has
         // what the converted text cannot show; where the converter declines, the piece is parsed again.
-        let cmarkFindsWWW = pieces.indices.map { cmarkFindsWWW || WWWAutolinks.sourceNeedsCmark(text($0)) }
+        let finders = pieces.indices.map { cmarkFindsWWW ? .cmark : WWWAutolinks.finder(for: text($0)) }
         @Sendable func parse(_ index: Int) -> CommonMarkConverter.Tree? {
-            CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: cmarkFindsWWW[index])
+            CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: finders[index] == .cmark)
         }
         @Sendable func convert(_ index: Int, _ tree: CommonMarkConverter.Tree?) {
             var converter = CommonMarkConverter()
             converter.lineOffset = lineOffset + pieces[index].lineOffset
-            converter.findsWWWAutolinks = !cmarkFindsWWW[index]
+            converter.findsWWWAutolinks = finders[index] == .port
             var blocks = tree.map { converter.convert($0) } ?? []
             if converter.declined {
                 WWWAutolinks.declines.add(1, ordering: .relaxed)

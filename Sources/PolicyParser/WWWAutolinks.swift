@@ -21,10 +21,25 @@ enum WWWAutolinks {
     /// Pieces parsed again because `link` declined (for tests: that the fast path ran, or did not).
     static let declines = Atomic<Int>(0)
 
-    /// Whether the source has what converted text cannot show near a `www.`, so that cmark must find
-    /// the piece's www autolinks itself: a numeric character reference or `&period;` anywhere (they
-    /// can spell `www.`), `www\.`, or beside a `www.` an entity's `;` before it or `&` or `\` in it.
-    static func sourceNeedsCmark(_ source: UnsafeRawBufferPointer) -> Bool {
+    /// Who finds a piece's www autolinks.
+    enum Finder {
+        /// Nobody: the source has no `www.`, so no text can show one.
+        case none
+        /// `link`, in the converted inlines.
+        case port
+        /// cmark, with `w` special: the source has what converted text cannot show (see `finder`).
+        case cmark
+    }
+
+    /// `.cmark` where the source has a numeric character reference or `&period;` anywhere (they can
+    /// spell `www.`), `www\.`, or beside a `www.` an entity's `;` before it or `&` or `\` in it.
+    static func finder(for source: UnsafeRawBufferPointer) -> Finder {
+        if sourceNeedsCmark(source) { return .cmark }
+        let bytes = source.assumingMemoryBound(to: UInt8.self)
+        return find("www.", in: bytes, from: 0) == nil ? .none : .port
+    }
+
+    private static func sourceNeedsCmark(_ source: UnsafeRawBufferPointer) -> Bool {
         let bytes = source.assumingMemoryBound(to: UInt8.self)
         guard let base = bytes.baseAddress else { return false }
         /// The next `byte` at or after `offset`, by libc's vectorised search.
