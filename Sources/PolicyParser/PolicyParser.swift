@@ -136,7 +136,6 @@ public enum PolicyParser {
             converter.findsWWWAutolinks = finders[index] == .port
             var blocks = tree.map { converter.convert($0) } ?? []
             if converter.declined {
-                WWWAutolinks.declines.add(1, ordering: .relaxed)
                 converter = CommonMarkConverter()
                 converter.lineOffset = lineOffset + pieces[index].lineOffset
                 let exact = CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: true)

@@ -1,5 +1,4 @@
 import PolicyModel
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,9 +17,6 @@ import Glibc
 /// plain set), `link` declines and the piece is parsed again with `w` special (`sourceNeedsCmark`
 /// decides on the raw bytes, before parsing, for entities and escapes).
 enum WWWAutolinks {
-    /// Pieces parsed again because `link` declined (for tests: that the fast path ran, or did not).
-    static let declines = Atomic<Int>(0)
-
     /// Who finds a piece's www autolinks.
     enum Finder {
         /// Nobody: the source has no `www.`, so no text can show one.
