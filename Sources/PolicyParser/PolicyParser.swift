@@ -130,18 +130,20 @@ public enum PolicyParser {
         @Sendable func parse(_ index: Int) -> CommonMarkConverter.Tree? {
             CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: finders[index] == .cmark)
         }
-        @Sendable func convert(_ index: Int, _ tree: CommonMarkConverter.Tree?) {
+        @Sendable func converted(_ index: Int, _ tree: CommonMarkConverter.Tree?,
+                                 findingWWW: Bool) -> (blocks: [MarkdownBlock], flattenedAt: [SourceLocation]) {
             var converter = CommonMarkConverter()
             converter.lineOffset = lineOffset + pieces[index].lineOffset
-            converter.findsWWWAutolinks = finders[index] == .port
-            var blocks = tree.map { converter.convert($0) } ?? []
-            if converter.declined {
-                converter = CommonMarkConverter()
-                converter.lineOffset = lineOffset + pieces[index].lineOffset
+            converter.findsWWWAutolinks = findingWWW
+            let blocks = tree.map { converter.convert($0) } ?? []
+            guard !converter.declined else {
                 let exact = CommonMarkConverter.parse(text(index), validateUTF8: validateUTF8, wwwSpecial: true)
-                blocks = exact.map { converter.convert($0) } ?? []
+                return converted(index, exact, findingWWW: false)
             }
-            results.set(index, (blocks, converter.flattenedAt))
+            return (blocks, converter.flattenedAt)
+        }
+        @Sendable func convert(_ index: Int, _ tree: CommonMarkConverter.Tree?) {
+            results.set(index, converted(index, tree, findingWWW: finders[index] == .port))
         }
         if pieces.count == 1 {
             convert(0, parse(0))

@@ -149,8 +149,8 @@ enum WWWAutolinks {
         }
     }
 
-    private static func link(_ text: String, after previous: Inline?, before next: Inline?) -> [Inline]? {
-        var text = text
+    private static func link(_ original: String, after previous: Inline?, before next: Inline?) -> [Inline]? {
+        var text = original
         return text.withUTF8 { bytes -> [Inline]? in
             var pieces: [Inline] = []
             var plainStart = 0
@@ -189,7 +189,7 @@ enum WWWAutolinks {
                 plainStart = start + length
                 searchFrom = plainStart
             }
-            guard !pieces.isEmpty else { return [.text(String(decoding: bytes, as: UTF8.self))] }
+            guard !pieces.isEmpty else { return [.text(original)] }
             if plainStart < bytes.count {
                 pieces.append(.text(String(decoding: UnsafeBufferPointer(rebasing: bytes[plainStart...]), as: UTF8.self)))
             }

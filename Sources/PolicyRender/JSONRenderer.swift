@@ -33,14 +33,6 @@ private struct SharedNodes: @unchecked Sendable {
     let nodes: [JSONNode]
 }
 
-/// The changes of a long diff, encoded apart on every core.
-private func encodedConcurrently(_ changes: [Change]) throws -> [JSONNode] {
-    let chunks = Array(changes.indices).concurrentChunks(of: JSONNode.longArray / 2) { indices in
-        [Result { SharedNodes(nodes: try indices.map { try TreeEncoder.node(for: changes[$0], writingChangesDirectly: false) }) }]
-    }
-    return try chunks.flatMap { try $0.get().nodes }
-}
-
 /// The JSON being built: objects keep their keys until written, then sort them.
 private final class JSONNode {
     enum Value {
@@ -67,37 +59,14 @@ private final class JSONNode {
         case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): Self.writeString(text, to: &out)
         case .array(let items):
-            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(contentsOf: "[\n".utf8)
-            if items.count >= Self.longArray {
-                // The changes of a long diff: written in chunks on every core, then joined.
-                let shared = SharedNodes(nodes: items)
-                out += Array(items.indices).concurrentChunks(of: Self.longArray / 2) { indices in
-                    var chunk: [UInt8] = []
-                    for index in indices { shared.nodes[index].writeItem(index, of: shared.nodes.count, to: &chunk, indent: indent) }
-                    return chunk
-                }
-            } else {
-                for (index, item) in items.enumerated() { item.writeItem(index, of: items.count, to: &out, indent: indent) }
+            let shared = SharedNodes(nodes: items)
+            Self.writeList(count: items.count, indent: indent, to: &out) { index, chunk in
+                shared.nodes[index].writeItem(index, of: shared.nodes.count, to: &chunk, indent: indent)
             }
-            Self.pad(indent, &out)
-            out.append(UInt8(ascii: "]"))
         case .changes(let changes):
-            guard !changes.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(contentsOf: "[\n".utf8)
-            if changes.count >= Self.longArray {
-                out += Array(changes.indices).concurrentChunks(of: Self.longArray / 2) { indices in
-                    var chunk: [UInt8] = []
-                    for index in indices { ChangeWriter.writeItem(changes[index], last: index == changes.count - 1, indent: indent + 1, to: &chunk) }
-                    return chunk
-                }
-            } else {
-                for (index, change) in changes.enumerated() {
-                    ChangeWriter.writeItem(change, last: index == changes.count - 1, indent: indent + 1, to: &out)
-                }
+            Self.writeList(count: changes.count, indent: indent, to: &out) { index, chunk in
+                ChangeWriter.writeItem(changes[index], last: index == changes.count - 1, indent: indent + 1, to: &chunk)
             }
-            Self.pad(indent, &out)
-            out.append(UInt8(ascii: "]"))
         case .object(let entries):
             guard !entries.isEmpty else { return out.append(contentsOf: "{}".utf8) }
             out.append(contentsOf: "{\n".utf8)
@@ -114,8 +83,26 @@ private final class JSONNode {
         }
     }
 
-    /// Arrays at least this long are encoded and written on every core.
+    /// Arrays at least this long are written in chunks on every core, then joined.
     static let longArray = 512
+
+    /// `[`, each item on its own line (`item` writes item `index`), `]`; `[]` when empty.
+    private static func writeList(count: Int, indent: Int, to out: inout [UInt8],
+                                  item: @Sendable (_ index: Int, _ chunk: inout [UInt8]) -> Void) {
+        guard count > 0 else { return out.append(contentsOf: "[]".utf8) }
+        out.append(contentsOf: "[\n".utf8)
+        if count >= longArray {
+            out += Array(0..<count).concurrentChunks(of: longArray / 2) { indices in
+                var chunk: [UInt8] = []
+                for index in indices { item(index, &chunk) }
+                return chunk
+            }
+        } else {
+            for index in 0..<count { item(index, &out) }
+        }
+        pad(indent, &out)
+        out.append(UInt8(ascii: "]"))
+    }
 
     private func writeItem(_ index: Int, of count: Int, to out: inout [UInt8], indent: Int) {
         Self.pad(indent + 1, &out)
@@ -214,8 +201,6 @@ private final class TreeEncoder: Encoder {
         case let number as Double: return JSONNode(.number(number.isFinite ? "\(number)" : "null"))
         case let changes as [Change] where direct:
             return JSONNode(.changes(changes))
-        case let changes as [Change] where changes.count >= JSONNode.longArray:
-            return JSONNode(.array(try encodedConcurrently(changes)))
         default:
             let encoder = TreeEncoder(writingChangesDirectly: direct)
             try value.encode(to: encoder)

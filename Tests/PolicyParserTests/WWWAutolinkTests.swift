@@ -8,7 +8,7 @@ import Testing
 /// parse). The result must be cmark's own, on every document: parsed both ways, the documents are
 /// equal. Parsed one after another in each test, so that cmark's `w` is special only while a parse
 /// asks for it (other tests may switch it on meanwhile: that costs time, never a different result).
-@Suite struct WWWAutolinkTests {
+@Suite(.serialized) struct WWWAutolinkTests {
     static func both(_ text: String) -> (fast: Document, cmark: Document) {
         var text = text
         return text.withUTF8 { bytes in
@@ -52,6 +52,26 @@ import Testing
         #expect(fast == cmark)
         #expect(Self.links(fast) == expected)
         #expect(Self.links(cmark) == expected)
+    }
+
+    /// The port on its own, whatever cmark's table of special characters holds meanwhile: a paragraph
+    /// of plain text.
+    @Test(arguments: [
+        ("Visit www.example.com today.", ["http://www.example.com"]),
+        ("See (www.example.org/a), www.a.co.uk!? and www.x.com/p?q=1.", ["http://www.example.org/a", "http://www.a.co.uk", "http://www.x.com/p?q=1"]),
+        ("Then www. alone, and at the end: www.", ["http://www"]),
+        ("w.www.example.com, xwww.example.com, \"www.quoted.com\"", []),
+    ])
+    func thePortLinksPlainText(text: String, expected: [String]) throws {
+        let linked = try #require(WWWAutolinks.link([.text(text)]))
+        var destinations: [String] = []
+        for case .link(let destination, _, let children) in linked {
+            destinations.append(destination)
+            #expect(children == [.text(String(destination.dropFirst("http://".count)))])
+        }
+        #expect(destinations == expected)
+        // Inside emphasis, the delimiters beside a candidate are not in the inlines: always cmark's call.
+        #expect(WWWAutolinks.link([.emphasis([.text(text)])]) == nil)
     }
 
     /// Where the inlines cannot show what cmark read, the piece goes back to cmark: same result. (And
