@@ -8,7 +8,6 @@ let package = Package(
         .executable(name: "policyc", targets: ["policyc"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
@@ -21,6 +20,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "PolicyModel"),
+        .target(name: "PolicyCommandLine"),
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"], linkerSettings: [
             // Whatever links the parser exports its replacement for cmark-gfm's special-character
             // setter, so that cmark calls it and parses may run in parallel (CommonMarkConverter).
@@ -48,14 +48,15 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PolicyCommandLine", "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender",
+            "PolicyNotice",
         ], linkerSettings: [
             // Debian's mimalloc (libmimalloc-dev) replaces malloc for the whole process: listed before
             // libc, its malloc is the one every library binds to. The model is millions of small
             // values; docs/design.md has the measurements.
             .linkedLibrary("mimalloc"),
         ]),
+        .testTarget(name: "PolicyCommandLineTests", dependencies: ["PolicyCommandLine"]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"],

@@ -1,21 +1,28 @@
-import ArgumentParser
 import Foundation
+import PolicyCommandLine
 import PolicyDiff
 import PolicyModel
 import PolicyProject
 import PolicyRelease
 import PolicyRender
 
-enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
+enum DocumentFormat: String, CaseIterable {
     case json, tree
 }
 
-struct Parse: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "parse", abstract: "Parse one policy and print its structure.")
+struct Parse: Command {
+    static let spec = CommandSpec("parse", abstract: "Parse one policy and print its structure.", parameters: [
+        .argument("file", help: "The Markdown policy."),
+        .option("format", choices: DocumentFormat.self, default: .json, help: "json or tree."),
+    ])
 
-    @Argument(help: "The Markdown policy.") var file: String
-    @Option(help: "json or tree.") var format: DocumentFormat = .json
+    let file: String
+    let format: DocumentFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        file = try arguments.required("file")
+        format = try arguments.choice("format", DocumentFormat.self) ?? .json
+    }
 
     func run() throws {
         let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
@@ -27,29 +34,40 @@ struct Parse: ParsableCommand {
     }
 }
 
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+enum CheckFormat: String, CaseIterable {
     case text, json
 }
 
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
+struct Check: Command {
+    static let spec = CommandSpec(
+        "check",
         abstract: "Check policies like a compiler: numbering, terms, references, dates, raw HTML, encoding.",
-        discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.")
+        discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.",
+        parameters: [
+            ProjectOption.parameter,
+            .argument("paths", .many, help: "Policies to check (default: every policy in policy/)."),
+            .option("format", choices: CheckFormat.self, default: .text, help: "text or json."),
+            .flag("strict", help: "Treat warnings as errors."),
+            .option("today", help: "Check dates against this day (YYYY-MM-DD) instead of today."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "Policies to check (default: every policy in policy/).") var paths: [String] = []
-    @Option(help: "text or json.") var format: CheckFormat = .text
-    @Flag(help: "Treat warnings as errors.") var strict = false
-    @Option(help: "Check dates against this day (YYYY-MM-DD) instead of today.") var today: String?
+    let arguments: ParsedArguments
+    let paths: [String]
+    let format: CheckFormat
+    let strict: Bool
+    let today: CalendarDate?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        paths = arguments.strings("paths")
+        format = try arguments.choice("format", CheckFormat.self) ?? .text
+        strict = arguments.flag("strict")
+        today = try arguments.date("today")
+    }
 
     func run() throws {
-        let project = try self.project.open()
-        let day = try today.map { text in
-            guard let date = CalendarDate(iso: text) else { throw ValidationError("--today must be YYYY-MM-DD") }
-            return date
-        } ?? CalendarDate.today()
-        let report = try PolicyProject.Check(project: project, today: day).run(paths: paths)
+        let project = try ProjectOption.open(arguments)
+        let report = try PolicyProject.Check(project: project, today: today ?? .today()).run(paths: paths)
         switch format {
         case .json:
             Terminal.write(try JSONRenderer.render(report))
@@ -58,20 +76,28 @@ struct Check: ParsableCommand {
             Terminal.note(DiagnosticFormatter.summary(errors: report.errorCount, warnings: report.warningCount,
                                                       files: report.files.count))
         }
-        if report.fails(strict: strict) { throw ExitCode(1) }
+        if report.fails(strict: strict) { throw Exit(status: 1) }
     }
 }
 
-enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
+enum RenderFormat: String, CaseIterable {
     case html, text, json
 }
 
-struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "render", abstract: "Render one policy to standard output.")
+struct Render: Command {
+    static let spec = CommandSpec("render", abstract: "Render one policy to standard output.", parameters: [
+        .argument("file", help: "The Markdown policy."),
+        .option("format", choices: RenderFormat.self, default: .html,
+                help: "html (an <article> with anchors and a table of contents), text or json."),
+    ])
 
-    @Argument(help: "The Markdown policy.") var file: String
-    @Option(help: "html (an <article> with anchors and a table of contents), text or json.") var format: RenderFormat = .html
+    let file: String
+    let format: RenderFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        file = try arguments.required("file")
+        format = try arguments.choice("format", RenderFormat.self) ?? .html
+    }
 
     func run() throws {
         // The HTML shows no analysis (terms, references): don't compute it.
@@ -86,17 +112,27 @@ struct Render: ParsableCommand {
     }
 }
 
-struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build",
-        abstract: "Build the static site from every policy in policy/ and the templates in templates/.")
+struct Build: Command {
+    static let spec = CommandSpec(
+        "build", abstract: "Build the static site from every policy in policy/ and the templates in templates/.",
+        parameters: [
+            ProjectOption.parameter,
+            .option("out", default: "_site", help: "The output folder, replaced atomically."),
+            .option("today", help: "Build the site as of this day (YYYY-MM-DD; default today, UTC)."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Option(help: "The output folder, replaced atomically.") var out: String = "_site"
-    @Option(help: "Build the site as of this day (YYYY-MM-DD; default today, UTC).") var today: CalendarDate?
+    let arguments: ParsedArguments
+    let out: String
+    let today: CalendarDate?
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        out = arguments.string("out") ?? "_site"
+        today = try arguments.date("today")
+    }
 
     func run() throws {
-        let build = SiteBuild(project: try project.open(), today: today ?? .today())
+        let build = SiteBuild(project: try ProjectOption.open(arguments), today: today ?? .today())
         let result = try build.build(outputFolder: out)
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
@@ -104,28 +140,43 @@ struct Build: ParsableCommand {
     }
 }
 
-enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
+enum DiffFormat: String, CaseIterable {
     case text, json, html
 }
 
-struct Diff: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "diff",
+struct Diff: Command {
+    static let spec = CommandSpec(
+        "diff",
         abstract: "Compare two revisions of a policy clause by clause and classify every change.",
         discussion: """
         The verdict is the highest tier of any change: unchanged, editorial, material or consent. \
         With --exit-code: exit 1 when the verdict is material or consent, 0 otherwise, 2 on errors.
-        """)
+        """,
+        parameters: [
+            ProjectOption.parameter,
+            .argument("old", help: "The old revision: a file, DOC (the draft in policy/) or DOC@v2 (a released version)."),
+            .argument("new", .optional,
+                      help: "The new revision; without it, OLD names a policy whose draft is compared with its latest release."),
+            .option("format", choices: DiffFormat.self, default: .text, help: "text, json or html (a standalone redline page)."),
+            .flag("exit-code", help: "Exit 1 when Users must be notified (material or consent)."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "The old revision: a file, DOC (the draft in policy/) or DOC@v2 (a released version).") var old: String
-    @Argument(help: "The new revision; without it, OLD names a policy whose draft is compared with its latest release.")
-    var new: String?
-    @Option(help: "text, json or html (a standalone redline page).") var format: DiffFormat = .text
-    @Flag(help: "Exit 1 when Users must be notified (material or consent).") var exitCode = false
+    let arguments: ParsedArguments
+    let old: String
+    let new: String?
+    let format: DiffFormat
+    let exitCode: Bool
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        old = try arguments.required("old")
+        new = arguments.string("new")
+        format = try arguments.choice("format", DiffFormat.self) ?? .text
+        exitCode = arguments.flag("exit-code")
+    }
 
     func run() throws {
-        let comparison = Comparison(project: try project.open())
+        let comparison = Comparison(project: try ProjectOption.open(arguments))
         let changes: ChangeSet
         do {
             changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
@@ -133,7 +184,7 @@ struct Diff: ParsableCommand {
         } catch {
             // Like diff(1): 1 means "differs", so every error is 2, a refusal included.
             Terminal.error((error as? ProjectError)?.description ?? "\(error)")
-            throw ExitCode(2)
+            throw Exit(status: 2)
         }
         Lifetime.keep(changes)
         switch format {
@@ -141,41 +192,58 @@ struct Diff: ParsableCommand {
         case .text: Terminal.write(DiffTextRenderer.render(changes, color: Terminal.colorsStandardOutput))
         case .html: Terminal.write(RedlineRenderer.page(changes))
         }
-        if exitCode, changes.material { throw ExitCode(1) }
+        if exitCode, changes.material { throw Exit(status: 1) }
     }
 }
 
-/// A `YYYY-MM-DD` option value.
-extension CalendarDate: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(iso: argument)
+extension ParsedArguments {
+    /// A `YYYY-MM-DD` option value.
+    func date(_ name: String) throws(UsageError) -> CalendarDate? {
+        try value(name, expected: "a day, YYYY-MM-DD", CalendarDate.init(iso:))
     }
 }
 
-enum ReleaseFormat: String, ExpressibleByArgument, CaseIterable {
+enum ReleaseFormat: String, CaseIterable {
     case text, json
 }
 
-struct Release: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "release",
+struct Release: Command {
+    static let spec = CommandSpec(
+        "release",
         abstract: "Release the draft policy/DOC.md: archive it, stamp its \"Last updated\" line, write CHANGELOG.md.",
         discussion: """
         The change since the last release is classified like `policyc diff`. A material (or consent) release takes \
         effect after the notice period of policy/policyc.yml (default 30 days) unless --effective names a later day; \
         an earlier one is refused. Editorial releases take effect on the release date. All writes land together or \
         not at all; re-running after a release does nothing; a second release at the same time is refused.
-        """)
+        """,
+        parameters: [
+            ProjectOption.parameter,
+            .argument("document", help: "The policy: the name of its file in policy/ without .md."),
+            .option("date", help: "The release date (YYYY-MM-DD; default today, UTC)."),
+            .option("effective", help: "The effective date (YYYY-MM-DD)."),
+            .flag("dry-run", help: "Print what would happen and write nothing."),
+            .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "The policy: the name of its file in policy/ without .md.") var document: String
-    @Option(help: "The release date (YYYY-MM-DD; default today, UTC).") var date: CalendarDate?
-    @Option(help: "The effective date (YYYY-MM-DD).") var effective: CalendarDate?
-    @Flag(help: "Print what would happen and write nothing.") var dryRun = false
-    @Option(help: "text or json.") var format: ReleaseFormat = .text
+    let arguments: ParsedArguments
+    let document: String
+    let date: CalendarDate?
+    let effective: CalendarDate?
+    let dryRun: Bool
+    let format: ReleaseFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        document = try arguments.required("document")
+        date = try arguments.date("date")
+        effective = try arguments.date("effective")
+        dryRun = arguments.flag("dry-run")
+        format = try arguments.choice("format", ReleaseFormat.self) ?? .text
+    }
 
     func run() throws {
-        let releases = Releases(project: try project.open())
+        let releases = Releases(project: try ProjectOption.open(arguments))
         let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun)
         switch (outcome, format) {
         case (.upToDate(let record), .text):
@@ -208,18 +276,30 @@ struct ReleaseReport: Encodable {
     var changes: ChangeSet?
 }
 
-struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "status",
-        abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.")
+struct Status: Command {
+    static let spec = CommandSpec(
+        "status", abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.",
+        parameters: [
+            ProjectOption.parameter,
+            .argument("document", .optional, help: "The policy (default: every policy in policy/)."),
+            .option("on", help: "Answer for this day instead of today (YYYY-MM-DD)."),
+            .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "The policy (default: every policy in policy/).") var document: String?
-    @Option(help: "Answer for this day instead of today (YYYY-MM-DD).") var on: CalendarDate?
-    @Option(help: "text or json.") var format: ReleaseFormat = .text
+    let arguments: ParsedArguments
+    let document: String?
+    let on: CalendarDate?
+    let format: ReleaseFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        document = arguments.string("document")
+        on = try arguments.date("on")
+        format = try arguments.choice("format", ReleaseFormat.self) ?? .text
+    }
 
     func run() throws {
-        let releases = Releases(project: try project.open())
+        let releases = Releases(project: try ProjectOption.open(arguments))
         let day = on ?? .today()
         let statuses = try (document.map { [$0] } ?? releases.documents()).map { document throws(ProjectError) in
             try releases.status(document, today: day)
@@ -241,16 +321,26 @@ struct Status: ParsableCommand {
     }
 }
 
-struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Print the text of a policy that was in force on a day.")
+struct Show: Command {
+    static let spec = CommandSpec("show", abstract: "Print the text of a policy that was in force on a day.", parameters: [
+        ProjectOption.parameter,
+        .argument("document", help: "The policy."),
+        .option("on", required: true, help: "The day (YYYY-MM-DD)."),
+    ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "The policy.") var document: String
-    @Option(help: "The day (YYYY-MM-DD).") var on: CalendarDate
+    let arguments: ParsedArguments
+    let document: String
+    let on: CalendarDate
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        document = try arguments.required("document")
+        guard let on = try arguments.date("on") else { throw arguments.invalid("missing --on <on>") }
+        self.on = on
+    }
 
     func run() throws {
-        let (record, text) = try Releases(project: try project.open()).text(document, on: on)
+        let (record, text) = try Releases(project: try ProjectOption.open(arguments)).text(document, on: on)
         Terminal.note("\(document) \(record.version), in force since \(record.effectiveDate)")
         Terminal.write(text)
     }

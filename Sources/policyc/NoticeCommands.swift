@@ -1,17 +1,12 @@
-import ArgumentParser
 import Foundation
+import PolicyCommandLine
 import PolicyModel
 import PolicyNotice
 import PolicyProject
 
-extension BatchFormat: ExpressibleByArgument {}
-extension Provider: ExpressibleByArgument {}
-extension ExportFormat: ExpressibleByArgument {}
-extension Notices.ProofFormat: ExpressibleByArgument {}
-
-struct Notify: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "notify",
+struct Notify: Command {
+    static let spec = CommandSpec(
+        "notify",
         abstract: "Write the advance-notice emails of a material release, in batches, recorded in the notice ledger.",
         discussion: """
         Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a \
@@ -19,32 +14,60 @@ struct Notify: ParsableCommand {
         line in rejects.csv beside the batches; manifest.json lists every batch with its SHA-256. Re-running (after a \
         crash, or with a newer export) never plans a User twice. Refused for an editorial release, or once the release \
         has taken effect.
-        """)
+        """,
+        parameters: [
+            ProjectOption.parameter,
+            .argument("document", help: "The policy: the name of its file in policy/ without .md."),
+            .option("version", help: "The release (default: the latest)."),
+            .option("users", required: true, help: "The export of the user base: .csv or .jsonl."),
+            .option("users-format", choices: ExportFormat.self, help: "csv or jsonl, when the file name does not tell."),
+            .option("out", help: "The folder for the batches (default: notices/DOC-VERSION)."),
+            .option("format", choices: BatchFormat.self, default: .jsonl,
+                    help: "jsonl (one message a line) or eml (one file a message) for --provider generic."),
+            .option("provider", choices: Provider.self, default: .generic,
+                    help: "generic, ses, sendgrid, mailgun or postmark: write that provider's bulk request bodies."),
+            .option("batch-size", help: "Messages per batch (default 1000, or the provider's limit)."),
+            .option("today", help: "Take this day as today (YYYY-MM-DD)."),
+            .flag("json", help: "Print the report as JSON."),
+            .flag("if-material", help: "Do nothing, successfully, when the release needs no notice (for pipelines)."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Argument(help: "The policy: the name of its file in policy/ without .md.") var document: String
-    @Option(help: "The release (default: the latest).") var version: String?
-    @Option(help: "The export of the user base: .csv or .jsonl.") var users: String
-    @Option(help: "csv or jsonl, when the file name does not tell.") var usersFormat: ExportFormat?
-    @Option(help: "The folder for the batches (default: notices/DOC-VERSION).") var out: String?
-    @Option(help: "jsonl (one message a line) or eml (one file a message) for --provider generic.") var format: BatchFormat = .jsonl
-    @Option(help: "generic, ses, sendgrid, mailgun or postmark: write that provider's bulk request bodies.") var provider: Provider = .generic
-    @Option(help: "Messages per batch (default 1000, or the provider's limit).") var batchSize: Int?
-    @Option(help: "Take this day as today (YYYY-MM-DD).") var today: CalendarDate?
-    @Flag(help: "Print the report as JSON.") var json = false
-    @Flag(help: "Do nothing, successfully, when the release needs no notice (for pipelines).") var ifMaterial = false
+    let arguments: ParsedArguments
+    let document: String
+    let version: String?
+    let users: String
+    let usersFormat: ExportFormat?
+    let out: String?
+    let format: BatchFormat
+    let provider: Provider
+    let batchSize: Int?
+    let today: CalendarDate?
+    let json: Bool
+    let ifMaterial: Bool
 
-    func validate() throws {
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        document = try arguments.required("document")
+        version = arguments.string("version")
+        users = try arguments.required("users")
+        usersFormat = try arguments.choice("users-format", ExportFormat.self)
+        out = arguments.string("out")
+        format = try arguments.choice("format", BatchFormat.self) ?? .jsonl
+        provider = try arguments.choice("provider", Provider.self) ?? .generic
+        batchSize = try arguments.int("batch-size")
+        today = try arguments.date("today")
+        json = arguments.flag("json")
+        ifMaterial = arguments.flag("if-material")
         if provider != .generic && format == .eml {
-            throw ValidationError("--format eml is for --provider generic; providers take their own request bodies")
+            throw arguments.invalid("--format eml is for --provider generic; providers take their own request bodies")
         }
         if let batchSize, !(1...provider.maximumBatch).contains(batchSize) {
-            throw ValidationError("--batch-size must be between 1 and \(provider.maximumBatch) for \(provider.rawValue)")
+            throw arguments.invalid("--batch-size must be between 1 and \(provider.maximumBatch) for \(provider.rawValue)")
         }
     }
 
     func run() throws {
-        let notices = Notices(project: try project.open())
+        let notices = Notices(project: try ProjectOption.open(arguments))
         let reference = version.map { "\(document)@\($0)" } ?? document
         let day = today ?? .today()
         if ifMaterial {
@@ -90,34 +113,57 @@ struct Notify: ParsableCommand {
     }
 }
 
-struct Send: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "send",
+struct Send: Command {
+    static let spec = CommandSpec(
+        "send",
         abstract: "Hand each written notice to a sendmail-compatible command, recording each result in the ledger.",
         discussion: """
         Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded \
         but whose result the ledger had not recorded when the run died is sent again, with the same Message-ID.
-        """)
+        """,
+        parameters: [
+            ProjectOption.parameter,
+            .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
+            .option("command", default: "sendmail -t -i",
+                    help: "The command, run by /bin/sh with the message on standard input."),
+            .option("rate", help: "At most this many messages a second."),
+            .option("retries", default: "3", help: "Further attempts after a failure."),
+            .option("retry-delay", default: "2.0", help: "Seconds before the first retry (doubling after each)."),
+            .option("limit", help: "Send at most this many messages in this run."),
+            .option("timeout", default: "60.0", help: "Seconds a command may run before it is stopped and the attempt fails."),
+            .option("out", help: "The folder of the batches, when notify wrote them elsewhere."),
+            .flag("json", help: "Print the report as JSON."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Option(help: "The release: DOC@VERSION (or DOC for its latest).") var release: String
-    @Option(help: "The command, run by /bin/sh with the message on standard input.") var command = "sendmail -t -i"
-    @Option(help: "At most this many messages a second.") var rate: Double?
-    @Option(help: "Further attempts after a failure.") var retries = 3
-    @Option(help: "Seconds before the first retry (doubling after each).") var retryDelay = 2.0
-    @Option(help: "Send at most this many messages in this run.") var limit: Int?
-    @Option(help: "Seconds a command may run before it is stopped and the attempt fails.") var timeout = 60.0
-    @Option(help: "The folder of the batches, when notify wrote them elsewhere.") var out: String?
-    @Flag(help: "Print the report as JSON.") var json = false
+    let arguments: ParsedArguments
+    let release: String
+    let command: String
+    let rate: Double?
+    let retries: Int
+    let retryDelay: Double
+    let limit: Int?
+    let timeout: Double
+    let out: String?
+    let json: Bool
 
-    func validate() throws {
-        if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
-        if retries < 0 || retryDelay < 0 { throw ValidationError("--retries and --retry-delay cannot be negative") }
-        if timeout <= 0 { throw ValidationError("--timeout must be above 0") }
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        release = try arguments.required("release")
+        command = arguments.string("command") ?? "sendmail -t -i"
+        rate = try arguments.double("rate")
+        retries = try arguments.int("retries") ?? 3
+        retryDelay = try arguments.double("retry-delay") ?? 2.0
+        limit = try arguments.int("limit")
+        timeout = try arguments.double("timeout") ?? 60.0
+        out = arguments.string("out")
+        json = arguments.flag("json")
+        if let rate, rate <= 0 { throw arguments.invalid("--rate must be above 0") }
+        if retries < 0 || retryDelay < 0 { throw arguments.invalid("--retries and --retry-delay cannot be negative") }
+        if timeout <= 0 { throw arguments.invalid("--timeout must be above 0") }
     }
 
     func run() throws {
-        let notices = Notices(project: try project.open())
+        let notices = Notices(project: try ProjectOption.open(arguments))
         let report = try notices.send(release, options: DeliveryOptions(
             command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit,
             timeout: .milliseconds(Int(timeout * 1000))),
@@ -129,30 +175,33 @@ struct Send: ParsableCommand {
                            + (report.resent > 0 ? ", \(report.resent) sent again after an interrupted run" : "")
                            + "; \(report.totalSent) sent in all, \(report.remaining) to go\n")
         }
-        if report.failed > 0 { throw ExitCode(1) }
+        if report.failed > 0 { throw Exit(status: 1) }
     }
 }
 
-struct NoticesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "notices",
-        abstract: "Progress and proof of the advance notices of a release.",
-        subcommands: [NoticeStatus.self, NoticeProof.self])
-}
-
-enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
+enum StatusFormat: String, CaseIterable {
     case text, json
 }
 
-struct NoticeStatus: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "How many notices are planned, written, sent, failed.")
+struct NoticeStatus: Command {
+    static let spec = CommandSpec("status", abstract: "How many notices are planned, written, sent, failed.", parameters: [
+        ProjectOption.parameter,
+        .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
+        .option("format", choices: StatusFormat.self, default: .text, help: "text or json."),
+    ])
 
-    @OptionGroup var project: ProjectOptions
-    @Option(help: "The release: DOC@VERSION (or DOC for its latest).") var release: String
-    @Option(help: "text or json.") var format: StatusFormat = .text
+    let arguments: ParsedArguments
+    let release: String
+    let format: StatusFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        release = try arguments.required("release")
+        format = try arguments.choice("format", StatusFormat.self) ?? .text
+    }
 
     func run() throws {
-        let progress = try Notices(project: try project.open()).status(release)
+        let progress = try Notices(project: try ProjectOption.open(arguments)).status(release)
         switch format {
         case .json:
             Terminal.write(try Notify.json(progress))
@@ -165,18 +214,29 @@ struct NoticeStatus: ParsableCommand {
     }
 }
 
-struct NoticeProof: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "proof",
-        abstract: "The proof of notice: per User, the address, Message-ID, content hash, batch and time sent; then totals.")
+struct NoticeProof: Command {
+    static let spec = CommandSpec(
+        "proof",
+        abstract: "The proof of notice: per User, the address, Message-ID, content hash, batch and time sent; then totals.",
+        parameters: [
+            ProjectOption.parameter,
+            .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
+            .option("format", choices: Notices.ProofFormat.self, default: .csv, help: "csv (totals on standard error) or json."),
+        ])
 
-    @OptionGroup var project: ProjectOptions
-    @Option(help: "The release: DOC@VERSION (or DOC for its latest).") var release: String
-    @Option(help: "csv (totals on standard error) or json.") var format: Notices.ProofFormat = .csv
+    let arguments: ParsedArguments
+    let release: String
+    let format: Notices.ProofFormat
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.arguments = arguments
+        release = try arguments.required("release")
+        format = try arguments.choice("format", Notices.ProofFormat.self) ?? .csv
+    }
 
     func run() throws {
         var buffer = ""
-        let progress = try Notices(project: try project.open()).proof(release, format: format) { text in
+        let progress = try Notices(project: try ProjectOption.open(arguments)).proof(release, format: format) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
                 Terminal.write(buffer)

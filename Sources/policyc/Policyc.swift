@@ -1,20 +1,38 @@
-import ArgumentParser
 import Foundation
+import PolicyCommandLine
 import PolicyProject
 
+/// A command the CLI runs: its declared parameters, built from a parsed command line, then run.
+protocol Command: Sendable {
+    static var spec: CommandSpec { get }
+    init(_ arguments: ParsedArguments) throws(UsageError)
+    func run() throws
+}
+
+/// Ends the process with `status` after the command has said what it had to.
+struct Exit: Error {
+    let status: Int32
+}
+
 @main
-struct Policyc: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "policyc",
+enum Policyc {
+    static let version = "0.1.0"
+
+    static let commands: [any Command.Type] = [Parse.self, Check.self, Render.self, Build.self, Diff.self,
+                                               Release.self, Status.self, Show.self, Notify.self, Send.self]
+    static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self]
+
+    static let root = CommandSpec(
+        "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
-        version: "0.1.0",
-        subcommands: [Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self, Status.self, Show.self,
-                      Notify.self, Send.self, NoticesCommand.self]
-    )
+        subcommands: commands.map { $0.spec } + [
+            CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",
+                        subcommands: noticeCommands.map { $0.spec }),
+        ])
 
     /// The commands that parse whole policies into models: millions of small values on every core.
-    static let modelCommands = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
-        .compactMap { ($0 as ParsableCommand.Type).configuration.commandName })
+    static let modelCommands: Set<String> = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
+        .map { ($0 as any Command.Type).spec.name })
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
     static func main() {
@@ -32,35 +50,42 @@ struct Policyc: ParsableCommand {
 
     private static func runCommand() {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            switch try CommandLineParser(root: root).parse(Array(CommandLine.arguments.dropFirst())) {
+            case .help(let text):
+                Terminal.write(text)
+            case .version:
+                Terminal.write(version + "\n")
+            case .run(let path, let arguments):
+                let commands = path.first == "notices" ? noticeCommands : self.commands
+                guard let type = commands.first(where: { $0.spec.name == path.last }) else {
+                    throw arguments.invalid("no such command")
+                }
+                try type.init(arguments).run()
+            }
+        } catch let error as UsageError {
+            Terminal.error(error.description)
+            Foundation.exit(2)
         } catch let error as ProjectError {
             Terminal.error(error.description)
             // A refused release is about the policies, like a failed check: 1. I/O and usage: 2.
             if case .refused = error { Foundation.exit(1) }
             Foundation.exit(2)
+        } catch let exit as Exit {
+            Foundation.exit(exit.status)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            if code.rawValue == 1 { Foundation.exit(1) }
-            // A command that reported its own error ends with a bare ExitCode(2): nothing more to say.
-            let message = fullMessage(for: error)
-            if !message.isEmpty { Terminal.error(message) }
+            Terminal.error("\(error)")
             Foundation.exit(2)
         }
     }
 }
 
-/// Options every command that reads the project shares.
-struct ProjectOptions: ParsableArguments {
-    @Option(name: .customLong("project"), help: "The folder that holds policy/ and templates/.")
-    var root: String = "."
+/// `--project`: the folder that holds the project, for every command that reads it.
+enum ProjectOption {
+    static let parameter = Parameter.option("project", default: ".", help: "The folder that holds policy/ and templates/.")
 
-    func open() throws(ProjectError) -> Project {
-        try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
+    static func open(_ arguments: ParsedArguments) throws(ProjectError) -> Project {
+        let root = arguments.string("project") ?? "."
+        return try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
     }
 }
 

@@ -100,6 +100,41 @@ import Testing
         #expect(directory.status == 2)
     }
 
+    @Test func everyCommandHasHelpAndUsageErrorsShowTheUsage() throws {
+        let commands = [["parse"], ["check"], ["render"], ["build"], ["diff"], ["release"], ["status"], ["show"],
+                        ["notify"], ["send"], ["notices", "status"], ["notices", "proof"]]
+        for command in commands {
+            let help = try Fixtures.policyc(command + ["--help"])
+            #expect(help.status == 0, "\(command)")
+            #expect(help.stdout.hasPrefix("OVERVIEW: "), "\(command)")
+            #expect(help.stdout.contains("USAGE: policyc \(command.joined(separator: " "))"), "\(command)")
+            #expect(try Fixtures.policyc(["help"] + command).stdout == help.stdout, "\(command)")
+        }
+        let root = try Fixtures.policyc([])
+        #expect(root.status == 0)
+        #expect(commands.allSatisfy { root.stdout.contains("\n  \($0[0]) ") })
+        #expect(try Fixtures.policyc(["--version"]).stdout == "0.1.0\n")
+
+        let refused = try Fixtures.policyc(["diff", "a.md", "--format", "pdf"])
+        #expect(refused.status == 2)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr == """
+            policyc: error: --format must be one of text, json, html, not 'pdf'
+            Usage: policyc diff [--project <project>] <old> [<new>] [--format <format>] [--exit-code]
+              See 'policyc diff --help' for more information.
+
+            """)
+        let badDate = try Fixtures.policyc(["check", "--today", "29/11/2026"])
+        #expect(badDate.status == 2)
+        #expect(badDate.stderr.hasPrefix("policyc: error: --today must be a day, YYYY-MM-DD, not '29/11/2026'\n"))
+        let badSize = try Fixtures.policyc(["notify", "privacy-policy", "--users", "u.csv", "--batch-size", "lots"])
+        #expect(badSize.status == 2)
+        #expect(badSize.stderr.hasPrefix("policyc: error: --batch-size must be a whole number, not 'lots'\n"))
+        let unknown = try Fixtures.policyc(["publish"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("policyc: error: unknown command 'publish'\nUsage: policyc <subcommand>\n"))
+    }
+
     @Test func renderFormats() throws {
         let html = try Fixtures.policyc(["render", ownPolicy])
         #expect(html.status == 0)
