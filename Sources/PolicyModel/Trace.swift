@@ -8,20 +8,30 @@ import Darwin
 public enum Trace {
     public static let enabled = getenv("POLICYC_TRACE").map { String(cString: $0) == "1" } ?? false
 
-    /// Runs `body`; with tracing on, prints its wall time under `name`.
+    /// Runs `body`; with tracing on, prints its wall time and the CPU time of all threads under `name`.
     public static func measure<Result>(_ name: String, _ body: () throws -> Result) rethrows -> Result {
         guard enabled else { return try body() }
         let start = ContinuousClock.now
-        defer { report(name, since: start) }
+        let cpuStart = cpuTime()
+        defer { report(name, since: start, cpuSince: cpuStart) }
         return try body()
     }
 
-    /// With tracing on, prints the wall time since `start` under `name`.
-    public static func report(_ name: String, since start: ContinuousClock.Instant) {
+    /// With tracing on, prints the wall time since `start` under `name` (and the CPU time since
+    /// `cpuStart`, which shows how many cores the phase kept busy).
+    public static func report(_ name: String, since start: ContinuousClock.Instant, cpuSince cpuStart: Double? = nil) {
         guard enabled else { return }
         let duration = ContinuousClock.now - start
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        let line = "policyc: \(name): \(Int(milliseconds.rounded())) ms\n"
+        let cpu = cpuStart.map { " (cpu \(Int((cpuTime() - $0).rounded())) ms)" } ?? ""
+        let line = "policyc: \(name): \(Int(milliseconds.rounded())) ms\(cpu)\n"
         _ = Array(line.utf8).withUnsafeBytes { FileDescriptor.writeAll($0, to: 2) }
+    }
+
+    /// Milliseconds of CPU the process has used, on all its threads.
+    public static func cpuTime() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1000 + Double(time.tv_nsec) / 1e6
     }
 }

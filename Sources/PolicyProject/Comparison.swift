@@ -25,6 +25,7 @@ public struct Comparison: Sendable {
     /// Both arguments may be files, `DOC` (the draft) or `DOC@v2` (an archived version).
     public func compare(oldPath: String, newPath: String) throws(ProjectError) -> ChangeSet {
         let start = ContinuousClock.now
+        let cpuStart = Trace.enabled ? Trace.cpuTime() : 0
         let releases = Releases(project: project)
         let paths = [try releases.resolve(oldPath), try releases.resolve(newPath)]
         // Each side is parsed, then made ready for diffing, on its own core: neither waits for the other.
@@ -40,7 +41,7 @@ public struct Comparison: Sendable {
         }
         let old = try results.value(0).get()
         let new = try results.value(1).get()
-        Trace.report("parse and flatten both", since: start)
+        Trace.report("parse and flatten both", since: start, cpuSince: cpuStart)
         let changes = PolicyDiffer.diff(old, new, options: project.config.diffOptions)
         Lifetime.keep(old, new)
         return changes
