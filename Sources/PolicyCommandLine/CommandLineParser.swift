@@ -104,8 +104,7 @@ public struct CommandLineParser: Sendable {
             throw error(path, "missing --\(parameter.name) <\(parameter.name)>")
         }
         return .run(command: path.dropFirst().map(\.name),
-                    arguments: ParsedArguments(values: values, flags: flags, usage: Help.usage(for: path),
-                                               command: Help.commandName(path)))
+                    arguments: ParsedArguments(values: values, flags: flags, path: path))
     }
 
     /// The commands `help` names: `policyc help notices status`.

@@ -2,7 +2,7 @@
 ///
 /// A declared value rather than reflected properties: the runtime never has to look up what a
 /// command's fields conform to, which cost ArgumentParser 17 million instructions at every start.
-public struct CommandSpec: Sendable {
+public struct CommandSpec: Sendable, Equatable {
     public let name: String
     public let abstract: String
     public let discussion: String?

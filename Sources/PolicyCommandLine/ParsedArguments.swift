@@ -4,14 +4,13 @@
 public struct ParsedArguments: Sendable, Equatable {
     private let values: [String: [String]]
     private let flags: Set<String>
-    private let usage: String
-    private let command: String
+    /// The command and the groups above it, for the usage line of an error (made only then).
+    private let path: [CommandSpec]
 
-    init(values: [String: [String]], flags: Set<String>, usage: String, command: String) {
+    init(values: [String: [String]], flags: Set<String>, path: [CommandSpec]) {
         self.values = values
         self.flags = flags
-        self.usage = usage
-        self.command = command
+        self.path = path
     }
 
     /// An option's value or a single argument, nil when absent.
@@ -59,6 +58,6 @@ public struct ParsedArguments: Sendable, Equatable {
 
     /// A usage error for this command: a check the parser cannot make (values that go together).
     public func invalid(_ message: String) -> UsageError {
-        UsageError(message, usage: usage, command: command)
+        UsageError(message, usage: Help.usage(for: path), command: Help.commandName(path))
     }
 }

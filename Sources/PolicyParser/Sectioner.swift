@@ -269,9 +269,28 @@ struct Sectioner {
         let prefix: String
         var next = 1
 
+        /// `prefix` and the next number, written as bytes into a string of the right size: a clause
+        /// each, and `prefix + String(next)` went through `description` and a growing append.
         mutating func id() -> String {
             defer { next += 1 }
-            return prefix + String(next)
+            var digits = 1
+            var limit = 10
+            while next >= limit, limit < Int.max / 10 {
+                digits += 1
+                limit *= 10
+            }
+            var prefix = prefix
+            return prefix.withUTF8 { head in
+                String(unsafeUninitializedCapacity: head.count + digits) { buffer in
+                    if let source = head.baseAddress { buffer.baseAddress!.update(from: source, count: head.count) }
+                    var value = next
+                    for position in stride(from: head.count + digits - 1, through: head.count, by: -1) {
+                        buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                        value /= 10
+                    }
+                    return head.count + digits
+                }
+            }
         }
     }
 
