@@ -23,9 +23,15 @@ public enum Trace {
         guard enabled else { return }
         let duration = ContinuousClock.now - start
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        let cpu = cpuStart.map { " (cpu \(Int((cpuTime() - $0).rounded())) ms)" } ?? ""
-        let line = "policyc: \(name): \(Int(milliseconds.rounded())) ms\(cpu)\n"
+        let cpu = cpuStart.map { " (cpu \(tenths(cpuTime() - $0)) ms)" } ?? ""
+        let line = "policyc: \(name): \(tenths(milliseconds)) ms\(cpu)\n"
         _ = Array(line.utf8).withUnsafeBytes { FileDescriptor.writeAll($0, to: 2) }
+    }
+
+    /// `12.3`: phases of a small diff take a few milliseconds.
+    private static func tenths(_ milliseconds: Double) -> String {
+        let tenths = Int((milliseconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Milliseconds of CPU the process has used, on all its threads.
