@@ -39,7 +39,7 @@ struct Classifier {
             return verdict
         }
         let newWords = TextNormalizer.looseWords(new.text)
-        if TextNormalizer.looseWords(old.text) == newWords {
+        if TextNormalizer.looseWords(of: old.text, equal: newWords) {
             classifyLinks(old: old, new: new, into: &verdict)
             verdict.raise(.editorial, "punctuation-or-case", describe(runs, oldTokens, newTokens))
             return verdict
@@ -244,13 +244,17 @@ struct Classifier {
         guard (deleted.isEmpty || inserted.isEmpty), changed.count == 1, let word = changed.first?.key.lowercased() else {
             return false
         }
-        let side = deleted.isEmpty ? new : old
-        let words = side.filter(\.isWord).map { $0.key.lowercased() }
-        for index in words.indices.dropFirst() where words[index] == word && words[index - 1] == word { return true }
-        let otherSide = deleted.isEmpty ? old : new
-        let otherWords = otherSide.filter(\.isWord).map { $0.key.lowercased() }
-        for index in otherWords.indices.dropFirst() where otherWords[index] == word && otherWords[index - 1] == word {
-            return true
+        return hasDoubled(word, in: deleted.isEmpty ? new : old) || hasDoubled(word, in: deleted.isEmpty ? old : new)
+    }
+
+    /// Whether two words in a row of `tokens` are `word` (lowercased), read in place: lists of every
+    /// lowercased word of both sides cost more than the rest of classifying the clause.
+    private func hasDoubled(_ word: String, in tokens: [WordToken]) -> Bool {
+        var previousMatches = false
+        for token in tokens where token.isWord {
+            let matches = token.key.lowercased() == word
+            if matches, previousMatches { return true }
+            previousMatches = matches
         }
         return false
     }

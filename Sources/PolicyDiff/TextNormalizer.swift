@@ -134,6 +134,24 @@ enum TextNormalizer {
         return words
     }
 
+    /// `looseWords(text) == words`, without making a string of each word of `text`.
+    static func looseWords(of text: String, equal words: [String]) -> Bool {
+        var matched = 0
+        var equal = true
+        forEachLooseWord(text) { word in
+            guard equal else { return }
+            // Equal bytes are equal words; beyond ASCII, String's == also equates canonically equivalent ones.
+            if matched < words.count, words[matched].utf8.elementsEqual(word)
+                || (word.contains { $0 >= 0x80 } || words[matched].utf8.contains { $0 >= 0x80 })
+                && words[matched] == String(decoding: word, as: UTF8.self) {
+                matched += 1
+            } else {
+                equal = false
+            }
+        }
+        return equal && matched == words.count
+    }
+
     /// Calls `body` with the UTF-8 bytes of each word of `looseWords`, without making strings.
     private static func forEachLooseWord(_ text: String, _ body: ([UInt8]) -> Void) {
         var text = text
