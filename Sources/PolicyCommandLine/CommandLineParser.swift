@@ -32,6 +32,7 @@ public struct CommandLineParser: Sendable {
             case "-h", "--help":
                 return .help(Help.text(for: path))
             case "--version" where path.count == 1:
+                if let extra = words[index...].first { throw error(path, "unexpected argument \(quoted(extra))") }
                 return .version
             case "help":
                 return .help(Help.text(for: try commandPath(path, words[index...])))
@@ -110,7 +111,8 @@ public struct CommandLineParser: Sendable {
     /// The commands `help` names: `policyc help notices status`.
     private func commandPath(_ path: [CommandSpec], _ names: ArraySlice<String>) throws(UsageError) -> [CommandSpec] {
         var path = path
-        for name in names {
+        // `policyc help help` asks about help itself: the root's help says how to use it.
+        for name in names where name != "help" {
             guard let command = path[path.count - 1].subcommand(named: name) else {
                 throw error(path, "unknown command \(quoted(name))")
             }

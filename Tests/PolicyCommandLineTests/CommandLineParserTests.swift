@@ -137,6 +137,8 @@ private func refusal(_ words: String...) -> UsageError? {
 
     @Test func helpAndVersion() throws {
         #expect(try parse("--version") == .version)
+        #expect(refusal("--version", "now")?.message == "unexpected argument 'now'")
+        #expect(try parse("help", "help") == parse("--help"))
         guard case .help(let rootHelp) = try parse() else { Issue.record("no help without a command"); return }
         #expect(rootHelp.contains("SUBCOMMANDS:\n  diff                    Compare two files.\n"))
         #expect(rootHelp.contains("  --version               Show the version.\n"))
