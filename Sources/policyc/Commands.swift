@@ -51,14 +51,14 @@ struct Check: Command {
             .option("today", help: "Check dates against this day (YYYY-MM-DD) instead of today."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let paths: [String]
     let format: CheckFormat
     let strict: Bool
     let today: CalendarDate?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         paths = arguments.strings("paths")
         format = try arguments.choice("format", CheckFormat.self) ?? .text
         strict = arguments.flag("strict")
@@ -66,8 +66,7 @@ struct Check: Command {
     }
 
     func run() throws {
-        let project = try ProjectOption.open(arguments)
-        let report = try PolicyProject.Check(project: project, today: today ?? .today()).run(paths: paths)
+        let report = try PolicyProject.Check(project: try project.open(), today: today ?? .today()).run(paths: paths)
         switch format {
         case .json:
             Terminal.write(try JSONRenderer.render(report))
@@ -121,18 +120,18 @@ struct Build: Command {
             .option("today", help: "Build the site as of this day (YYYY-MM-DD; default today, UTC)."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let out: String
     let today: CalendarDate?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         out = arguments.string("out") ?? "_site"
         today = try arguments.date("today")
     }
 
     func run() throws {
-        let build = SiteBuild(project: try ProjectOption.open(arguments), today: today ?? .today())
+        let build = SiteBuild(project: try project.open(), today: today ?? .today())
         let result = try build.build(outputFolder: out)
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
@@ -161,14 +160,14 @@ struct Diff: Command {
             .flag("exit-code", help: "Exit 1 when Users must be notified (material or consent)."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let old: String
     let new: String?
     let format: DiffFormat
     let exitCode: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         old = try arguments.required("old")
         new = arguments.string("new")
         format = try arguments.choice("format", DiffFormat.self) ?? .text
@@ -176,7 +175,7 @@ struct Diff: Command {
     }
 
     func run() throws {
-        let comparison = Comparison(project: try ProjectOption.open(arguments))
+        let comparison = Comparison(project: try project.open())
         let changes: ChangeSet
         do {
             changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
@@ -226,7 +225,7 @@ struct Release: Command {
             .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let document: String
     let date: CalendarDate?
     let effective: CalendarDate?
@@ -234,7 +233,7 @@ struct Release: Command {
     let format: ReleaseFormat
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         document = try arguments.required("document")
         date = try arguments.date("date")
         effective = try arguments.date("effective")
@@ -243,7 +242,7 @@ struct Release: Command {
     }
 
     func run() throws {
-        let releases = Releases(project: try ProjectOption.open(arguments))
+        let releases = Releases(project: try project.open())
         let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun)
         switch (outcome, format) {
         case (.upToDate(let record), .text):
@@ -286,20 +285,20 @@ struct Status: Command {
             .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let document: String?
     let on: CalendarDate?
     let format: ReleaseFormat
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         document = arguments.string("document")
         on = try arguments.date("on")
         format = try arguments.choice("format", ReleaseFormat.self) ?? .text
     }
 
     func run() throws {
-        let releases = Releases(project: try ProjectOption.open(arguments))
+        let releases = Releases(project: try project.open())
         let day = on ?? .today()
         let statuses = try (document.map { [$0] } ?? releases.documents()).map { document throws(ProjectError) in
             try releases.status(document, today: day)
@@ -328,19 +327,19 @@ struct Show: Command {
         .option("on", required: true, help: "The day (YYYY-MM-DD)."),
     ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let document: String
     let on: CalendarDate
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         document = try arguments.required("document")
         guard let on = try arguments.date("on") else { throw arguments.invalid("missing --on <on>") }
         self.on = on
     }
 
     func run() throws {
-        let (record, text) = try Releases(project: try ProjectOption.open(arguments)).text(document, on: on)
+        let (record, text) = try Releases(project: try project.open()).text(document, on: on)
         Terminal.note("\(document) \(record.version), in force since \(record.effectiveDate)")
         Terminal.write(text)
     }

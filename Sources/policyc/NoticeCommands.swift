@@ -32,7 +32,7 @@ struct Notify: Command {
             .flag("if-material", help: "Do nothing, successfully, when the release needs no notice (for pipelines)."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let document: String
     let version: String?
     let users: String
@@ -46,7 +46,7 @@ struct Notify: Command {
     let ifMaterial: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         document = try arguments.required("document")
         version = arguments.string("version")
         users = try arguments.required("users")
@@ -67,7 +67,7 @@ struct Notify: Command {
     }
 
     func run() throws {
-        let notices = Notices(project: try ProjectOption.open(arguments))
+        let notices = Notices(project: try project.open())
         let reference = version.map { "\(document)@\($0)" } ?? document
         let day = today ?? .today()
         if ifMaterial {
@@ -135,7 +135,7 @@ struct Send: Command {
             .flag("json", help: "Print the report as JSON."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let release: String
     let command: String
     let rate: Double?
@@ -147,7 +147,7 @@ struct Send: Command {
     let json: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         release = try arguments.required("release")
         command = arguments.string("command") ?? "sendmail -t -i"
         rate = try arguments.double("rate")
@@ -163,7 +163,7 @@ struct Send: Command {
     }
 
     func run() throws {
-        let notices = Notices(project: try ProjectOption.open(arguments))
+        let notices = Notices(project: try project.open())
         let report = try notices.send(release, options: DeliveryOptions(
             command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit,
             timeout: .milliseconds(Int(timeout * 1000))),
@@ -190,18 +190,18 @@ struct NoticeStatus: Command {
         .option("format", choices: StatusFormat.self, default: .text, help: "text or json."),
     ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let release: String
     let format: StatusFormat
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         release = try arguments.required("release")
         format = try arguments.choice("format", StatusFormat.self) ?? .text
     }
 
     func run() throws {
-        let progress = try Notices(project: try ProjectOption.open(arguments)).status(release)
+        let progress = try Notices(project: try project.open()).status(release)
         switch format {
         case .json:
             Terminal.write(try Notify.json(progress))
@@ -224,19 +224,19 @@ struct NoticeProof: Command {
             .option("format", choices: Notices.ProofFormat.self, default: .csv, help: "csv (totals on standard error) or json."),
         ])
 
-    let arguments: ParsedArguments
+    let project: ProjectOption
     let release: String
     let format: Notices.ProofFormat
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
-        self.arguments = arguments
+        project = ProjectOption(arguments)
         release = try arguments.required("release")
         format = try arguments.choice("format", Notices.ProofFormat.self) ?? .csv
     }
 
     func run() throws {
         var buffer = ""
-        let progress = try Notices(project: try ProjectOption.open(arguments)).proof(release, format: format) { text in
+        let progress = try Notices(project: try project.open()).proof(release, format: format) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
                 Terminal.write(buffer)

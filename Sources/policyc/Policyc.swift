@@ -22,13 +22,13 @@ enum Policyc {
                                                Release.self, Status.self, Show.self, Notify.self, Send.self]
     static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self]
 
+    static let notices = CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",
+                                     subcommands: noticeCommands.map { $0.spec })
+
     static let root = CommandSpec(
         "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
-        subcommands: commands.map { $0.spec } + [
-            CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",
-                        subcommands: noticeCommands.map { $0.spec }),
-        ])
+        subcommands: commands.map { $0.spec } + [notices])
 
     /// The commands that parse whole policies into models: millions of small values on every core.
     static let modelCommands: Set<String> = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
@@ -56,7 +56,7 @@ enum Policyc {
             case .version:
                 Terminal.write(version + "\n")
             case .run(let path, let arguments):
-                let commands = path.first == "notices" ? noticeCommands : self.commands
+                let commands = path.first == notices.name ? noticeCommands : self.commands
                 guard let type = commands.first(where: { $0.spec.name == path.last }) else {
                     throw arguments.invalid("no such command")
                 }
@@ -80,12 +80,17 @@ enum Policyc {
 }
 
 /// `--project`: the folder that holds the project, for every command that reads it.
-enum ProjectOption {
+struct ProjectOption {
     static let parameter = Parameter.option("project", default: ".", help: "The folder that holds policy/ and templates/.")
 
-    static func open(_ arguments: ParsedArguments) throws(ProjectError) -> Project {
-        let root = arguments.string("project") ?? "."
-        return try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
+    let root: String
+
+    init(_ arguments: ParsedArguments) {
+        root = arguments.string("project") ?? "."
+    }
+
+    func open() throws(ProjectError) -> Project {
+        try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
     }
 }
 
