@@ -142,8 +142,8 @@ enum TextNormalizer {
             guard equal else { return }
             // Equal bytes are equal words; beyond ASCII, String's == also equates canonically equivalent ones.
             if matched < words.count, words[matched].utf8.elementsEqual(word)
-                || (word.contains { $0 >= 0x80 } || words[matched].utf8.contains { $0 >= 0x80 })
-                && words[matched] == String(decoding: word, as: UTF8.self) {
+                || ((word.contains { $0 >= 0x80 } || words[matched].utf8.contains { $0 >= 0x80 })
+                    && words[matched] == String(decoding: word, as: UTF8.self)) {
                 matched += 1
             } else {
                 equal = false

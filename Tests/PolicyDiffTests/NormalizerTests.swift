@@ -181,6 +181,24 @@ import Testing
         }
     }
 
+    /// The classifier compares an old clause's loose words with the new one's without making strings
+    /// of the old ones: it must answer as comparing the two lists does, neighbours and edge cases included.
+    @Test func looseWordsCompareLikeTheirLists() throws {
+        let texts = try Self.realTexts() + Self.edgeCases
+        for (text, other) in zip(texts, texts.dropFirst()) + texts.map({ ($0, $0.uppercased()) }) {
+            let words = TextNormalizer.looseWords(other)
+            #expect(TextNormalizer.looseWords(of: text, equal: words) == (TextNormalizer.looseWords(text) == words),
+                    "\(text.debugDescription) against \(other.debugDescription)")
+        }
+        #expect(TextNormalizer.looseWords(of: "We share data.", equal: TextNormalizer.looseWords("we SHARE, data")))
+        #expect(!TextNormalizer.looseWords(of: "We share data.", equal: TextNormalizer.looseWords("We share data now.")))
+        #expect(!TextNormalizer.looseWords(of: "We share data now.", equal: TextNormalizer.looseWords("We share data.")))
+        // Canonically equivalent spellings (Å as a letter and as the ångström sign) are equal words for
+        // String's ==, and so here, though their bytes differ.
+        #expect(TextNormalizer.looseWords("\u{C5}ngstr\u{F6}m") == TextNormalizer.looseWords("\u{212B}ngstr\u{F6}m"))
+        #expect(TextNormalizer.looseWords(of: "\u{C5}ngstr\u{F6}m", equal: TextNormalizer.looseWords("\u{212B}ngstr\u{F6}m")))
+    }
+
     @Test func wordBagsAreTheSameOnEveryRun() {
         // FNV-1a, not Swift's per-process seeded hashing: bags (and so alignments) repeat across runs.
         #expect(TextNormalizer.wordBag("We share data") == TextNormalizer.wordBag("we SHARE data!"))

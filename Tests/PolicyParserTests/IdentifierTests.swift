@@ -31,6 +31,19 @@ import Testing
     ## 1. Scope again
     """
 
+    /// Clause numbers are written digit by digit (the sectioner's `ClauseCounter`): every length counts.
+    @Test func clauseNumbersRunPastEveryPowerOfTen() {
+        let count = 1_001
+        let paragraphs = (1...count).map { "Paragraph \($0)." }.joined(separator: "\n\n")
+        let document = parse("# Policy\n\n## 1. Scope\n\n" + paragraphs)
+        let clauses = document.sections.first?.blocks.compactMap { block -> Clause? in
+            if case .clause(let clause) = block { return clause }
+            return nil
+        } ?? []
+        #expect(clauses.map(\.id) == (1...count).map { "sec-1.p\($0)" })
+        #expect(clauses.map(\.text) == (1...count).map { "Paragraph \($0)." })
+    }
+
     @Test func idsAreDerivedFromStructure() {
         let document = parse(Self.sample)
         #expect(document.outline == [
