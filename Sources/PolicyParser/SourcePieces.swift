@@ -1,15 +1,16 @@
 import PolicyModel
 
-/// Where a long policy can be cut so that cmark parses each piece alone exactly as it parses the
-/// whole: the pieces are parsed and converted to Swift values on every core (see `CommonMarkConverter`
-/// for when cmark parses may overlap).
+/// Where a policy can be cut so that cmark parses each piece alone exactly as it parses the whole:
+/// long policies are parsed and converted in pieces on every core (see `CommonMarkConverter` for
+/// when cmark parses may overlap), and two revisions parse what they share only once (`RevisionPair`).
 ///
-/// A cut goes before an ATX heading that starts at column 0 right after a blank line. Such a line
-/// ends every open block (a list item or quote needs indentation or `>` to go on, a table or a
-/// paragraph ends at the blank line) unless it sits inside a fenced code block or an HTML block
-/// that only an end marker closes (`<!--`, `<script`…). Fences are followed line by line; for the
-/// rest, and for link reference definitions (which the whole document shares), the document is not
-/// cut at all. Anything ambiguous means one piece: the fast path may decline, never differ.
+/// A cut goes before a heading or a line of text that starts at column 0 right after a blank line
+/// (`startsBlockAlone`). Such a line ends every open block (a list item or quote needs indentation,
+/// a marker or `>` to go on, a table or a paragraph ends at the blank line) unless it sits inside a
+/// fenced code block or an HTML block that only an end marker closes (`<!--`, `<script`…). Fences
+/// are followed line by line; for the rest, and for link reference definitions (which the whole
+/// document shares), the document is not cut at all. Anything ambiguous means one piece: the fast
+/// path may decline, never differ.
 struct SourcePieces {
     struct Piece: Equatable {
         /// Byte offset of the piece's first byte.
@@ -65,7 +66,7 @@ struct SourcePieces {
             } else if let opener = fenceOpener(content) {
                 if opener.indented || pipeSinceBlank || htmlSinceBlank { return whole }
                 fence = (opener.marker, opener.length)
-            } else if previousLineBlank, isATXHeading(content), lineStart - pieces[pieces.count - 1].start >= minimumBytes,
+            } else if previousLineBlank, startsBlockAlone(content), lineStart - pieces[pieces.count - 1].start >= minimumBytes,
                       count - lineStart >= minimumBytes {
                 pieces.append(Piece(start: lineStart, lineOffset: line))
             }
@@ -119,12 +120,22 @@ struct SourcePieces {
         return true
     }
 
-    /// `#` to `######` at column 0, then a space, a tab or the end of the line.
-    private static func isATXHeading(_ line: UnsafeRawBufferPointer) -> Bool {
-        var hashes = 0
-        while hashes < line.count, line[hashes] == UInt8(ascii: "#") { hashes += 1 }
-        guard (1...6).contains(hashes) else { return false }
-        return hashes == line.count || line[hashes] == 0x20 || line[hashes] == 0x09
+    /// Whether a line right after a blank line starts a block that nothing before it can claim. The
+    /// blank line closed every paragraph and table; a line at column 0 closes every list item and
+    /// quote, unless it continues their list (`-`, `+` or `*` then a space, or a number) or quote
+    /// (`>`). Fences and HTML are left alone (see the class comment). A heading, text or a thematic
+    /// break qualifies, whatever comes next.
+    private static func startsBlockAlone(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let first = line.first else { return false }
+        switch first {
+        case ..<0x21, UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "~"), UInt8(ascii: "<"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return false
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "*"):
+            return line.count > 1 && line[1] != 0x20 && line[1] != 0x09
+        default:
+            return true
+        }
     }
 
     /// Three or more backticks or tildes after at most three spaces. `indented` fences may belong to a
