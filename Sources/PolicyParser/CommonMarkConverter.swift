@@ -17,6 +17,8 @@ struct CommonMarkConverter {
     var lineOffset = 0
     /// Where content nested past `NestingLimit` was flattened.
     private(set) var flattenedAt: [SourceLocation] = []
+    /// The line each converted top-level block starts on, as cmark knows it (0 where it does not).
+    private(set) var topLevelLines: [Int] = []
     /// Trees parsed with cmark's `w` left ordinary (`parse(_:validateUTF8:wwwSpecial:)`) get their www
     /// autolinks here (`WWWAutolinks`). `declined`: where that could not be sure of cmark's answer;
     /// the caller parses the piece again with `w` special and converts that tree instead.
@@ -87,7 +89,10 @@ struct CommonMarkConverter {
     mutating func convert(_ tree: Tree) -> [MarkdownBlock] {
         var blocks: [MarkdownBlock] = []
         while let child = cmark_node_first_child(tree.root) {
-            if let block = convertBlock(child, depth: 0) { blocks.append(block) }
+            if let block = convertBlock(child, depth: 0) {
+                blocks.append(block)
+                topLevelLines.append(Int(cmark_node_get_start_line(child)) + lineOffsetIfKnown(child))
+            }
             cmark_node_unlink(child)
             cmark_node_free(child)
         }

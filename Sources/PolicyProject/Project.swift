@@ -62,6 +62,14 @@ public struct Project: Sendable {
         try PolicySource.load(url(for: path), displayPath: path, analysis: analysis)
     }
 
+    /// Two revisions of a policy, parsed together: what they share is parsed once.
+    public func loadRevisions(old oldPath: String, new newPath: String,
+                              analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> (old: Document, new: Document) {
+        let old = try PolicySource.readBytes(url(for: oldPath), displayPath: oldPath)
+        let new = try PolicySource.readBytes(url(for: newPath), displayPath: newPath)
+        return PolicyParser.parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis)
+    }
+
     /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).
     public func lintOptions(today: CalendarDate) -> LintOptions {
         LintOptions(glossary: config.glossary, today: today)

@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PolicyModel
+
+/// Two revisions of one policy, converted together: what they share, byte for byte, is parsed once.
+///
+/// Both bodies are cut wherever `SourcePieces` allows, before most paragraphs and headings. A piece
+/// of the new revision whose bytes are a piece of the old one converts to the same blocks, only
+/// further up or down the file: it takes the old piece's blocks, their lines shifted. The new
+/// revision's other pieces are parsed in runs, beside the old revision's pieces, on every core. A
+/// revision changes a few paragraphs of a policy, so its new side costs a fraction of a parse.
+enum RevisionPair {
+    struct Result {
+        var old: Body
+        var oldBlocks: ConvertedBlocks
+        var new: Body
+        var newBlocks: ConvertedBlocks
+        /// How much of the new body cmark parsed: the rest was the old one's.
+        var newBytesParsed = 0
+    }
+
+    /// Each revision's body and blocks, as `PolicyParser` makes them for one policy alone.
+    static func convert(old oldSource: UnsafeRawBufferPointer, new newSource: UnsafeRawBufferPointer, pieceBytes: Int,
+                        cmarkFindsWWW: Bool) -> Result {
+        // The caller keeps both sources alive until they are converted.
+        nonisolated(unsafe) let newBytes = newSource
+        let (oldChunks, newChunks) = inParallel({ Chunks(Body(oldSource)) }, { Chunks(Body(newBytes)) })
+        // Validating UTF-8 replaces bad bytes: the same bytes parse alike only under the same setting.
+        let sources = oldChunks.body.validateUTF8 == newChunks.body.validateUTF8
+            ? newChunks.sources(in: oldChunks) : Array(repeating: nil, count: newChunks.count)
+
+        let oldGroups = oldChunks.groups(0..<oldChunks.count, minimumBytes: pieceBytes)
+        let newGroups = newChunks.runs { sources[$0] == nil }.flatMap { newChunks.groups($0, minimumBytes: pieceBytes) }
+        let converted = PolicyParser.convert(oldGroups.map(oldChunks.job) + newGroups.map(newChunks.job),
+                                             cmarkFindsWWW: cmarkFindsWWW)
+        let oldBlocks = ConvertedBlocks(joining: Array(converted[..<oldGroups.count]))
+        var newParts = Dictionary(uniqueKeysWithValues: zip(newGroups.map(\.lowerBound),
+                                                            zip(newGroups, converted[oldGroups.count...])))
+
+        // An old chunk's blocks (and where it flattened content) are found by their lines. Where that is
+        // not sure (cmark gave no line), the new chunks that would take them are parsed after all.
+        let blockRanges = oldChunks.ranges(of: oldBlocks.lines)
+        let flattenedRanges = oldChunks.ranges(of: oldBlocks.flattenedAt.map(\.line))
+        let lateGroups = newChunks.runs { index in
+            sources[index].map { blockRanges[$0] == nil || flattenedRanges[$0] == nil } ?? false
+        }.flatMap { newChunks.groups($0, minimumBytes: pieceBytes) }
+        if !lateGroups.isEmpty {
+            let late = PolicyParser.convert(lateGroups.map(newChunks.job), cmarkFindsWWW: cmarkFindsWWW)
+            for (group, blocks) in zip(lateGroups, late) { newParts[group.lowerBound] = (group, blocks) }
+        }
+
+        var result = Result(old: oldChunks.body, oldBlocks: oldBlocks, new: newChunks.body, newBlocks: ConvertedBlocks())
+        result.newBlocks.blocks.reserveCapacity(oldBlocks.blocks.count)
+        var index = 0
+        while index < newChunks.count {
+            if case let (group, part)? = newParts[index] {
+                result.newBlocks.append(part)
+                result.newBytesParsed += newChunks.job(group).text.count
+                index = group.upperBound
+                continue
+            }
+            guard let source = sources[index], let blocks = blockRanges[source], let flattened = flattenedRanges[source] else {
+                preconditionFailure("a new chunk neither shared nor parsed")
+            }
+            let shift = newChunks.firstLine(index) - oldChunks.firstLine(source)
+            result.newBlocks.blocks += oldBlocks.blocks[blocks].lazy.map { $0.shifted(by: shift) }
+            result.newBlocks.lines += oldBlocks.lines[blocks].lazy.map { $0 + shift }
+            result.newBlocks.flattenedAt += oldBlocks.flattenedAt[flattened].lazy.map { $0.shifted(by: shift) }
+            index += 1
+        }
+        return result
+    }
+}
+
+/// A body cut at every place `SourcePieces` allows, each chunk with a hash of its bytes.
+struct Chunks: Sendable {
+    let body: Body
+    let pieces: [SourcePieces.Piece]
+    let hashes: [UInt64]
+
+    init(_ body: Body) {
+        self.body = body
+        pieces = SourcePieces.split(body.bytes, minimumBytes: 1)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(pieces.count)
+        for index in pieces.indices { hashes.append(Self.hash(Self.bytes(of: index, pieces, body))) }
+        self.hashes = hashes
+    }
+
+    var count: Int { pieces.count }
+
+    func bytes(_ index: Int) -> UnsafeRawBufferPointer {
+        Self.bytes(of: index, pieces, body)
+    }
+
+    private static func bytes(of index: Int, _ pieces: [SourcePieces.Piece], _ body: Body) -> UnsafeRawBufferPointer {
+        let end = index + 1 < pieces.count ? pieces[index + 1].start : body.bytes.count
+        return UnsafeRawBufferPointer(rebasing: body.bytes[pieces[index].start..<end])
+    }
+
+    /// The file line a chunk starts on (1-based, front matter counted), and the line after its last.
+    func firstLine(_ index: Int) -> Int {
+        body.lineOffset + pieces[index].lineOffset + 1
+    }
+
+    func endLine(_ index: Int) -> Int {
+        index + 1 < count ? firstLine(index + 1) : Int.max
+    }
+
+    func job(_ chunks: Range<Int>) -> ParseJob {
+        body.job(from: pieces[chunks.lowerBound].start,
+                 to: chunks.upperBound < count ? pieces[chunks.upperBound].start : body.bytes.count,
+                 lineOffset: pieces[chunks.lowerBound].lineOffset)
+    }
+
+    /// For each chunk, the first chunk of `old` with the same bytes, if any.
+    func sources(in old: Chunks) -> [Int?] {
+        var firstWithHash: [UInt64: Int] = [:]
+        firstWithHash.reserveCapacity(old.count)
+        for index in (0..<old.count).reversed() { firstWithHash[old.hashes[index]] = index }
+        return (0..<count).map { index in
+            guard let candidate = firstWithHash[hashes[index]] else { return nil }
+            let mine = bytes(index), theirs = old.bytes(candidate)
+            guard mine.count == theirs.count,
+                  mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 else { return nil }
+            return candidate
+        }
+    }
+
+    /// The runs of consecutive chunks that `included` takes.
+    func runs(_ included: (Int) -> Bool) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start: Int?
+        for index in 0...count {
+            let taken = index < count && included(index)
+            if taken, start == nil { start = index }
+            if !taken, let first = start {
+                runs.append(first..<index)
+                start = nil
+            }
+        }
+        return runs
+    }
+
+    /// `chunks` in consecutive groups of at least `minimumBytes` (the last may be shorter), as
+    /// `SourcePieces.split` groups a body: one cmark parse each.
+    func groups(_ chunks: Range<Int>, minimumBytes: Int) -> [Range<Int>] {
+        let end = chunks.upperBound < count ? pieces[chunks.upperBound].start : body.bytes.count
+        var groups: [Range<Int>] = []
+        var start = chunks.lowerBound
+        for index in chunks.dropFirst() where pieces[index].start - pieces[start].start >= minimumBytes
+            && end - pieces[index].start >= minimumBytes {
+            groups.append(start..<index)
+            start = index
+        }
+        groups.append(start..<chunks.upperBound)
+        return groups
+    }
+
+    /// For each chunk, the range of `lines` (as the converter gave them, in order) that fall in it.
+    /// All nil where a line is unknown (0) or out of order: then no chunk is sure of its blocks.
+    func ranges(of lines: [Int]) -> [Range<Int>?] {
+        guard lines.allSatisfy({ $0 > 0 }), zip(lines, lines.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            return Array(repeating: nil, count: count)
+        }
+        var ranges: [Range<Int>?] = []
+        ranges.reserveCapacity(count)
+        var position = 0
+        for index in 0..<count {
+            let start = position
+            while position < lines.count, lines[position] < endLine(index) { position += 1 }
+            ranges.append(start..<position)
+        }
+        return ranges
+    }
+
+    /// A quick 64-bit hash, eight bytes at a time; equal hashes are confirmed byte for byte.
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let multiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
+        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var index = 0
+        while index + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* multiplier
+            hash ^= hash >> 29
+            index += 8
+        }
+        while index < bytes.count {
+            hash = (hash ^ UInt64(bytes[index])) &* multiplier
+            index += 1
+        }
+        return hash ^ (hash >> 32)
+    }
+}
