@@ -7,13 +7,13 @@ public enum PolicyDiffer {
     /// this work fills the time the other parse still takes.
     public struct Side: Sendable {
         let revision: Revision
-        /// For an old side parsed without defined terms: finds the clauses that define one. It runs
-        /// beside the alignment, off the parses' path (a new side's terms are never read).
-        let definingClauses: (@Sendable (Document) -> Set<String>)?
+        /// For an old side parsed without defined terms: whether a clause defines one. Only reworded
+        /// clauses are asked (a new side's terms are never read).
+        let definesTerm: (@Sendable (Clause) -> Bool)?
 
-        public init(_ document: Document, definingClauses: (@Sendable (Document) -> Set<String>)? = nil) {
+        public init(_ document: Document, definesTerm: (@Sendable (Clause) -> Bool)? = nil) {
             revision = Revision(document)
-            self.definingClauses = definingClauses
+            self.definesTerm = definesTerm
         }
     }
 
@@ -22,8 +22,7 @@ public enum PolicyDiffer {
         let (alignment, context) = inParallel({
             Trace.measure("align") { Alignment(old: old.revision, new: new.revision) }
         }, {
-            ClassificationContext(old: old.revision, new: new.revision, options: options,
-                                  definingClauses: old.definingClauses?(old.revision.document))
+            ClassificationContext(old: old.revision, new: new.revision, options: options, definesTerm: old.definesTerm)
         })
         return changes(old.revision, new.revision, alignment, context)
     }
@@ -64,16 +63,21 @@ public enum PolicyDiffer {
 private struct ClassificationContext: Sendable {
     let options: DiffOptions
     let classifier: Classifier
-    /// Old clause ids that define a term.
-    let definingClauses: Set<String>
+    /// Whether an old clause defines a term.
+    let definesTerm: @Sendable (Clause) -> Bool
     /// The category of each section (by index), worked out once: the clause work reads them from every core.
     let oldCategories: [SectionCategory]
     let newCategories: [SectionCategory]
 
-    init(old: Revision, new: Revision, options: DiffOptions, definingClauses: Set<String>? = nil) {
+    init(old: Revision, new: Revision, options: DiffOptions, definesTerm: (@Sendable (Clause) -> Bool)? = nil) {
         self.options = options
         classifier = Classifier(options: options, wordCounts: WordCounts(revisions: [old, new]))
-        self.definingClauses = definingClauses ?? Set(old.document.definedTerms.map(\.clause))
+        if let definesTerm {
+            self.definesTerm = definesTerm
+        } else {
+            let defining = Set(old.document.definedTerms.map(\.clause))
+            self.definesTerm = { defining.contains($0.id) }
+        }
         oldCategories = old.sectionCategories(options: options)
         newCategories = new.sectionCategories(options: options)
     }
@@ -86,7 +90,7 @@ private struct ChangeBuilder {
     let options: DiffOptions
     let classifier: Classifier
     var changes: [(order: (Int, Int, Int), change: Change)] = []
-    let definingClauses: Set<String>
+    let definesTerm: @Sendable (Clause) -> Bool
     let oldCategories: [SectionCategory]
     let newCategories: [SectionCategory]
 
@@ -96,7 +100,7 @@ private struct ChangeBuilder {
         self.alignment = alignment
         options = context.options
         classifier = context.classifier
-        definingClauses = context.definingClauses
+        definesTerm = context.definesTerm
         oldCategories = context.oldCategories
         newCategories = context.newCategories
     }
@@ -263,7 +267,7 @@ private struct ChangeBuilder {
         return classifier.classifyModified(old: before.clause, new: after.clause, oldTokens: words.oldTokens,
                                            newTokens: words.newTokens, runs: words.runs,
                                            category: category(ofNew: after.section),
-                                           definesTerm: definingClauses.contains(before.clause.id))
+                                           definesTerm: definesTerm(before.clause))
     }
 
     private func tokens(_ clause: Clause) -> [WordToken] {
@@ -289,7 +293,7 @@ private struct ChangeBuilder {
             verdict = classifier.classifyModified(old: first, new: second, oldTokens: words.oldTokens,
                                                   newTokens: words.newTokens, runs: words.runs,
                                                   category: category(ofNew: entry.section),
-                                                  definesTerm: oldIndices.contains { definingClauses.contains(old.clauses[$0].clause.id) })
+                                                  definesTerm: oldIndices.contains { definesTerm(old.clauses[$0].clause) })
         }
         let line = new.clauses[newIndices[0]].clause.location?.line ?? 0
         let change = Change(kind: kind, subject: .clause, tier: verdict.tier, old: old.position(ofClause: oldIndices[0]),

@@ -23,9 +23,20 @@ public enum PolicyParser {
     /// (`RevisionPair`), so that the second costs little more than its changes.
     public static func parse<Bytes: Collection<UInt8>>(old: Bytes, oldPath: String, new: Bytes, newPath: String,
                                                        analysis: Analysis = .all) -> (old: Document, new: Document) {
+        parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis, finishingOld: { $0 },
+              finishingNew: { $0 })
+    }
+
+    /// The same, each document handed to its `finishing` function on the core that made it, as soon as
+    /// it is made: what the caller makes of one document overlaps the making of the other.
+    public static func parse<Bytes: Collection<UInt8>, Old: Sendable, New: Sendable>(
+        old: Bytes, oldPath: String, new: Bytes, newPath: String, analysis: Analysis = .all,
+        finishingOld: (Document) -> Old, finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {
         withContiguousBytes(old) { oldBytes in
             withContiguousBytes(new) { newBytes in
-                parse(old: oldBytes, oldPath: oldPath, new: newBytes, newPath: newPath, analysis: analysis)
+                parse(old: oldBytes, oldPath: oldPath, new: newBytes, newPath: newPath, analysis: analysis,
+                      pieceBytes: revisionPieceBytes, cmarkFindsWWW: false, finishingOld: finishingOld,
+                      finishingNew: finishingNew)
             }
         }
     }
@@ -42,19 +53,10 @@ public enum PolicyParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis) }
     }
 
-    /// The ids of the clauses that define a term: the clauses of `document.definedTerms`, found again
-    /// in a document parsed without `.definedTerms`. A diff needs only these, and only of its old side;
-    /// it asks for them once the parse is over, beside the alignment, where a core is free.
-    public static func definingClauses(of document: Document) -> Set<String> {
-        var ids: Set<String> = []
-        func visit(_ blocks: [Block]) {
-            for block in blocks {
-                block.forEachClause { if !DefinedTermFinder.find(in: $0).isEmpty { ids.insert($0.id) } }
-            }
-        }
-        visit(document.preamble)
-        for section in document.sections { section.walk { section, _ in visit(section.blocks) } }
-        return ids
+    /// Whether a clause defines a term, as a parse with `.definedTerms` decides it, for a document parsed
+    /// without. A diff asks this of the old clauses that were reworded, not of every clause.
+    public static func definesTerm(_ clause: Clause) -> Bool {
+        !DefinedTermFinder.find(in: clause).isEmpty
     }
 
     /// Long policies are cut into pieces of at least this many bytes, converted on every core.
@@ -81,9 +83,18 @@ public enum PolicyParser {
     static func parse(old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String,
                       analysis: Analysis, pieceBytes: Int = revisionPieceBytes,
                       cmarkFindsWWW: Bool = false) -> (old: Document, new: Document) {
+        parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis, pieceBytes: pieceBytes,
+              cmarkFindsWWW: cmarkFindsWWW, finishingOld: { $0 }, finishingNew: { $0 })
+    }
+
+    /// The new revision's blocks are put together on its own core, beside the old revision's document.
+    private static func parse<Old: Sendable, New: Sendable>(
+        old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String, analysis: Analysis,
+        pieceBytes: Int, cmarkFindsWWW: Bool, finishingOld: (Document) -> Old,
+        finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {
         let pair = RevisionPair.convert(old: old, new: new, pieceBytes: pieceBytes, cmarkFindsWWW: cmarkFindsWWW)
-        return inParallel({ document(pair.old, pair.oldBlocks, path: oldPath, analysis: analysis) },
-                          { document(pair.new, pair.newBlocks, path: newPath, analysis: analysis) })
+        return inParallel({ finishingOld(document(pair.old, pair.oldBlocks, path: oldPath, analysis: analysis)) },
+                          { finishingNew(document(pair.new, pair.newBlocks(), path: newPath, analysis: analysis)) })
     }
 
     /// The document from its body's converted blocks: sections, clauses, title, date and references.

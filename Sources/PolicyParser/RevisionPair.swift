@@ -13,13 +13,49 @@ import PolicyModel
 /// revision's other pieces are parsed in runs, beside the old revision's pieces, on every core. A
 /// revision changes a few paragraphs of a policy, so its new side costs a fraction of a parse.
 enum RevisionPair {
-    struct Result {
-        var old: Body
-        var oldBlocks: ConvertedBlocks
-        var new: Body
-        var newBlocks: ConvertedBlocks
+    /// Both revisions converted: the old one's blocks, and what the new one's are made of.
+    struct Result: Sendable {
+        let old: Body
+        let oldBlocks: ConvertedBlocks
+        let new: Body
+        fileprivate let oldChunks: Chunks
+        fileprivate let newChunks: Chunks
+        /// For each new chunk, the old chunk with its bytes, when its blocks are taken from there.
+        fileprivate let sources: [Int?]
+        fileprivate let blockRanges: [Range<Int>?]
+        fileprivate let flattenedRanges: [Range<Int>?]
+        /// The new chunks that were parsed, by their first chunk: how far they reach, and their blocks.
+        fileprivate let parsed: [Int: (chunks: Range<Int>, blocks: ConvertedBlocks)]
+
         /// How much of the new body cmark parsed: the rest was the old one's.
-        var newBytesParsed = 0
+        var newBytesParsed: Int {
+            parsed.values.reduce(0) { $0 + newChunks.job($1.chunks).text.count }
+        }
+
+        /// The new revision's blocks, in order: parsed runs, and old chunks' blocks with their lines shifted.
+        func newBlocks() -> ConvertedBlocks {
+            var result = ConvertedBlocks()
+            result.blocks.reserveCapacity(oldBlocks.blocks.count)
+            result.lines.reserveCapacity(oldBlocks.lines.count)
+            var index = 0
+            while index < newChunks.count {
+                if let (chunks, blocks) = parsed[index] {
+                    result.append(blocks)
+                    index = chunks.upperBound
+                    continue
+                }
+                guard let source = sources[index], let blocks = blockRanges[source],
+                      let flattened = flattenedRanges[source] else {
+                    preconditionFailure("a new chunk neither shared nor parsed")
+                }
+                let shift = newChunks.firstLine(index) - oldChunks.firstLine(source)
+                result.blocks += oldBlocks.blocks[blocks].lazy.map { $0.shifted(by: shift) }
+                result.lines += oldBlocks.lines[blocks].lazy.map { $0 + shift }
+                result.flattenedAt += oldBlocks.flattenedAt[flattened].lazy.map { $0.shifted(by: shift) }
+                index += 1
+            }
+            return result
+        }
     }
 
     /// Each revision's body and blocks, as `PolicyParser` makes them for one policy alone.
@@ -37,8 +73,8 @@ enum RevisionPair {
         let converted = PolicyParser.convert(oldGroups.map(oldChunks.job) + newGroups.map(newChunks.job),
                                              cmarkFindsWWW: cmarkFindsWWW)
         let oldBlocks = ConvertedBlocks(joining: Array(converted[..<oldGroups.count]))
-        var newParts = Dictionary(uniqueKeysWithValues: zip(newGroups.map(\.lowerBound),
-                                                            zip(newGroups, converted[oldGroups.count...])))
+        var parsed = Dictionary(uniqueKeysWithValues: zip(newGroups.map(\.lowerBound),
+                                                          zip(newGroups, converted[oldGroups.count...])))
 
         // An old chunk's blocks (and where it flattened content) are found by their lines. Where that is
         // not sure (cmark gave no line), the new chunks that would take them are parsed after all.
@@ -49,29 +85,11 @@ enum RevisionPair {
         }.flatMap { newChunks.groups($0, minimumBytes: pieceBytes) }
         if !lateGroups.isEmpty {
             let late = PolicyParser.convert(lateGroups.map(newChunks.job), cmarkFindsWWW: cmarkFindsWWW)
-            for (group, blocks) in zip(lateGroups, late) { newParts[group.lowerBound] = (group, blocks) }
+            for (group, blocks) in zip(lateGroups, late) { parsed[group.lowerBound] = (group, blocks) }
         }
-
-        var result = Result(old: oldChunks.body, oldBlocks: oldBlocks, new: newChunks.body, newBlocks: ConvertedBlocks())
-        result.newBlocks.blocks.reserveCapacity(oldBlocks.blocks.count)
-        var index = 0
-        while index < newChunks.count {
-            if case let (group, part)? = newParts[index] {
-                result.newBlocks.append(part)
-                result.newBytesParsed += newChunks.job(group).text.count
-                index = group.upperBound
-                continue
-            }
-            guard let source = sources[index], let blocks = blockRanges[source], let flattened = flattenedRanges[source] else {
-                preconditionFailure("a new chunk neither shared nor parsed")
-            }
-            let shift = newChunks.firstLine(index) - oldChunks.firstLine(source)
-            result.newBlocks.blocks += oldBlocks.blocks[blocks].lazy.map { $0.shifted(by: shift) }
-            result.newBlocks.lines += oldBlocks.lines[blocks].lazy.map { $0 + shift }
-            result.newBlocks.flattenedAt += oldBlocks.flattenedAt[flattened].lazy.map { $0.shifted(by: shift) }
-            index += 1
-        }
-        return result
+        return Result(old: oldChunks.body, oldBlocks: oldBlocks, new: newChunks.body, oldChunks: oldChunks,
+                      newChunks: newChunks, sources: sources, blockRanges: blockRanges, flattenedRanges: flattenedRanges,
+                      parsed: parsed)
     }
 }
 

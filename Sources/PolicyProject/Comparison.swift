@@ -23,18 +23,17 @@ public struct Comparison: Sendable {
     }
 
     /// Both arguments may be files, `DOC` (the draft) or `DOC@v2` (an archived version). What the two
-    /// share is parsed once (`Project.loadRevisions`); each is then made ready for diffing on a core of its own.
+    /// share is parsed once (`Project.loadRevisions`); each is made ready for diffing on the core that made it.
     public func compare(oldPath: String, newPath: String) throws(ProjectError) -> ChangeSet {
         let start = ContinuousClock.now
         let cpuStart = Trace.enabled ? Trace.cpuTime() : 0
         let releases = Releases(project: project)
-        // The diff reads neither cross-references nor defined terms, apart from the old side's
-        // defining clauses, which it finds once both parses are done (see `PolicyDiffer.Side`).
-        let (oldDocument, newDocument) = try project.loadRevisions(old: try releases.resolve(oldPath),
-                                                                   new: try releases.resolve(newPath), analysis: [])
-        Trace.report("parse both", since: start)
-        let (old, new) = inParallel({ PolicyDiffer.Side(oldDocument, definingClauses: PolicyParser.definingClauses(of:)) },
-                                    { PolicyDiffer.Side(newDocument) })
+        // The diff reads neither cross-references nor defined terms, apart from whether a reworded
+        // old clause defines a term, which it asks of that clause alone (see `PolicyDiffer.Side`).
+        let (old, new) = try project.loadRevisions(
+            old: try releases.resolve(oldPath), new: try releases.resolve(newPath), analysis: [],
+            finishingOld: { PolicyDiffer.Side($0, definesTerm: PolicyParser.definesTerm) },
+            finishingNew: { PolicyDiffer.Side($0) })
         Trace.report("parse and flatten both", since: start, cpuSince: cpuStart)
         let changes = PolicyDiffer.diff(old, new, options: project.config.diffOptions)
         Lifetime.keep(old, new)

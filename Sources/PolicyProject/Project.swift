@@ -62,12 +62,15 @@ public struct Project: Sendable {
         try PolicySource.load(url(for: path), displayPath: path, analysis: analysis)
     }
 
-    /// Two revisions of a policy, parsed together: what they share is parsed once.
-    public func loadRevisions(old oldPath: String, new newPath: String,
-                              analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> (old: Document, new: Document) {
+    /// Two revisions of a policy, parsed together: what they share is parsed once. Each document is
+    /// handed to its `finishing` function as soon as it is made (see `PolicyParser.parse(old:…)`).
+    public func loadRevisions<Old: Sendable, New: Sendable>(
+        old oldPath: String, new newPath: String, analysis: PolicyParser.Analysis = .all,
+        finishingOld: (Document) -> Old, finishingNew: @escaping @Sendable (Document) -> New) throws(ProjectError) -> (old: Old, new: New) {
         let old = try PolicySource.readBytes(url(for: oldPath), displayPath: oldPath)
         let new = try PolicySource.readBytes(url(for: newPath), displayPath: newPath)
-        return PolicyParser.parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis)
+        return PolicyParser.parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis,
+                                  finishingOld: finishingOld, finishingNew: finishingNew)
     }
 
     /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).
