@@ -188,9 +188,9 @@ public struct Releases: Sendable {
             let draft = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
             let archived = try archivedText(document, latest)
             if draft != archived {
-                let changes = PolicyDiffer.diff(PolicyParser.parse(text: archived, path: draftPath, analysis: .definedTerms),
-                                                PolicyParser.parse(text: draft, path: draftPath, analysis: .definedTerms),
-                                                options: project.config.diffOptions)
+                let revisions = PolicyParser.parse(old: Array(archived.utf8), oldPath: draftPath, new: Array(draft.utf8),
+                                                   newPath: draftPath, analysis: .definedTerms)
+                let changes = PolicyDiffer.diff(revisions.old, revisions.new, options: project.config.diffOptions)
                 let meaningful = changes.changes.contains { !$0.reasons.allSatisfy { $0.rule == "last-updated" } }
                 unreleased = meaningful ? changes.verdict.rawValue : nil
             }
