@@ -46,7 +46,8 @@ struct Classifier {
         }
 
         var unexplained: [String] = []
-        let clauseWords = Set(newWords)
+        // Read by `contains`, a few times per trigger: a list is quicker made than a set.
+        let clauseWords = newWords
         for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
@@ -121,7 +122,7 @@ struct Classifier {
     }
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseWords: Set<String>, into verdict: inout Verdict) {
+                               category: SectionCategory, clauseWords: [String], into verdict: inout Verdict) {
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
         let all = deletedWords + insertedWords
@@ -252,11 +253,19 @@ struct Classifier {
     private func hasDoubled(_ word: String, in tokens: [WordToken]) -> Bool {
         var previousMatches = false
         for token in tokens where token.isWord {
-            let matches = token.key.lowercased() == word
+            let matches = Self.lowercases(token.key, to: word)
             if matches, previousMatches { return true }
             previousMatches = matches
         }
         return false
+    }
+
+    /// `key.lowercased() == lowered`, without making the lowercased copy when `key` is ASCII.
+    private static func lowercases(_ key: String, to lowered: String) -> Bool {
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else { return key.lowercased() == lowered }
+        return key.utf8.count == lowered.utf8.count && zip(key.utf8, lowered.utf8).allSatisfy { byte, lowerByte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == lowerByte : byte == lowerByte
+        }
     }
 
     /// Edit distance counting a swap of neighbouring letters as one edit (optimal string alignment).
