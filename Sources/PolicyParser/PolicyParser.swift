@@ -92,7 +92,11 @@ public enum PolicyParser {
         old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String, analysis: Analysis,
         pieceBytes: Int, cmarkFindsWWW: Bool, finishingOld: (Document) -> Old,
         finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {
+        let start = ContinuousClock.now
         let pair = RevisionPair.convert(old: old, new: new, pieceBytes: pieceBytes, cmarkFindsWWW: cmarkFindsWWW)
+        if Trace.enabled {
+            Trace.report("convert both (the new one: \(pair.newBytesParsed) of \(pair.new.bytes.count) bytes parsed)", since: start)
+        }
         return inParallel({ finishingOld(document(pair.old, pair.oldBlocks, path: oldPath, analysis: analysis)) },
                           { finishingNew(document(pair.new, pair.newBlocks(), path: newPath, analysis: analysis)) })
     }
