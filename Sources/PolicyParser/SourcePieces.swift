@@ -7,7 +7,9 @@ import PolicyModel
 /// A cut goes before a heading or a line of text that starts at column 0 right after a blank line
 /// (`startsBlockAlone`). Such a line ends every open block (a list item or quote needs indentation,
 /// a marker or `>` to go on, a table or a paragraph ends at the blank line) unless it sits inside a
-/// fenced code block or an HTML block that only an end marker closes (`<!--`, `<script`…). Fences
+/// fenced code block or an HTML block that only an end marker closes (`<!--`, `<script`…). A list
+/// marker at column 0 after a blank line may be cut before too, where no list can be open: it starts
+/// a new list then, whatever came before. Fences
 /// are followed line by line; for the rest, and for link reference definitions (which the whole
 /// document shares), the document is not cut at all. Anything ambiguous means one piece: the fast
 /// path may decline, never differ.
@@ -32,6 +34,10 @@ struct SourcePieces {
         // with `<` (an HTML block may be running). A fence line there might not be a fence.
         var pipeSinceBlank = false
         var htmlSinceBlank = false
+        // Whether a list (or a quote, which may hold one) may still be open: a line that begins with a
+        // list marker or `>`, however indented, opens one; a line of text at column 0 after a blank
+        // line closes them all. A new list may be cut before only where none is open.
+        var listMayBeOpen = false
         var line = 0
         var lineStart = 0
         let count = bytes.count
@@ -66,9 +72,18 @@ struct SourcePieces {
             } else if let opener = fenceOpener(content) {
                 if opener.indented || pipeSinceBlank || htmlSinceBlank { return whole }
                 fence = (opener.marker, opener.length)
-            } else if previousLineBlank, startsBlockAlone(content), lineStart - pieces[pieces.count - 1].start >= minimumBytes,
-                      count - lineStart >= minimumBytes {
-                pieces.append(Piece(start: lineStart, lineOffset: line))
+            } else {
+                let startsAlone = previousLineBlank && startsBlockAlone(content)
+                let startsList = startsListOrQuote(content)
+                if startsAlone || (previousLineBlank && !listMayBeOpen && startsList == .listAtColumn0),
+                   lineStart - pieces[pieces.count - 1].start >= minimumBytes, count - lineStart >= minimumBytes {
+                    pieces.append(Piece(start: lineStart, lineOffset: line))
+                }
+                if startsList != nil {
+                    listMayBeOpen = true
+                } else if startsAlone {
+                    listMayBeOpen = false
+                }
             }
             if blank {
                 pipeSinceBlank = false
@@ -136,6 +151,32 @@ struct SourcePieces {
         default:
             return true
         }
+    }
+
+    private enum ListOrQuote { case listAtColumn0, other }
+
+    /// Whether a line begins, after any indentation, with a list marker (`-`, `+` or `*` then a space,
+    /// a tab or the end of the line; up to nine digits then `.` or `)` and the same) or with `>`.
+    private static func startsListOrQuote(_ line: UnsafeRawBufferPointer) -> ListOrQuote? {
+        var index = 0
+        while index < line.count, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+        guard index < line.count else { return nil }
+        let atColumn0 = index == 0
+        func endsMarker(_ at: Int) -> Bool { at == line.count || line[at] == 0x20 || line[at] == 0x09 }
+        switch line[index] {
+        case UInt8(ascii: ">"):
+            return .other
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "*"):
+            guard endsMarker(index + 1) else { return nil }
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var end = index
+            while end < line.count, end - index < 10, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[end]) { end += 1 }
+            guard end - index <= 9, end < line.count, line[end] == UInt8(ascii: ".") || line[end] == UInt8(ascii: ")"),
+                  endsMarker(end + 1) else { return nil }
+        default:
+            return nil
+        }
+        return atColumn0 ? .listAtColumn0 : .other
     }
 
     /// Three or more backticks or tildes after at most three spaces. `indented` fences may belong to a

@@ -29,8 +29,8 @@ struct PieceTests {
     @Test func cutsBeforeHeadingsAfterBlankLinesAndKeepsLineNumbers() {
         let markdown = "# Policy\n\nIntro with ~~old~~ and www.example.com.\n\n## 1. One\n\n- a\n- b\n\n## 2. Two\n\n> quoted\n\n### 2.1 Deep\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## 3. Three\n\ntext\n"
         let (whole, cut, pieces) = parseBothWays(markdown)
-        // Before the intro, the four headings, the table and the last text; not before the list or quote.
-        #expect(pieces == 8)
+        // Before the intro, the four headings, the list, the table and the last text; not before the quote.
+        #expect(pieces == 9)
         #expect(cut == whole)
         #expect(cut.allSections.map { $0.location?.line } == [5, 10, 14, 20])
         #expect(cut.allClauses.last?.clause.location?.line == 22)
@@ -42,7 +42,22 @@ struct PieceTests {
         let cutBefore = pieceStarts(markdown).dropFirst().map { start in
             String(markdown.utf8.dropFirst(start).prefix { $0 != UInt8(ascii: "\n") })!
         }
-        #expect(cutBefore == ["Text.", "**Bold** start.", "---", "***", "-not a list", "End."])
+        // The first list may be cut before: text was before it. None of the others.
+        #expect(cutBefore == ["Text.", "- a", "**Bold** start.", "---", "***", "-not a list", "End."])
+        let (whole, cut, _) = parseBothWays(markdown)
+        #expect(cut == whole)
+    }
+
+    /// A list may be cut before where no list can be open: after text, a heading or a table at
+    /// column 0 and a blank line. Never between two items of one list, however they are written.
+    @Test func cutsBeforeAListOnlyWhereNoneIsOpen() {
+        let markdown = "# T\n\nText.\n\n- a\n- b\n\n- loose\n\n1. one\n\n2. two\n\n"
+            + "- item\nlazy text\n\n- after lazy\n\n- item\n\n  indented more\n\n- after indented\n\n"
+            + "> - quoted\n\n- after quote\n\nClosing text.\n\n* new list\n\n| t |\n|---|\n\n3) after table\n"
+        let cutBefore = pieceStarts(markdown).dropFirst().map { start in
+            String(markdown.utf8.dropFirst(start).prefix { $0 != UInt8(ascii: "\n") })!
+        }
+        #expect(cutBefore == ["Text.", "- a", "Closing text.", "* new list", "| t |", "3) after table"])
         let (whole, cut, _) = parseBothWays(markdown)
         #expect(cut == whole)
     }
@@ -88,7 +103,7 @@ struct PieceTests {
         for newline in ["\r\n", "\r"] {
             let markdown = "# T\n\nintro\n\n## A\n\n- x\n\n## B\n\ny\n".replacingOccurrences(of: "\n", with: newline)
             let (whole, cut, pieces) = parseBothWays(markdown)
-            #expect(pieces == 5)
+            #expect(pieces == 6)
             #expect(cut == whole)
             #expect(cut.allSections.map { $0.location?.line } == [5, 9])
         }
