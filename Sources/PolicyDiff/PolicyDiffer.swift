@@ -232,15 +232,29 @@ private struct ChangeBuilder {
     }
 
     /// Whether each old clause kept its order within its (aligned) section: the longest increasing run per section.
+    /// The kept pairs are taken in new order (several old clauses merged into one new clause in old order) by
+    /// counting, not sorting, and grouped by an array over the sections, not a dictionary.
     private func clausesInOrder() -> [Bool] {
-        var bySection: [Int: [(old: Int, new: Int)]] = [:]
-        for (o, n) in alignment.clauseNewForOld.enumerated() {
+        let newForOld = alignment.clauseNewForOld
+        var starts = [Int](repeating: 0, count: new.clauses.count + 1)
+        for n in newForOld { if let n { starts[n + 1] += 1 } }
+        for n in new.clauses.indices { starts[n + 1] += starts[n] }
+        var oldInNewOrder = [Int](repeating: 0, count: starts[new.clauses.count])
+        var next = starts
+        for (o, n) in newForOld.enumerated() {
             guard let n else { continue }
-            bySection[new.clauseSections[n] ?? -1, default: []].append((o, n))
+            oldInNewOrder[next[n]] = o
+            next[n] += 1
+        }
+        // Slot 0 holds the preamble's clauses; slot s + 1, section s's.
+        var bySection = [[Int]](repeating: [], count: new.sections.count + 1)
+        for n in new.clauses.indices where starts[n] < starts[n + 1] {
+            let slot = (new.clauseSections[n] ?? -1) + 1
+            bySection[slot] += oldInNewOrder[starts[n]..<starts[n + 1]]
         }
         var inOrder = [Bool](repeating: false, count: old.clauses.count)
-        for pairs in bySection.values {
-            for o in longestIncreasingRun(pairs.sorted { $0.new < $1.new }.map(\.old)) { inOrder[o] = true }
+        for olds in bySection where !olds.isEmpty {
+            for o in longestIncreasingRun(olds) { inOrder[o] = true }
         }
         return inOrder
     }
