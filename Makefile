@@ -44,6 +44,7 @@ test: test-deps
 	$(SWIFT) test
 	python3 bench/test_generate_policy.py
 	python3 bench/test_notify_reference.py
+	python3 bench/test_merge_rounds.py
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
 	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
 
