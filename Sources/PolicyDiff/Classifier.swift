@@ -46,8 +46,6 @@ struct Classifier {
         }
 
         var unexplained: [String] = []
-        // Read by `contains`, a few times per trigger: a list is quicker made than a set.
-        let clauseWords = newWords
         for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
@@ -57,7 +55,7 @@ struct Classifier {
                 continue
             }
             let before = triggerCount(verdict)
-            checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: clauseWords,
+            checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: newWords,
                           into: &verdict)
             if triggerCount(verdict) > before { continue }
             if isSpellingFix(deletedWords, insertedWords) {
@@ -123,6 +121,7 @@ struct Classifier {
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
                                category: SectionCategory, clauseWords: [String], into verdict: inout Verdict) {
+        // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
         let all = deletedWords + insertedWords
