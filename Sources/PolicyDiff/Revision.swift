@@ -1,9 +1,4 @@
 import PolicyModel
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One side of a diff, flattened: sections and clauses in document order, with what alignment compares.
 struct Revision {
@@ -185,45 +180,12 @@ struct ClauseKey: Hashable {
         guard lhs.digest == rhs.digest else { return false }
         return lhs.withBytes { left in
             rhs.withBytes { right in
-                left.count == right.count && (left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+                left.bytesEqual(right)
             }
         }
     }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(digest)
-    }
-}
-
-/// Eight bytes a round, each round mixed down so that every byte reaches every bit: FNV-1a goes a
-/// byte at a time, and its multiply chain was most of the cost of keying 20 MB of clauses.
-enum KeyDigest {
-    static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    @inline(__always) static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
-        let product = (state ^ word) &* multiplier
-        return product ^ (product >> 29)
-    }
-
-    /// The digest of `bytes`: whole words, then the tail (zero-padded) with the length.
-    @inline(__always) static func finish(_ state: UInt64, tail: UInt64, count: Int) -> UInt64 {
-        mix(mix(state, tail), UInt64(count))
-    }
-
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var state: UInt64 = 0
-        var index = 0
-        while index + 8 <= bytes.count {
-            state = mix(state, ByteWord.load(bytes.baseAddress!, at: index))
-            index += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
-        }
-        return finish(state, tail: tail, count: bytes.count)
     }
 }

@@ -18,10 +18,10 @@ struct Body: @unchecked Sendable {
         validateUTF8 = scan.facts.flaws.contains { $0.kind == .invalidUTF8 }
     }
 
-    /// The bytes `start..<end` of the body, which has `lines` lines before `start`, for one cmark parse.
-    func job(from start: Int, to end: Int, lineOffset lines: Int) -> ParseJob {
-        ParseJob(text: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), lineOffset: lineOffset + lines,
-                 validateUTF8: validateUTF8)
+    /// The body's `pieces[range]` (see `SourcePieces`), for one cmark parse.
+    func job(_ range: Range<Int>, of pieces: [SourcePieces.Piece]) -> ParseJob {
+        ParseJob(text: UnsafeRawBufferPointer(rebasing: bytes[SourcePieces.byteRange(range, of: pieces, count: bytes.count)]),
+                 lineOffset: lineOffset + pieces[range.lowerBound].lineOffset, validateUTF8: validateUTF8)
     }
 }
 
@@ -41,13 +41,9 @@ struct ConvertedBlocks: Sendable {
     var lines: [Int] = []
     /// Where content nested too deep was flattened (`NestingLimit`).
     var flattenedAt: [SourceLocation] = []
+}
 
-    init(blocks: [MarkdownBlock] = [], lines: [Int] = [], flattenedAt: [SourceLocation] = []) {
-        self.blocks = blocks
-        self.lines = lines
-        self.flattenedAt = flattenedAt
-    }
-
+extension ConvertedBlocks {
     init(joining pieces: [ConvertedBlocks]) {
         guard pieces.count > 1 else {
             self = pieces.first ?? ConvertedBlocks()

@@ -73,23 +73,13 @@ public enum PolicyParser {
                       pieceBytes: Int = pieceBytes, cmarkFindsWWW: Bool = false) -> Document {
         let body = Body(bytes)
         let pieces = SourcePieces.split(body.bytes, minimumBytes: pieceBytes)
-        let jobs = pieces.indices.map { index in
-            body.job(from: pieces[index].start, to: index + 1 < pieces.count ? pieces[index + 1].start : body.bytes.count,
-                     lineOffset: pieces[index].lineOffset)
-        }
+        let jobs = pieces.indices.map { body.job($0..<($0 + 1), of: pieces) }
         let converted = ConvertedBlocks(joining: convert(jobs, cmarkFindsWWW: cmarkFindsWWW))
         return document(body, converted, path: path, analysis: analysis)
     }
 
-    static func parse(old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String,
-                      analysis: Analysis, pieceBytes: Int = revisionPieceBytes,
-                      cmarkFindsWWW: Bool = false) -> (old: Document, new: Document) {
-        parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis, pieceBytes: pieceBytes,
-              cmarkFindsWWW: cmarkFindsWWW, finishingOld: { $0 }, finishingNew: { $0 })
-    }
-
     /// The new revision's blocks are put together on its own core, beside the old revision's document.
-    private static func parse<Old: Sendable, New: Sendable>(
+    static func parse<Old: Sendable, New: Sendable>(
         old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String, analysis: Analysis,
         pieceBytes: Int, cmarkFindsWWW: Bool, finishingOld: (Document) -> Old,
         finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {

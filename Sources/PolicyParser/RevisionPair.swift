@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PolicyModel
 
 /// Two revisions of one policy, converted together: what they share, byte for byte, is parsed once.
@@ -93,7 +88,7 @@ enum RevisionPair {
     }
 }
 
-/// A body cut at every place `SourcePieces` allows, each chunk with a hash of its bytes.
+/// A body cut at every place `SourcePieces` allows, each chunk with a digest of its bytes.
 struct Chunks: Sendable {
     let body: Body
     let pieces: [SourcePieces.Piece]
@@ -101,22 +96,19 @@ struct Chunks: Sendable {
 
     init(_ body: Body) {
         self.body = body
-        pieces = SourcePieces.split(body.bytes, minimumBytes: 1)
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(pieces.count)
-        for index in pieces.indices { hashes.append(Self.hash(Self.bytes(of: index, pieces, body))) }
-        self.hashes = hashes
+        let pieces = SourcePieces.split(body.bytes, minimumBytes: 1)
+        self.pieces = pieces
+        hashes = pieces.indices.map { KeyDigest.hash(Self.bytes($0..<($0 + 1), of: pieces, in: body)) }
     }
 
     var count: Int { pieces.count }
 
     func bytes(_ index: Int) -> UnsafeRawBufferPointer {
-        Self.bytes(of: index, pieces, body)
+        Self.bytes(index..<(index + 1), of: pieces, in: body)
     }
 
-    private static func bytes(of index: Int, _ pieces: [SourcePieces.Piece], _ body: Body) -> UnsafeRawBufferPointer {
-        let end = index + 1 < pieces.count ? pieces[index + 1].start : body.bytes.count
-        return UnsafeRawBufferPointer(rebasing: body.bytes[pieces[index].start..<end])
+    private static func bytes(_ range: Range<Int>, of pieces: [SourcePieces.Piece], in body: Body) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: body.bytes[SourcePieces.byteRange(range, of: pieces, count: body.bytes.count)])
     }
 
     /// The file line a chunk starts on (1-based, front matter counted), and the line after its last.
@@ -129,9 +121,7 @@ struct Chunks: Sendable {
     }
 
     func job(_ chunks: Range<Int>) -> ParseJob {
-        body.job(from: pieces[chunks.lowerBound].start,
-                 to: chunks.upperBound < count ? pieces[chunks.upperBound].start : body.bytes.count,
-                 lineOffset: pieces[chunks.lowerBound].lineOffset)
+        body.job(chunks, of: pieces)
     }
 
     /// For each chunk, the first chunk of `old` with the same bytes, if any.
@@ -140,10 +130,9 @@ struct Chunks: Sendable {
         firstWithHash.reserveCapacity(old.count)
         for index in (0..<old.count).reversed() { firstWithHash[old.hashes[index]] = index }
         return (0..<count).map { index in
-            guard let candidate = firstWithHash[hashes[index]] else { return nil }
-            let mine = bytes(index), theirs = old.bytes(candidate)
-            guard mine.count == theirs.count,
-                  mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 else { return nil }
+            guard let candidate = firstWithHash[hashes[index]], bytes(index).bytesEqual(old.bytes(candidate)) else {
+                return nil
+            }
             return candidate
         }
     }
@@ -166,7 +155,7 @@ struct Chunks: Sendable {
     /// `chunks` in consecutive groups of at least `minimumBytes` (the last may be shorter), as
     /// `SourcePieces.split` groups a body: one cmark parse each.
     func groups(_ chunks: Range<Int>, minimumBytes: Int) -> [Range<Int>] {
-        let end = chunks.upperBound < count ? pieces[chunks.upperBound].start : body.bytes.count
+        let end = SourcePieces.byteRange(chunks, of: pieces, count: body.bytes.count).upperBound
         var groups: [Range<Int>] = []
         var start = chunks.lowerBound
         for index in chunks.dropFirst() where pieces[index].start - pieces[start].start >= minimumBytes
@@ -193,22 +182,5 @@ struct Chunks: Sendable {
             ranges.append(start..<position)
         }
         return ranges
-    }
-
-    /// A quick 64-bit hash, eight bytes at a time; equal hashes are confirmed byte for byte.
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        let multiplier: UInt64 = 0xFF51_AFD7_ED55_8CCD
-        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var index = 0
-        while index + 8 <= bytes.count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* multiplier
-            hash ^= hash >> 29
-            index += 8
-        }
-        while index < bytes.count {
-            hash = (hash ^ UInt64(bytes[index])) &* multiplier
-            index += 1
-        }
-        return hash ^ (hash >> 32)
     }
 }

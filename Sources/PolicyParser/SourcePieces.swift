@@ -9,16 +9,21 @@ import PolicyModel
 /// a marker or `>` to go on, a table or a paragraph ends at the blank line) unless it sits inside a
 /// fenced code block or an HTML block that only an end marker closes (`<!--`, `<script`…). A list
 /// marker at column 0 after a blank line may be cut before too, where no list can be open: it starts
-/// a new list then, whatever came before. Fences
-/// are followed line by line; for the rest, and for link reference definitions (which the whole
-/// document shares), the document is not cut at all. Anything ambiguous means one piece: the fast
-/// path may decline, never differ.
+/// a new list then, whatever came before. Fences are followed line by line; for the rest, and for
+/// link reference definitions (which the whole document shares), the document is not cut at all.
+/// Anything ambiguous means one piece: the fast path may decline, never differ.
 struct SourcePieces {
     struct Piece: Equatable {
         /// Byte offset of the piece's first byte.
         var start: Int
         /// Lines before the piece (0 for the first).
         var lineOffset: Int
+    }
+
+    /// The bytes of `pieces[range]` in a text of `count` bytes: from the first one's start to the
+    /// start of the piece after the last (or the end).
+    static func byteRange(_ range: Range<Int>, of pieces: [Piece], count: Int) -> Range<Int> {
+        pieces[range.lowerBound].start..<(range.upperBound < pieces.count ? pieces[range.upperBound].start : count)
     }
 
     /// Pieces of at least `minimumBytes` (the last may be shorter), in order; one piece when the source

@@ -20,7 +20,8 @@ struct RevisionPairTests {
         old.withUnsafeBytes { oldBytes in
             new.withUnsafeBytes { newBytes in
                 let documents = PolicyParser.parse(old: oldBytes, oldPath: "policy.md", new: newBytes, newPath: "policy.md",
-                                                   analysis: .all, pieceBytes: pieceBytes)
+                                                   analysis: .all, pieceBytes: pieceBytes, cmarkFindsWWW: false,
+                                                   finishingOld: { $0 }, finishingNew: { $0 })
                 let pair = RevisionPair.convert(old: oldBytes, new: newBytes, pieceBytes: pieceBytes, cmarkFindsWWW: false)
                 return Parsed(old: documents.old, new: documents.new, newBytesParsed: pair.newBytesParsed,
                               newBodyBytes: pair.new.bytes.count)
@@ -151,7 +152,8 @@ struct RevisionPairTests {
         #expect(expectSameAsAlone("", "").newBytesParsed == 0)
     }
 
-    /// A chunk whose blocks cannot be placed by line is parsed again on the new side, not shared.
+    /// Old blocks are placed in chunks by their lines; a line unknown (0) or out of order leaves no
+    /// chunk sure of its blocks, and then the new side parses every chunk it would have taken.
     @Test func chunksWithoutSureLinesAreNotShared() {
         let text = Array("# T\n\nA.\n\nB.\n\nC.\n".utf8)
         text.withUnsafeBytes { bytes in
