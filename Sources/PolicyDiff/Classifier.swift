@@ -285,18 +285,19 @@ struct Classifier {
         return table[a.count][b.count]
     }
 
-    /// Links: a target that keeps its host, or link text that changes while the target does not, is editorial.
+    /// Links: a target that keeps its place (`place`), or link text that changes while the target does
+    /// not, is editorial; a link that goes somewhere else is material, and the reason names where.
     private func classifyLinks(old: Clause, new: Clause, into verdict: inout Verdict) {
         let before = linkTargets(old.inlines), after = linkTargets(new.inlines)
         guard before != after else { return }
-        let hostsBefore = Set(before.map(host)), hostsAfter = Set(after.map(host))
-        if hostsBefore == hostsAfter {
+        let placesBefore = Set(before.map(place)), placesAfter = Set(after.map(place))
+        if placesBefore == placesAfter {
             verdict.raise(.editorial, "link-same-host", "link target changed on the same host")
         } else {
-            let added = hostsAfter.subtracting(hostsBefore).sorted().joined(separator: ", ")
-            let removed = hostsBefore.subtracting(hostsAfter).sorted().joined(separator: ", ")
-            verdict.raise(.material, "link-host-changed", "links now point to \(added.isEmpty ? "fewer hosts" : added)"
-                          + (removed.isEmpty ? "" : " instead of \(removed)"))
+            let added = describe(placesAfter.subtracting(placesBefore))
+            let removed = describe(placesBefore.subtracting(placesAfter))
+            verdict.raise(.material, "link-host-changed", added.isEmpty ? "links no longer point to \(removed)"
+                          : "links now point to \(added)" + (removed.isEmpty ? "" : " instead of \(removed)"))
         }
     }
 
@@ -318,12 +319,40 @@ struct Classifier {
         return targets
     }
 
-    private func host(_ destination: String) -> String {
-        guard let schemeEnd = destination.firstRange(of: "://") else {
-            return destination.hasPrefix("mailto:") ? String(destination.split(separator: "@").last ?? "") : ""
+    /// Where a link takes the reader: the host of a URL (`//host/…` too), the domain of a `mailto:`
+    /// address, the whole target of any other scheme (`tel:`, `javascript:`, whose targets have no host to
+    /// share), and "" for a relative link, a page of the policy's own site.
+    private func place(_ destination: String) -> String {
+        let authority: Substring
+        if let schemeEnd = destination.firstRange(of: "://") {
+            authority = destination[schemeEnd.upperBound...]
+        } else if destination.hasPrefix("//") {
+            authority = destination.dropFirst(2)
+        } else if destination.lowercased().hasPrefix("mailto:") {
+            return String(destination.split(separator: "@").last ?? "").lowercased()
+        } else {
+            return Self.hasScheme(destination) ? destination : ""
         }
-        let rest = destination[schemeEnd.upperBound...]
-        return String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
+        return String(authority.prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
+    }
+
+    /// Whether a link target starts with a URI scheme (RFC 3986: a letter, then letters, digits, `+`, `-`
+    /// or `.`, then `:`).
+    private static func hasScheme(_ destination: String) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) }
+        let utf8 = destination.utf8
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), let first = utf8.first, isLetter(first) else {
+            return false
+        }
+        return utf8[..<colon].allSatisfy { byte in
+            isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".")
+        }
+    }
+
+    /// Places as a reason names them, in order; a relative link's is the policy's own site.
+    private func describe(_ places: Set<String>) -> String {
+        places.map { $0.isEmpty ? "this site's own pages" : $0 }.sorted().joined(separator: ", ")
     }
 
     // MARK: Added and removed clauses
