@@ -14,7 +14,12 @@ public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The message, then how the command is used and where its help is.
     public var description: String {
-        "\(message)\nUsage: \(usage)\n  See '\(command) --help' for more information."
+        "\(message)\n\(help)"
+    }
+
+    /// How the command is used and where its help is: the lines after the message.
+    public var help: String {
+        "Usage: \(usage)\n  See '\(command) --help' for more information."
     }
 }
 

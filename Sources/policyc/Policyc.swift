@@ -63,7 +63,7 @@ enum Policyc {
                 try type.init(arguments).run()
             }
         } catch let error as UsageError {
-            Terminal.error(error.description)
+            Terminal.error(error)
             Foundation.exit(2)
         } catch let error as ProjectError {
             Terminal.error(error.description)

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyCommandLine
 import PolicyModel
 
 /// Where the CLI's words go, and whether they may be coloured.
@@ -18,9 +19,17 @@ enum Terminal {
         }
     }
 
+    /// One error, on one line: a CR or LF in a path or in quoted text is shown escaped, so that it
+    /// cannot break the `path: error: message` line or forge another.
     static func error(_ text: String) {
-        let line = text.hasPrefix("policyc") || text.contains(": error:") ? text : "policyc: error: \(text)"
-        note(line.hasSuffix("\n") ? String(line.dropLast()) : line)
+        let text = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        note(Diagnostic.singleLine(text.hasPrefix("policyc") || text.contains(": error:") ? text : "policyc: error: \(text)"))
+    }
+
+    /// A command line that cannot run: its message as an error, then the command's usage.
+    static func error(_ usage: UsageError) {
+        error(usage.message)
+        note(usage.help)
     }
 
     static func note(_ text: String) {

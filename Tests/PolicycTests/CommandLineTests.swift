@@ -317,6 +317,19 @@ import Testing
         }
     }
 
+    /// A file name may hold a CR or LF; the error that names it stays one `path: error: message` line,
+    /// so a CI log or an editor cannot be handed a forged second line.
+    @Test func aPathWithALineBreakStaysOnItsErrorLine() throws {
+        let forged = "x.md\n/etc/passwd:1:1: error: forged [rule]\r.md"
+        let shown = #"x.md\n/etc/passwd:1:1: error: forged [rule]\r.md: error: "#
+        for (command, what) in [(["diff", ownPolicy, forged], "file or policy"), (["parse", forged], "file"),
+                                (["render", forged], "file")] {
+            let result = try Fixtures.policyc(command)
+            #expect(result.status == 2, "\(command)")
+            #expect(result.stderr == shown + what + " not found\n", "\(command)")
+        }
+    }
+
     /// `policyc render … | head`: the reader goes away early. policyc ends quietly, as a process
     /// killed by SIGPIPE would, instead of crashing in a write; a full disk is a clear error.
     @Test func aClosedOrFullStandardOutputEndsCleanly() throws {
