@@ -84,6 +84,9 @@ private struct ClassificationContext: Sendable {
 }
 
 private struct ChangeBuilder {
+    /// The verdict's reasons shown first (`ChangeSet.verdictReasons`).
+    static let verdictReasonLimit = 20
+
     let old: Revision
     let new: Revision
     let alignment: Alignment
@@ -372,11 +375,17 @@ private struct ChangeBuilder {
                                   oldText: nil, newText: nil, words: nil, fingerprint: Fingerprint.of("document-formatting")))
         }
         let verdict = ordered.map(\.tier).max() ?? .unchanged
+        // The first reasons for the verdict, each once. Most details quote their clause, so nearly every
+        // reason is new: a list searched for each was quadratic (20,000 added clauses took 10 s).
         var reasons: [Reason] = []
-        for change in ordered where change.tier == verdict {
-            for reason in change.reasons where !reasons.contains(reason) { reasons.append(reason) }
+        var seen: Set<Reason> = []
+        reading: for change in ordered where change.tier == verdict {
+            for reason in change.reasons where seen.insert(reason).inserted {
+                reasons.append(reason)
+                if reasons.count == Self.verdictReasonLimit { break reading }
+            }
         }
-        return ChangeSet(verdict: verdict, changes: ordered, verdictReasons: Array(reasons.prefix(20)),
+        return ChangeSet(verdict: verdict, changes: ordered, verdictReasons: reasons,
                          oldTitle: old.document.title, newTitle: new.document.title,
                          oldLastUpdated: old.document.lastUpdated?.date, newLastUpdated: new.document.lastUpdated?.date)
     }

@@ -194,4 +194,22 @@ import Testing
         #expect(changes.verdict == .editorial)
         #expect(rules(changes).contains("spelling"))
     }
+
+    /// The verdict's reasons are the first 20 different reasons of the changes at the verdict's tier, in
+    /// the changes' order; a reason repeated by a later change is not listed twice.
+    @Test func theVerdictReasonsAreTheFirstTwentyOfTheVerdictsTier() {
+        let added = (1...40).map { "We may share your order history with partner number \($0)." }
+        // The same added clause twice gives the same reason twice.
+        let text = Self.own + "\n" + (added + [added[0]]).joined(separator: "\n\n") + "\n"
+        let changes = diff(Self.own, text.replacing("Subscription", with: "subscription"))
+        #expect(changes.verdict == .material)
+        var expected: [Reason] = []
+        for change in changes.changes where change.tier == changes.verdict {
+            for reason in change.reasons where !expected.contains(reason) { expected.append(reason) }
+        }
+        #expect(expected.count > 20)
+        #expect(changes.verdictReasons == Array(expected.prefix(20)))
+        #expect(Set(changes.verdictReasons).count == 20)
+        #expect(changes.verdictReasons.allSatisfy { reason in !changes.changes.contains { $0.tier != .material && $0.reasons.contains(reason) } })
+    }
 }
