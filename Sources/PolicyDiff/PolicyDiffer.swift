@@ -173,20 +173,30 @@ private struct ChangeBuilder {
         for merge in alignment.merges { addJoined(old: merge.old, new: [merge.new], kind: .merged) }
 
         // A removed clause is listed where it would have stood: after the new place of the kept clause before it.
+        var removed: [(old: Int, anchorLine: Int)] = []
         var anchorLine = 0
         for (o, match) in alignment.clauseNewForOld.enumerated() {
             if let n = match {
                 anchorLine = new.clauseLines[n]
-                continue
+            } else {
+                removed.append((o, anchorLine))
             }
-            let entry = old.clauses[o]
-            let verdict = classifier.classifyRemoved(entry.clause, category: category(ofOld: entry.section))
-            append((anchorLine, 1, o), clauseChange(.removed, o, nil, verdict))
         }
-        for (n, match) in alignment.clauseOldForNew.enumerated() where match == nil {
-            let entry = new.clauses[n]
-            let verdict = classifier.classifyAdded(entry.clause, category: category(ofNew: entry.section))
-            append((entry.clause.location?.line ?? 0, 2, n), clauseChange(.added, nil, n, verdict))
+        let added = alignment.clauseOldForNew.indices.filter { alignment.clauseOldForNew[$0] == nil }
+        // Added and removed clauses are judged on every core too: a revision may replace thousands.
+        changes += removed.concurrentChunks(of: 256) { chunk in
+            chunk.map { o, anchorLine in
+                let entry = builder.old.clauses[o]
+                let verdict = builder.classifier.classifyRemoved(entry.clause, category: builder.category(ofOld: entry.section))
+                return ((anchorLine, 1, o), builder.clauseChange(.removed, o, nil, verdict))
+            }
+        }
+        changes += added.concurrentChunks(of: 256) { chunk in
+            chunk.map { n in
+                let entry = builder.new.clauses[n]
+                let verdict = builder.classifier.classifyAdded(entry.clause, category: builder.category(ofNew: entry.section))
+                return ((entry.clause.location?.line ?? 0, 2, n), builder.clauseChange(.added, nil, n, verdict))
+            }
         }
     }
 
