@@ -358,40 +358,58 @@ struct Classifier {
     // MARK: Added and removed clauses
 
     func classifyAdded(_ clause: Clause, category: SectionCategory) -> Verdict {
+        if let hidden = hiddenMarkup(clause, "added") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
-        verdict.raise(.material, rule, "“\(excerpt(clause.text))”")
+        verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
         // The words in clause order name the trigger, so the same clause always reports the same word.
         let wordList = TextNormalizer.looseWords(clause.text)
         let words = Set(wordList)
         let negated = words.contains(where: Vocabulary.negations.contains)
         if !negated, words.contains(where: Vocabulary.saleWords.contains) {
-            verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(excerpt(clause.text))”")
+            verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(excerpt(Self.shown(clause)))”")
         } else if !negated, category == .use, let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
-            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
+            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(Self.shown(clause)))”")
         } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
                   words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
                     || words.contains("third") || words.contains("vendor") || words.contains("vendors") {
-            verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(excerpt(clause.text))”")
+            verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(excerpt(Self.shown(clause)))”")
         } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
-            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(excerpt(clause.text))”")
+            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(excerpt(Self.shown(clause)))”")
         } else if !negated, category == .use || category == .collection || category == .disclosure,
                   let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
-            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(clause.text))”")
+            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(Self.shown(clause)))”")
         }
         return verdict
     }
 
     func classifyRemoved(_ clause: Clause, category: SectionCategory) -> Verdict {
+        if let hidden = hiddenMarkup(clause, "removed") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-removed" : "clause-removed"
-        verdict.raise(.material, rule, "“\(excerpt(clause.text))”")
+        verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
         // A right removed from where rights are listed needs consent; a practice removed together with
         // its opt-out elsewhere narrows what is done, and is material only.
         if category == .rights {
-            verdict.raise(.consent, "right-removed", "“\(excerpt(clause.text))”")
+            verdict.raise(.consent, "right-removed", "“\(excerpt(Self.shown(clause)))”")
         }
         return verdict
+    }
+
+    /// An HTML comment or a named anchor that came or went: readers never see one (`HTMLText.isHidden`).
+    private func hiddenMarkup(_ clause: Clause, _ change: String) -> Verdict? {
+        guard clause.kind == .html, clause.text.isEmpty, case .html(let literal)? = clause.inlines.first,
+              HTMLText.isHidden(literal) else { return nil }
+        return Verdict(tier: .editorial, reasons: [Reason(rule: "hidden-markup", detail: "\(change) “\(excerpt(Self.shown(clause)))”")])
+    }
+
+    /// A clause's words as a reason quotes them; an HTML block that shows none is quoted by its markup,
+    /// on one line.
+    static func shown(_ clause: Clause) -> String {
+        guard clause.text.isEmpty, clause.kind == .html, case .html(let literal)? = clause.inlines.first else {
+            return clause.text
+        }
+        return literal.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     // MARK: Details

@@ -299,7 +299,7 @@ private struct ChangeBuilder {
 
     private func tokens(_ clause: Clause) -> [WordToken] {
         switch clause.kind {
-        case .tableRow: WordTokenizer.tokens(text: clause.text)
+        case .tableRow, .html: WordTokenizer.tokens(text: clause.text)
         case .code: WordTokenizer.tokens(text: Revision.readingText(clause))
         default: WordTokenizer.tokens(clause.inlines)
         }

@@ -49,6 +49,12 @@ struct Revision {
             var position = 0
             for block in blocks {
                 block.forEachClause { clause in
+                    var clause = clause
+                    // An HTML block is read for the words it shows (the parser gives it no text): they are
+                    // judged, quoted and diffed as a paragraph's are.
+                    if clause.kind == .html, case .html(let literal)? = clause.inlines.first {
+                        clause.text = HTMLText.visible(literal)
+                    }
                     // A list item that only holds a nested list has no words of its own: nothing to compare.
                     let text = Revision.readingText(clause)
                     guard !text.isEmpty else { return }
@@ -87,8 +93,9 @@ struct Revision {
     /// What a reader takes from a clause. A code block is almost always prose indented by accident
     /// (four spaces turn a paragraph into code), so its Markdown link syntax is read as the link text.
     static func readingText(_ clause: Clause) -> String {
-        // Raw HTML is not shown, but what it says may still matter.
-        if clause.kind == .html, case .html(let literal)? = clause.inlines.first { return literal }
+        // An HTML block shows its text (set by `init`); one that shows none (an anchor, a script) is
+        // still compared, by its markup.
+        if clause.kind == .html, clause.text.isEmpty, case .html(let literal)? = clause.inlines.first { return literal }
         guard clause.kind == .code, clause.text.contains("](") else { return clause.text }
         var result = ""
         var remaining = Substring(clause.text)
