@@ -119,6 +119,18 @@ private struct ChangeBuilder {
     // MARK: Sections
 
     mutating func sectionChanges() {
+        // The policy's own title, written as a heading or in front matter (one made from a file name
+        // says nothing: `old.md` against `new.md` is no rename).
+        func declaredTitle(_ document: Document) -> String? {
+            document.titleLocation != nil || document.frontMatter["title"] == document.title ? document.title : nil
+        }
+        if let oldTitle = declaredTitle(old.document), let newTitle = declaredTitle(new.document),
+           TextNormalizer.exactKey(oldTitle.lowercased()) != TextNormalizer.exactKey(newTitle.lowercased()) {
+            append((0, 0, -1), applyingOverride(Change(
+                kind: .renamed, subject: .document, tier: .editorial, old: nil, new: nil,
+                reasons: [Reason(rule: "title-renamed", detail: "“\(oldTitle)” → “\(newTitle)”")], oldText: oldTitle,
+                newText: newTitle, words: nil, fingerprint: Fingerprint.of("document-renamed", oldTitle, newTitle))))
+        }
         let pairs = alignment.sectionNewForOld.enumerated().compactMap { o, n in n.map { (old: o, new: $0) } }
         let stayed = Set(longestIncreasingRun(pairs.sorted { $0.new < $1.new }.map(\.old)))
         for pair in pairs {

@@ -69,7 +69,8 @@ public enum DiffTextRenderer {
             let where_ = [change.old.map { "old \($0.id)" + ($0.line.map { ":\($0)" } ?? "") },
                           change.new.map { "new \($0.id)" + ($0.line.map { ":\($0)" } ?? "") }]
                 .compactMap { $0 }.joined(separator: " → ")
-            out += "\(paint.tier(change.tier)) \(change.kind.rawValue) \(change.subject.rawValue) (\(where_))\n"
+            out += "\(paint.tier(change.tier)) \(change.kind.rawValue) \(change.subject.rawValue)"
+                + (where_.isEmpty ? "" : " (\(where_))") + "\n"
             for reason in change.reasons {
                 out += "    \(reason.rule): \(reason.detail.replacing("\n", with: " "))\n"
             }

@@ -212,4 +212,24 @@ import Testing
         #expect(Set(changes.verdictReasons).count == 20)
         #expect(changes.verdictReasons.allSatisfy { reason in !changes.changes.contains { $0.tier != .material && $0.reasons.contains(reason) } })
     }
+
+    /// A new title is named, editorial; it once read "the Markdown changed; the text did not".
+    @Test func aRenamedTitleIsNamed() throws {
+        let renamed = Self.own.replacing("Privacy Policy\n==============\n", with: "Privacy and Cookie Policy\n=========================\n")
+        #expect(renamed != Self.own)
+        let changes = diff(Self.own, renamed)
+        #expect(changes.verdict == .editorial)
+        let change = try #require(changes.changes.first)
+        #expect(changes.changes.count == 1)
+        #expect(change.subject == .document && change.kind == .renamed)
+        #expect(change.reasons == [Reason(rule: "title-renamed", detail: "“Privacy Policy” → “Privacy and Cookie Policy”")])
+
+        // Front matter names a page too; a title made from the file's name is no title of the policy's.
+        let front = { (title: String) in "---\ntitle: \(title)\n---\n\nWe keep your notes private.\n" }
+        #expect(diff(front("Privacy"), front("Privacy and Cookies")).changes.first?.reasons.first?.rule == "title-renamed")
+        let untitled = "We keep your notes private.\n"
+        let stems = PolicyDiffer.diff(PolicyParser.parse(text: untitled, path: "old.md"),
+                                      PolicyParser.parse(text: untitled, path: "new.md"))
+        #expect(stems.verdict == .unchanged)
+    }
 }
