@@ -50,7 +50,7 @@ struct Classifier {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
             let detail = regionDetail(deleted, inserted)
-            if isEquivalent(deleted, inserted) {
+            if isEquivalent(deleted, inserted) || isSameNumber(deletedWords, insertedWords) {
                 verdict.raise(.editorial, "equivalent-wording", detail)
                 continue
             }
@@ -222,6 +222,21 @@ struct Classifier {
         let before = deleted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         let after = inserted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+    }
+
+    /// `30` ↔ `thirty`, `30` ↔ `thirty (30)`: the same number, in digits or in words. Every word on both
+    /// sides must be a number, and both sides the same numbers.
+    private func isSameNumber(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        func values(_ words: [WordToken]) -> Set<Double>? {
+            var values: Set<Double> = []
+            for word in words {
+                guard let value = Vocabulary.value(word.key.lowercased()) else { return nil }
+                values.insert(value)
+            }
+            return values.isEmpty ? nil : values
+        }
+        guard let before = values(deleted), let after = values(inserted) else { return false }
+        return before == after
     }
 
     /// "Learn more.", "Click here": words that point the reader elsewhere and promise nothing.

@@ -11,7 +11,8 @@ enum Vocabulary {
     static let numberWords: Set<String> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                            "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
                                            "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-                                           "forty", "fifty", "sixty", "ninety", "hundred", "thousand", "million",
+                                           "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+                                           "thousand", "million",
                                            "once", "twice", "half", "first", "second", "third",
                                            "day", "days", "week", "weeks", "month", "months", "year", "years",
                                            "hour", "hours", "minute", "minutes"]
@@ -71,14 +72,17 @@ enum Vocabulary {
         word.unicodeScalars.contains { ("0"..."9").contains($0) } || numberWords.contains(word)
     }
 
+    private static let numberValues: [String: Double] = [
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+        "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+        "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    ]
+
     /// The numeric value of a word, where it has one (`30`, `thirty`).
     static func value(_ word: String) -> Double? {
         if let number = Double(word.filter { $0.isNumber || $0 == "." }), word.first?.isNumber == true { return number }
-        let table: [String: Double] = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                                       "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-                                       "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20,
-                                       "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90]
-        return table[word]
+        return numberValues[word]
     }
 
     /// Keywords that say what a section is about, by category, tried in this order.

@@ -232,4 +232,18 @@ import Testing
                                       PolicyParser.parse(text: untitled, path: "new.md"))
         #expect(stems.verdict == .unchanged)
     }
+
+    /// The same number in digits or in words is the same promise; another number is not.
+    @Test func aNumberSpelledOutIsEditorial() {
+        let anchor = "keeping them longer than 30 days"
+        #expect(Self.own.contains(anchor))
+        let spelled = diff(Self.own, Self.own.replacing(anchor, with: "keeping them longer than thirty days"))
+        #expect(spelled.verdict == .editorial)
+        #expect(rules(spelled) == ["equivalent-wording"])
+        for other in ["thirty-one days", "31 days", "forty days", "seventy days"] {
+            let changed = diff(Self.own, Self.own.replacing(anchor, with: "keeping them longer than \(other)"))
+            #expect(changed.verdict >= .material, "\(other)")
+            #expect(rules(changed).contains("number"), "\(other): \(rules(changed).sorted())")
+        }
+    }
 }
