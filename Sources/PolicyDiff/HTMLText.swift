@@ -7,6 +7,9 @@
 enum HTMLText {
     static func visible(_ html: String) -> String {
         var scalars = Array(html.unicodeScalars)[...]
+        // Past the last `>`, no `<` starts a tag: each would search to the end (quadratic in a block of
+        // stray `<a`).
+        let lastClose = scalars.lastIndex(of: ">") ?? -1
         var words = String.UnicodeScalarView()
         var pendingSpace = false
         func emit(_ scalar: Unicode.Scalar) {
@@ -19,7 +22,7 @@ enum HTMLText {
             words.append(scalar)
         }
         while let scalar = scalars.first {
-            if scalar == "<", let end = markupEnd(scalars) {
+            if scalar == "<", let end = markupEnd(scalars, lastClose: lastClose) {
                 // A tag separates words, as the blocks and cells most tags make do.
                 pendingSpace = true
                 scalars = scalars[end...]
@@ -58,12 +61,12 @@ enum HTMLText {
 
     /// Where the markup that starts at `<` ends: after a comment, after a script or style element with
     /// its content (neither is read), or after a tag. Nil for a `<` that starts no markup.
-    private static func markupEnd(_ scalars: ArraySlice<Unicode.Scalar>) -> Int? {
+    private static func markupEnd(_ scalars: ArraySlice<Unicode.Scalar>, lastClose: Int) -> Int? {
         let start = scalars.startIndex
         if startsWith(scalars, "<!--") {
             return index(of: "-->", in: scalars[(start + 4)...]).map { $0 + 3 } ?? scalars.endIndex
         }
-        guard let next = scalars.dropFirst().first,
+        guard start < lastClose, let next = scalars.dropFirst().first,
               next.properties.isAlphabetic || next == "/" || next == "!" || next == "?",
               let close = scalars.firstIndex(of: ">") else { return nil }
         for element in ["script", "style"] where startsWith(scalars.dropFirst(), element) {

@@ -87,6 +87,10 @@ import Testing
             == "Seen and seen")
         #expect(HTMLText.visible("<!-- never closed") == "")
         #expect(HTMLText.visible("<a id=\"x\"></a>") == "")
+        // Stray `<` before any `>`: text, read once (a search to the end for each was quadratic).
+        let stray = String(repeating: "<a ", count: 200_000)
+        #expect(HTMLText.visible(stray).count == stray.count - 1)
+        #expect(HTMLText.visible("<a <b>c") == "c")
     }
 
     @Test func hiddenMarkupIsOnlyCommentsAndNamedAnchors() {
