@@ -44,6 +44,12 @@ struct Classifier {
             verdict.raise(.editorial, "punctuation-or-case", describe(runs, oldTokens, newTokens))
             return verdict
         }
+        if Self.numbersWritten(TextNormalizer.looseWords(old.text)) == Self.numbersWritten(newWords) {
+            // `30 days` → `thirty (30) days`: the same words, numbers written another way.
+            classifyLinks(old: old, new: new, into: &verdict)
+            verdict.raise(.editorial, "equivalent-wording", describe(runs, oldTokens, newTokens))
+            return verdict
+        }
 
         var unexplained: [String] = []
         for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
@@ -222,6 +228,18 @@ struct Classifier {
         let before = deleted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         let after = inserted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+    }
+
+    /// Loose words with every number as its value, and a number repeated right after itself (`thirty (30)`,
+    /// the drafting habit) written once.
+    private static func numbersWritten(_ words: [String]) -> [String] {
+        var result: [String] = []
+        for word in words {
+            let written = Vocabulary.value(word).map { "#\($0)" } ?? word
+            if written.hasPrefix("#"), result.last == written { continue }
+            result.append(written)
+        }
+        return result
     }
 
     /// `30` ↔ `thirty`, `30` ↔ `thirty (30)`: the same number, in digits or in words. Every word on both

@@ -237,10 +237,15 @@ import Testing
     @Test func aNumberSpelledOutIsEditorial() {
         let anchor = "keeping them longer than 30 days"
         #expect(Self.own.contains(anchor))
-        let spelled = diff(Self.own, Self.own.replacing(anchor, with: "keeping them longer than thirty days"))
-        #expect(spelled.verdict == .editorial)
-        #expect(rules(spelled) == ["equivalent-wording"])
-        for other in ["thirty-one days", "31 days", "forty days", "seventy days"] {
+        for spelledOut in ["thirty days", "thirty (30) days"] {
+            let edited = Self.own.replacing(anchor, with: "keeping them longer than \(spelledOut)")
+            for (old, new) in [(Self.own, edited), (edited, Self.own)] {
+                let spelled = diff(old, new)
+                #expect(spelled.verdict == .editorial, "\(spelledOut): \(rules(spelled).sorted())")
+                #expect(rules(spelled) == ["equivalent-wording"], "\(spelledOut)")
+            }
+        }
+        for other in ["thirty-one days", "31 days", "forty days", "seventy days", "thirty (31) days", "thirty (30) months"] {
             let changed = diff(Self.own, Self.own.replacing(anchor, with: "keeping them longer than \(other)"))
             #expect(changed.verdict >= .material, "\(other)")
             #expect(rules(changed).contains("number"), "\(other): \(rules(changed).sorted())")
