@@ -451,6 +451,7 @@ struct Classifier {
         let before = deleted.map(\.text).joined().trimmingSpaces
         let after = inserted.map(\.text).joined().trimmingSpaces
         switch (before.isEmpty, after.isEmpty) {
+        case (true, true): return "spacing"
         case (true, _): return "added “\(excerpt(after))”"
         case (_, true): return "removed “\(excerpt(before))”"
         default: return "“\(excerpt(before))” → “\(excerpt(after))”"
@@ -458,7 +459,12 @@ struct Classifier {
     }
 
     func describe(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> String {
-        changedRegions(runs, old, new).prefix(3).map { regionDetail($0.deleted, $0.inserted) }.joined(separator: "; ")
+        var details: [String] = []
+        for region in changedRegions(runs, old, new) where details.count < 3 {
+            let detail = regionDetail(region.deleted, region.inserted)
+            if !details.contains(detail) { details.append(detail) }
+        }
+        return details.joined(separator: "; ")
     }
 
     func excerpt(_ text: String, limit: Int = 80) -> String {

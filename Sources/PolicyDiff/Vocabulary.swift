@@ -40,7 +40,8 @@ enum Vocabulary {
 
     /// Pairs of spellings that mean the same: `&` and `and`.
     static let equivalents: [Set<String>] = [["&", "and"], ["e.g", "for example"], ["i.e", "that is"],
-                                             ["solely", "only"], ["via", "through"], ["and/or", "or"]]
+                                             ["solely", "only"], ["via", "through"], ["and/or", "or"],
+                                             ["can not", "cannot"]]
 
     // Consent: adverse changes regulators treat as needing opt-in.
     static let disclosureWords: Set<String> = ["share", "shares", "shared", "sharing", "sell", "sells", "sold",

@@ -251,4 +251,19 @@ import Testing
             #expect(rules(changed).contains("number"), "\(other): \(rules(changed).sorted())")
         }
     }
+
+    /// "cannot" and "can not" are one word written two ways; a change of spacing alone is named so.
+    @Test func cannotAndSpacingAreEditorialAndNamed() throws {
+        let anchor = "Quillmate cannot function without them"
+        #expect(Self.own.contains(anchor))
+        let split = diff(Self.own, Self.own.replacing(anchor, with: "Quillmate can not function without them"))
+        #expect(split.verdict == .editorial, "\(rules(split).sorted())")
+        #expect(rules(split) == ["equivalent-wording"])
+
+        let spaced = diff(Self.own, Self.own.replacing("with other information: your name", with: "with other information:your name"))
+        let reason = try #require(spaced.changes.first?.reasons.first)
+        #expect(spaced.verdict == .editorial)
+        #expect(reason.rule == "punctuation-or-case")
+        #expect(reason.detail == "spacing", "a change of spacing once read: added “”")
+    }
 }
