@@ -391,7 +391,7 @@ struct Classifier {
     // MARK: Added and removed clauses
 
     func classifyAdded(_ clause: Clause, category: SectionCategory) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "added") { return hidden }
+        if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
         verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
@@ -417,7 +417,7 @@ struct Classifier {
     }
 
     func classifyRemoved(_ clause: Clause, category: SectionCategory) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "removed") { return hidden }
+        if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
         let rule = clause.kind == .listItem ? "list-item-removed" : "clause-removed"
         verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
@@ -434,6 +434,13 @@ struct Classifier {
         guard clause.kind == .html, clause.text.isEmpty, case .html(let literal)? = clause.inlines.first,
               HTMLText.isHidden(literal) else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "hidden-markup", detail: "\(change) “\(excerpt(Self.shown(clause)))”")])
+    }
+
+    /// A clause without a word (a table row of empty cells, a line of dashes) that came or went says
+    /// nothing. An HTML block without words may still show something: it is not this.
+    private func wordless(_ clause: Clause, _ change: String) -> Verdict? {
+        guard clause.kind != .html, !clause.text.isEmpty, TextNormalizer.looseWords(clause.text).isEmpty else { return nil }
+        return Verdict(tier: .editorial, reasons: [Reason(rule: "formatting", detail: "\(change) “\(excerpt(clause.text))”, which has no words")])
     }
 
     /// A clause's words as a reason quotes them; an HTML block that shows none is quoted by its markup,

@@ -266,4 +266,21 @@ import Testing
         #expect(reason.rule == "punctuation-or-case")
         #expect(reason.detail == "spacing", "a change of spacing once read: added “”")
     }
+
+    /// A table row of empty cells says nothing; a row with words is judged by them.
+    @Test func anEmptyTableRowIsEditorial() throws {
+        let anchor = "| Account details | Name, email address, password hash, settings |"
+        #expect(Self.own.contains(anchor))
+        // Beside a kept row it reads as that row split in two, same words; either way, editorial.
+        #expect(diff(Self.own, Self.own.replacing(anchor, with: "|  |  |  |\n" + anchor)).verdict == .editorial)
+        let full = diff(Self.own, Self.own.replacing(anchor, with: "| Voice prints | Recordings | Forever |\n" + anchor))
+        #expect(full.verdict >= .material)
+
+        let before = "# Policy\n\n## Data\n\nWe keep your notes.\n"
+        let empty = diff(before, before + "\n## Table\n\n|  |  |\n|---|---|\n|  |  |\n")
+        #expect(empty.verdict == .editorial, "\(rules(empty).sorted())")
+        let rows = empty.changes.filter { $0.subject == .clause }
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0.reasons.map(\.rule) == ["formatting"] && $0.reasons[0].detail.hasSuffix("which has no words") })
+    }
 }
