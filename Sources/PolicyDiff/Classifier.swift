@@ -60,6 +60,10 @@ struct Classifier {
                 verdict.raise(.editorial, "equivalent-wording", detail)
                 continue
             }
+            if !deletedWords.isEmpty, deletedWords.map({ $0.key.lowercased() }) == insertedWords.map({ $0.key.lowercased() }) {
+                verdict.raise(.editorial, "punctuation-or-case", detail)
+                continue
+            }
             let before = triggerCount(verdict)
             checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: newWords,
                           into: &verdict)
@@ -164,9 +168,10 @@ struct Classifier {
         if all.contains(where: Vocabulary.places.contains) {
             verdict.raise(.material, "place", detail)
         }
-        // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not.
-        let insertedNames = inserted.filter(isName)
-        if !insertedNames.isEmpty || deleted.contains(where: isName) {
+        // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not,
+        // nor does a word whose case alone changed ("Chatbots" → "chatbots").
+        let insertedNames = inserted.filter { isName($0) && !deletedWords.contains($0.key.lowercased()) }
+        if !insertedNames.isEmpty || deleted.contains(where: { isName($0) && !insertedWords.contains($0.key.lowercased()) }) {
             verdict.raise(.material, "named-party", detail)
             if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains) {
                 verdict.raise(.consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")

@@ -283,4 +283,19 @@ import Testing
         #expect(rows.count == 2)
         #expect(rows.allSatisfy { $0.reasons.map(\.rule) == ["formatting"] && $0.reasons[0].detail.hasSuffix("which has no words") })
     }
+
+    /// A word whose case alone changed names no new party; a new name still does.
+    @Test func aCaseChangeIsNoNamedParty() throws {
+        let anchor = "* to take payments, issue invoices and manage your Subscription;"
+        #expect(Self.own.contains(anchor))
+        // Beside another change, each case change is a region of its own: punctuation or case.
+        let edited = diff(Self.own, Self.own.replacing(anchor, with: "* to collect payments, issue Invoices and manage your subscription;"))
+        let reasons = try #require(edited.changes.first?.reasons)
+        #expect(!reasons.contains { $0.rule == "named-party" }, "\(reasons)")
+        #expect(reasons.contains { $0.rule == "punctuation-or-case" && $0.detail.contains("“invoices” → “Invoices”") }, "\(reasons)")
+        let plan = diff(Self.own, Self.own.replacing(anchor, with: "* to take payments, issue invoices and manage your subscription plan;"))
+        #expect(!rules(plan).contains("named-party"), "\(rules(plan).sorted())")
+        let renamed = diff(Self.own, Self.own.replacing(anchor, with: "* to take payments, issue invoices and manage your Stripe Subscription;"))
+        #expect(rules(renamed).contains("named-party"))
+    }
 }
