@@ -44,7 +44,9 @@ struct Classifier {
             verdict.raise(.editorial, "punctuation-or-case", describe(runs, oldTokens, newTokens))
             return verdict
         }
-        if Self.numbersWritten(TextNormalizer.looseWords(old.text)) == Self.numbersWritten(newWords) {
+        // (Only where a changed word is a number: most reworded clauses change none.)
+        if Self.changesNumbers(runs, oldTokens, newTokens),
+           Self.numbersWritten(TextNormalizer.looseWords(old.text)) == Self.numbersWritten(newWords) {
             // `30 days` → `thirty (30) days`: the same words, numbers written another way.
             classifyLinks(old: old, new: new, into: &verdict)
             verdict.raise(.editorial, "equivalent-wording", describe(runs, oldTokens, newTokens))
@@ -233,6 +235,16 @@ struct Classifier {
         let before = deleted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         let after = inserted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
         return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+    }
+
+    private static func changesNumbers(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> Bool {
+        runs.contains { run in
+            switch run.operation {
+            case .equal: false
+            case .delete: old[run.oldRange].contains { $0.isWord && Vocabulary.value($0.key.lowercased()) != nil }
+            case .insert: new[run.newRange].contains { $0.isWord && Vocabulary.value($0.key.lowercased()) != nil }
+            }
+        }
     }
 
     /// Loose words with every number as its value, and a number repeated right after itself (`thirty (30)`,
@@ -444,7 +456,11 @@ struct Classifier {
     /// A clause without a word (a table row of empty cells, a line of dashes) that came or went says
     /// nothing. An HTML block without words may still show something: it is not this.
     private func wordless(_ clause: Clause, _ change: String) -> Verdict? {
-        guard clause.kind != .html, !clause.text.isEmpty, TextNormalizer.looseWords(clause.text).isEmpty else { return nil }
+        // An ASCII letter or digit is a word; only a clause without one is read for words beyond ASCII.
+        guard clause.kind != .html, !clause.text.isEmpty,
+              !clause.text.utf8.contains(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z")
+                  || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              TextNormalizer.looseWords(clause.text).isEmpty else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "formatting", detail: "\(change) “\(excerpt(clause.text))”, which has no words")])
     }
 

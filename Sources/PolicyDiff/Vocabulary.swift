@@ -82,7 +82,10 @@ enum Vocabulary {
 
     /// The numeric value of a word, where it has one (`30`, `thirty`).
     static func value(_ word: String) -> Double? {
-        if let number = Double(word.filter { $0.isNumber || $0 == "." }), word.first?.isNumber == true { return number }
+        // Digits first, by byte: every word of a reworded clause is asked, and `Character.isNumber` is a
+        // Unicode property lookup (a tenth of a 1 MB diff's instructions when every character asked it).
+        guard let first = word.utf8.first else { return nil }
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) { return Double(word.filter { $0.isNumber || $0 == "." }) }
         return numberValues[word]
     }
 
