@@ -238,11 +238,12 @@ struct Classifier {
     }
 
     private static func changesNumbers(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> Bool {
-        runs.contains { run in
+        func isNumber(_ token: WordToken) -> Bool { token.isWord && Vocabulary.value(token.key.lowercased()) != nil }
+        return runs.contains { run in
             switch run.operation {
             case .equal: false
-            case .delete: old[run.oldRange].contains { $0.isWord && Vocabulary.value($0.key.lowercased()) != nil }
-            case .insert: new[run.newRange].contains { $0.isWord && Vocabulary.value($0.key.lowercased()) != nil }
+            case .delete: old[run.oldRange].contains(where: isNumber)
+            case .insert: new[run.newRange].contains(where: isNumber)
             }
         }
     }
@@ -410,25 +411,26 @@ struct Classifier {
     func classifyAdded(_ clause: Clause, category: SectionCategory) -> Verdict {
         if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
+        let quoted = excerpt(Self.shown(clause))
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
-        verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
+        verdict.raise(.material, rule, "“\(quoted)”")
         // The words in clause order name the trigger, so the same clause always reports the same word.
         let wordList = TextNormalizer.looseWords(clause.text)
         let words = Set(wordList)
         let negated = words.contains(where: Vocabulary.negations.contains)
         if !negated, words.contains(where: Vocabulary.saleWords.contains) {
-            verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(quoted)”")
         } else if !negated, category == .use, let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
-            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
                   words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
                     || words.contains("third") || words.contains("vendor") || words.contains("vendors") {
-            verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(quoted)”")
         } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
-            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(quoted)”")
         } else if !negated, category == .use || category == .collection || category == .disclosure,
                   let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
-            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         }
         return verdict
     }
@@ -436,20 +438,20 @@ struct Classifier {
     func classifyRemoved(_ clause: Clause, category: SectionCategory) -> Verdict {
         if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") { return hidden }
         var verdict = Verdict(tier: .material, reasons: [])
+        let quoted = excerpt(Self.shown(clause))
         let rule = clause.kind == .listItem ? "list-item-removed" : "clause-removed"
-        verdict.raise(.material, rule, "“\(excerpt(Self.shown(clause)))”")
+        verdict.raise(.material, rule, "“\(quoted)”")
         // A right removed from where rights are listed needs consent; a practice removed together with
         // its opt-out elsewhere narrows what is done, and is material only.
         if category == .rights {
-            verdict.raise(.consent, "right-removed", "“\(excerpt(Self.shown(clause)))”")
+            verdict.raise(.consent, "right-removed", "“\(quoted)”")
         }
         return verdict
     }
 
     /// An HTML comment or a named anchor that came or went: readers never see one (`HTMLText.isHidden`).
     private func hiddenMarkup(_ clause: Clause, _ change: String) -> Verdict? {
-        guard clause.kind == .html, clause.text.isEmpty, case .html(let literal)? = clause.inlines.first,
-              HTMLText.isHidden(literal) else { return nil }
+        guard clause.text.isEmpty, let html = clause.htmlSource, HTMLText.isHidden(html) else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "hidden-markup", detail: "\(change) “\(excerpt(Self.shown(clause)))”")])
     }
 
@@ -457,9 +459,10 @@ struct Classifier {
     /// nothing. An HTML block without words may still show something: it is not this.
     private func wordless(_ clause: Clause, _ change: String) -> Verdict? {
         // An ASCII letter or digit is a word; only a clause without one is read for words beyond ASCII.
-        guard clause.kind != .html, !clause.text.isEmpty,
-              !clause.text.utf8.contains(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z")
-                  || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        func isLetterOrDigit(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard clause.kind != .html, !clause.text.isEmpty, !clause.text.utf8.contains(where: isLetterOrDigit),
               TextNormalizer.looseWords(clause.text).isEmpty else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "formatting", detail: "\(change) “\(excerpt(clause.text))”, which has no words")])
     }
@@ -467,10 +470,8 @@ struct Classifier {
     /// A clause's words as a reason quotes them; an HTML block that shows none is quoted by its markup,
     /// on one line.
     static func shown(_ clause: Clause) -> String {
-        guard clause.text.isEmpty, clause.kind == .html, case .html(let literal)? = clause.inlines.first else {
-            return clause.text
-        }
-        return literal.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard clause.text.isEmpty, let html = clause.htmlSource else { return clause.text }
+        return html.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     // MARK: Details

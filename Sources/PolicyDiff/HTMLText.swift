@@ -1,3 +1,5 @@
+import PolicyModel
+
 /// What a reader sees of a raw HTML block: its text without tags, comments, scripts and styles, with
 /// character references decoded and white space collapsed.
 ///
@@ -118,5 +120,13 @@ enum HTMLText {
             position += 1
         }
         return nil
+    }
+}
+
+extension Clause {
+    /// The markup of a raw HTML block; nil for any other clause.
+    var htmlSource: String? {
+        guard kind == .html, case .html(let literal)? = inlines.first else { return nil }
+        return literal
     }
 }

@@ -47,6 +47,7 @@ public enum PolicyDiffer {
                                 _ context: ClassificationContext) -> ChangeSet {
         Trace.measure("classify") {
             var builder = ChangeBuilder(old: old, new: new, alignment: alignment, context: context)
+            builder.titleChange()
             builder.sectionChanges()
             builder.clauseChanges()
             return builder.finish()
@@ -116,11 +117,11 @@ private struct ChangeBuilder {
         section.map { oldCategories[$0] } ?? .other
     }
 
-    // MARK: Sections
+    // MARK: Title and sections
 
-    mutating func sectionChanges() {
-        // The policy's own title, written as a heading or in front matter (one made from a file name
-        // says nothing: `old.md` against `new.md` is no rename).
+    /// The policy's own title, written as a heading or in front matter (one made from a file name
+    /// says nothing: `old.md` against `new.md` is no rename).
+    mutating func titleChange() {
         func declaredTitle(_ document: Document) -> String? {
             document.titleLocation != nil || document.frontMatter["title"] == document.title ? document.title : nil
         }
@@ -131,6 +132,9 @@ private struct ChangeBuilder {
                 reasons: [Reason(rule: "title-renamed", detail: "“\(oldTitle)” → “\(newTitle)”")], oldText: oldTitle,
                 newText: newTitle, words: nil, fingerprint: Fingerprint.of("document-renamed", oldTitle, newTitle))))
         }
+    }
+
+    mutating func sectionChanges() {
         let pairs = alignment.sectionNewForOld.enumerated().compactMap { o, n in n.map { (old: o, new: $0) } }
         let stayed = Set(longestIncreasingRun(pairs.sorted { $0.new < $1.new }.map(\.old)))
         for pair in pairs {

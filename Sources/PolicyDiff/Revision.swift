@@ -52,9 +52,7 @@ struct Revision {
                     var clause = clause
                     // An HTML block is read for the words it shows (the parser gives it no text): they are
                     // judged, quoted and diffed as a paragraph's are.
-                    if clause.kind == .html, case .html(let literal)? = clause.inlines.first {
-                        clause.text = HTMLText.visible(literal)
-                    }
+                    if let html = clause.htmlSource { clause.text = HTMLText.visible(html) }
                     // A list item that only holds a nested list has no words of its own: nothing to compare.
                     let text = Revision.readingText(clause)
                     guard !text.isEmpty else { return }
@@ -95,7 +93,7 @@ struct Revision {
     static func readingText(_ clause: Clause) -> String {
         // An HTML block shows its text (set by `init`); one that shows none (an anchor, a script) is
         // still compared, by its markup.
-        if clause.kind == .html, clause.text.isEmpty, case .html(let literal)? = clause.inlines.first { return literal }
+        if clause.text.isEmpty, let html = clause.htmlSource { return html }
         guard clause.kind == .code, clause.text.contains("](") else { return clause.text }
         var result = ""
         var remaining = Substring(clause.text)

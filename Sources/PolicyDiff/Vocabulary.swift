@@ -8,14 +8,11 @@ enum Vocabulary {
     static let quantifiers: Set<String> = ["all", "any", "some", "every", "each", "only", "certain", "most", "few",
                                            "many", "several", "always", "sometimes", "solely", "exclusively",
                                            "limited", "including", "includes", "include", "other", "additional"]
-    static let numberWords: Set<String> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                           "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
-                                           "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-                                           "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
-                                           "thousand", "million",
-                                           "once", "twice", "half", "first", "second", "third",
-                                           "day", "days", "week", "weeks", "month", "months", "year", "years",
-                                           "hour", "hours", "minute", "minutes"]
+    /// Words that state an amount or a duration: those with a value (`numberValues`), and these.
+    static let numberWords: Set<String> = Set(numberValues.keys).union([
+        "thousand", "million", "once", "twice", "half", "first", "second", "third",
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "minute", "minutes",
+    ])
     static let places: Set<String> = ["eea", "eu", "european", "union", "uk", "united", "kingdom", "states", "us",
                                       "u.s", "usa", "america", "american", "california", "canada", "china", "india",
                                       "japan", "brazil", "switzerland", "swiss", "singapore", "australia",

@@ -188,7 +188,7 @@ public struct Releases: Sendable {
             let draft = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
             let archived = try archivedText(document, latest)
             if draft != archived {
-                let revisions = PolicyParser.parse(old: Array(archived.utf8), oldPath: draftPath, new: Array(draft.utf8),
+                let revisions = PolicyParser.parse(old: archived.utf8, oldPath: draftPath, new: draft.utf8,
                                                    newPath: draftPath, analysis: .definedTerms)
                 let changes = PolicyDiffer.diff(revisions.old, revisions.new, options: project.config.diffOptions)
                 let meaningful = changes.changes.contains { !$0.reasons.allSatisfy { $0.rule == "last-updated" } }
