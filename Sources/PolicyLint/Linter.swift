@@ -9,7 +9,7 @@ public enum Linter {
         ReferenceUnresolvedRule.self, AnchorUnresolvedRule.self,
         LastUpdatedMissingRule.self, LastUpdatedInvalidRule.self, LastUpdatedFutureRule.self,
         SectionEmptyRule.self, RawHTMLRule.self, UnsafeLinkRule.self,
-        InvalidUTF8Rule.self, NulByteRule.self, NestingTooDeepRule.self, EmptyDocumentRule.self,
+        InvalidUTF8Rule.self, NulByteRule.self, ControlCharacterRule.self, NestingTooDeepRule.self, EmptyDocumentRule.self,
     ]
 
     /// The diagnostics of every rule, sorted by location (document-wide ones first), then rule and message.

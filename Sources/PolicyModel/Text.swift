@@ -38,3 +38,31 @@ extension Collection where Element == UInt8 {
         }
     }
 }
+
+/// Policy text bound for a terminal or a log: it must not drive either. Control characters (ESC and
+/// the rest of C0 but tab and newline, DEL, C1) and the invisible direction overrides that reorder what
+/// a reader sees ("Trojan Source") are written as visible `\u{…}` escapes.
+public enum TerminalText {
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A control character or an invisible direction override: nothing a policy means to say.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A: false
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+}

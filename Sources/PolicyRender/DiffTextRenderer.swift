@@ -8,8 +8,10 @@ public enum DiffTextRenderer {
         sanitize(renderUnsanitized(changes, color: color), keepColor: color)
     }
 
-    /// Policy text must not drive the terminal or the CI log: control characters (ESC, CR, C1) become
-    /// visible escapes, and a line may not start with "::" (a GitHub Actions workflow command).
+    /// Policy text must not drive the terminal or the CI log. Each piece of it is escaped as it goes in
+    /// (`TerminalText.visible`), before any colour is added, so the only ESC left is our own; this last
+    /// pass keeps only our colour codes, escapes any other control character, and lets no line start
+    /// with "::" (a GitHub Actions workflow command).
     static func sanitize(_ text: String, keepColor: Bool) -> String {
         var out = ""
         var scalars = text.unicodeScalars.makeIterator()
@@ -50,8 +52,9 @@ public enum DiffTextRenderer {
         var out = ""
         out += paint.bold("Verdict: \(changes.verdict.rawValue)")
         out += changes.material ? " — Users must get advance notice by email\n" : "\n"
+        let visible = TerminalText.visible
         for reason in changes.verdictReasons.prefix(10) {
-            out += "  \(reason.rule): \(reason.detail)\n"
+            out += "  \(reason.rule): \(visible(reason.detail))\n"
         }
         if changes.changes.isEmpty {
             out += "\nNo changes.\n"
@@ -63,20 +66,20 @@ public enum DiffTextRenderer {
                 : change.subject == .document ? "The whole document"
                 : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
             if group != currentGroup {
-                out += "\n" + paint.bold("== \(group)") + "\n"
+                out += "\n" + paint.bold("== \(visible(group))") + "\n"
                 currentGroup = group
             }
-            let where_ = [change.old.map { "old \($0.id)" + ($0.line.map { ":\($0)" } ?? "") },
-                          change.new.map { "new \($0.id)" + ($0.line.map { ":\($0)" } ?? "") }]
+            let where_ = [change.old.map { "old \(visible($0.id))" + ($0.line.map { ":\($0)" } ?? "") },
+                          change.new.map { "new \(visible($0.id))" + ($0.line.map { ":\($0)" } ?? "") }]
                 .compactMap { $0 }.joined(separator: " → ")
             out += "\(paint.tier(change.tier)) \(change.kind.rawValue) \(change.subject.rawValue)"
                 + (where_.isEmpty ? "" : " (\(where_))") + "\n"
             for reason in change.reasons {
-                out += "    \(reason.rule): \(reason.detail.replacing("\n", with: " "))\n"
+                out += "    \(reason.rule): \(visible(reason.detail.replacing("\n", with: " ")))\n"
             }
             if let words = change.words {
                 out += "    " + words.map { run in
-                    let text = run.text.replacing("\n", with: " ")
+                    let text = visible(run.text.replacing("\n", with: " "))
                     switch run.operation {
                     case .equal: return text
                     case .delete: return paint.red("[-\(text)-]")
@@ -84,7 +87,7 @@ public enum DiffTextRenderer {
                     }
                 }.joined() + "\n"
             } else if change.subject == .clause {
-                let oneLine = { (text: String) in text.replacing("\n", with: " ") }
+                let oneLine = { (text: String) in visible(text.replacing("\n", with: " ")) }
                 if change.kind == .removed, let text = change.oldText { out += "    " + paint.red("[-\(oneLine(text))-]") + "\n" }
                 if change.kind == .added, let text = change.newText { out += "    " + paint.green("{+\(oneLine(text))+}") + "\n" }
                 if change.kind == .moved, let text = change.newText { out += "    \(oneLine(text))\n" }

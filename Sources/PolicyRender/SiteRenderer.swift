@@ -218,7 +218,35 @@ public struct SiteRenderer: Sendable {
         ]
         for (key, value) in extra { context[key] = value }
         let html = library.render(context, withTemplate: template) ?? ""
-        return Array(html.utf8)
+        return Self.withoutControlCharacters(Array(html.utf8))
+    }
+
+    /// XML 1.0 forbids C0 control characters but tab, LF and CR (a feed holding one is no XML at all),
+    /// and HTML calls them and C1 parse errors: a title with U+0001 or U+000B must not break the feed.
+    /// They become U+FFFD; `check` reports them (`control-character`).
+    static func withoutControlCharacters(_ bytes: [UInt8]) -> [UInt8] {
+        func isControl(_ index: Int) -> Int {
+            let byte = bytes[index]
+            if byte < 0x20 { return byte == 0x09 || byte == 0x0A || byte == 0x0D ? 0 : 1 }
+            if byte == 0x7F { return 1 }
+            if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return 2 }
+            return 0
+        }
+        guard bytes.indices.contains(where: { isControl($0) > 0 }) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let length = isControl(index)
+            if length > 0 {
+                out += [0xEF, 0xBF, 0xBD]
+                index += length
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
     }
 
     private func canonicalURL(_ path: String) -> String {

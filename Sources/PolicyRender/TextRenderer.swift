@@ -2,7 +2,12 @@ import PolicyModel
 
 /// Renders a document as plain text: what a reader sees, with headings numbered and lists marked.
 public enum TextRenderer {
+    /// Escaped for a terminal (`TerminalText`): the text of a policy from a pull request is read there.
     public static func render(_ document: Document) -> String {
+        TerminalText.visible(renderUnescaped(document))
+    }
+
+    private static func renderUnescaped(_ document: Document) -> String {
         var out = document.title + "\n" + String(repeating: "=", count: max(3, document.title.count)) + "\n\n"
         if let lastUpdated = document.lastUpdated {
             out += "Last updated: \(lastUpdated.text)\n\n"

@@ -12,7 +12,8 @@ import Testing
             "reference-unresolved": .warning, "anchor-unresolved": .error,
             "last-updated-missing": .warning, "last-updated-invalid": .error, "last-updated-future": .error,
             "section-empty": .warning, "raw-html": .warning, "unsafe-link": .error,
-            "invalid-utf8": .error, "nul-byte": .error, "nesting-too-deep": .warning, "empty-document": .error,
+            "invalid-utf8": .error, "nul-byte": .error, "control-character": .error, "nesting-too-deep": .warning,
+            "empty-document": .error,
         ]
         #expect(Linter.rules.map { $0.id } == expected.map(\.key))
         #expect(Linter.rules.map { $0.severity } == expected.map(\.value))
