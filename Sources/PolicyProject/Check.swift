@@ -1,6 +1,7 @@
 import Foundation
 import PolicyLint
 import PolicyModel
+import PolicyRelease
 
 /// `policyc check`: parse and lint policies, collecting diagnostics from every file.
 public struct Check: Sendable {
@@ -44,11 +45,16 @@ public struct Check: Sendable {
             let document = try project.loadDocument(path)
             diagnostics += Linter.lint(document, options: options)
         }
-        // The archive of every policy checked from policy/ is verified too.
+        // The archive of every policy checked from policy/ is verified too. Nothing is written: a release
+        // that was interrupted is reported, and left for `policyc release` to finish.
         let releases = Releases(project: project)
-        try releases.recover()
+        if let (message, rule) = releases.interruption() {
+            diagnostics.append(Diagnostic(path: FileTransaction.journalPath, location: nil, severity: .error,
+                                          message: message, rule: rule))
+            return Report(files: files, diagnostics: diagnostics)
+        }
         for document in files.compactMap(Project.documentID(forPolicyPath:)) {
-            diagnostics += try ArchiveCheck(releases: releases).diagnostics(for: document)
+            diagnostics += try ArchiveCheck(releases: releases, today: today).diagnostics(for: document)
         }
         return Report(files: files, diagnostics: diagnostics)
     }

@@ -13,9 +13,10 @@ public struct Comparison: Sendable {
     }
 
     /// `policyc diff DOC`: the draft against its latest release.
-    public func compareDraft(_ document: String) throws(ProjectError) -> ChangeSet {
+    public func compareDraft(_ name: String) throws(ProjectError) -> ChangeSet {
         let releases = Releases(project: project)
-        try releases.recover()
+        let document = try releases.document(named: name)
+        try releases.requireSettled()
         guard let latest = try releases.history(document).latest else {
             throw .refused(path: releases.draftPath(document), message: "\(document) has never been released: nothing to compare with")
         }

@@ -44,12 +44,9 @@ public struct Notices: Sendable {
     /// `DOC` (its latest release) or `DOC@v3`.
     func resolveRelease(_ reference: String) throws(ProjectError) -> (document: String, record: ReleaseRecord, history: ReleaseHistory) {
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-        let document = parts[0]
-        guard Project.documentID(forPolicyPath: "policy/\(document).md") == document else {
-            throw .notFound(path: reference, what: "policy (write DOC or DOC@v2)")
-        }
         let releases = Releases(project: project)
-        try releases.recover()
+        let document = try releases.document(named: parts.first ?? reference)
+        try releases.requireSettled()
         let history = try releases.history(document)
         let record: ReleaseRecord?
         if parts.count == 2 { record = history.release(parts[1]) } else { record = history.latest }
@@ -99,6 +96,7 @@ public struct Notices: Sendable {
         }
         let facts = try facts(document: document, record: record, history: history)
         let templates: NoticeTemplateSources
+        try project.requireContained(folder: Self.templatesFolder)
         do {
             templates = try NoticeTemplateSources.load(folder: project.url(for: Self.templatesFolder), displayFolder: Self.templatesFolder)
         } catch {

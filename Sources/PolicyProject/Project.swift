@@ -2,12 +2,15 @@ import Foundation
 import PolicyModel
 import PolicyLint
 import PolicyParser
+import PolicyRelease
 
 /// The policies on disk: `policy/*.md`, `policy/policyc.yml`, `templates/`.
 public struct Project: Sendable {
     /// The folder that holds `policy/` (paths in diagnostics are relative to it).
     public let root: URL
     public let config: ProjectConfig
+    /// The root with every symbolic link resolved: what "inside the project" is measured against.
+    let realRoot: String
 
     public static let policyFolder = "policy"
     public static let configFile = "policy/policyc.yml"
@@ -16,9 +19,11 @@ public struct Project: Sendable {
     /// Opens the project at `root`; a missing config is the defaults, an invalid one an error.
     public init(root: URL) throws(ProjectError) {
         self.root = root
+        realRoot = Project.resolvingLinks(root.path) ?? root.standardizedFileURL.path
         let configURL = root.appendingPathComponent(Project.configFile)
         if FileManager.default.fileExists(atPath: configURL.path) {
-            let text = try PolicySource.readText(configURL, displayPath: Project.configFile)
+            let contained = try Project.fileURL(Project.configFile, root: root, realRoot: realRoot)
+            let text = try PolicySource.readText(contained, displayPath: Project.configFile)
             config = try ProjectConfig.parse(text, path: Project.configFile)
         } else {
             config = ProjectConfig()
@@ -35,14 +40,45 @@ public struct Project: Sendable {
             throw .notFound(path: Project.policyFolder, what: "policy folder")
         }
         let policies = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }.sorted()
-        // A policy's name becomes a URL, a folder and a CLI argument: letters, digits, '.', '_' and '-' only.
-        if let bad = policies.first(where: { name in
-            !name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
-        }) {
+        if let bad = policies.first(where: { !DocumentName.isValid($0.dropLast(3)) }) {
             throw .refused(path: Project.policyFolder + "/" + Diagnostic.singleLine(bad),
-                           message: "a policy's file name may only use letters, digits, '.', '_' and '-'")
+                           message: "a policy's file name may only use letters, digits, '.', '_' and '-', "
+                           + "and starts with a letter or a digit")
         }
-        return policies.map { Project.policyFolder + "/" + $0 }
+        let paths = policies.map { Project.policyFolder + "/" + $0 }
+        for path in paths { _ = try fileURL(path) }
+        return paths
+    }
+
+    /// A file of the project, by its path relative to the root; refused when it is a symbolic link, or
+    /// lies behind one, that leads out of the project. The project may come from a pull request, and
+    /// `policy/leak.md → ~/.ssh/id_rsa` must not be read, let alone published.
+    public func fileURL(_ path: String) throws(ProjectError) -> URL {
+        try Project.fileURL(path, root: root, realRoot: realRoot)
+    }
+
+    private static func fileURL(_ path: String, root: URL, realRoot: String) throws(ProjectError) -> URL {
+        let url = root.appendingPathComponent(path)
+        // A file that is not there is for its reader to report.
+        guard let resolved = Project.resolvingLinks(url.path) else { return url }
+        guard resolved == realRoot || resolved.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+            throw .refused(path: Diagnostic.singleLine(path), message: "is a symbolic link to "
+                           + "\(Diagnostic.singleLine(resolved)), outside the project; policyc reads only files inside it")
+        }
+        return url
+    }
+
+    /// Refuses a folder of the project (`templates/`) that holds a symbolic link leading out of it.
+    public func requireContained(folder: String) throws(ProjectError) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [] {
+            _ = try fileURL("\(folder)/\(name)")
+        }
+    }
+
+    static func resolvingLinks(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// `policy/privacy-policy.md` → `privacy-policy`; nil for a path that is not a draft in `policy/`.

@@ -11,6 +11,8 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
     case refused(path: String, message: String)
     /// Options that cannot work together, or values out of range.
     case invalidUsage(message: String)
+    /// A policy name that names no draft in `policy/`, with the names it may have meant.
+    case unknownPolicy(name: String, suggestions: [String])
 
     public var description: String {
         switch self {
@@ -20,7 +22,10 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidTemplate(let path, let message): "\(path): error: invalid template: \(message)"
         case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
         case .refused(let path, let message): "\(path): error: \(message)"
-        case .invalidUsage(let message): "error: \(message)"
+        case .invalidUsage(let message): "policyc: error: \(message)"
+        case .unknownPolicy(let name, let suggestions):
+            "\(Diagnostic.singleLine(name)): error: no policy of that name: a policy is named by its file in policy/, "
+                + "without .md" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "“\($0)”" }.joined(separator: " or "))?")
         }
     }
 }

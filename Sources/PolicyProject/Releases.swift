@@ -15,6 +15,7 @@ public struct Releases: Sendable {
     }
 
     static let archiveFolder = "policy/archive"
+    static let changelogPath = "CHANGELOG.md"
 
     var policyFolder: URL { project.root.appendingPathComponent(Project.policyFolder) }
 
@@ -24,34 +25,95 @@ public struct Releases: Sendable {
 
     public func draftPath(_ document: String) -> String { "\(Project.policyFolder)/\(document).md" }
 
-    /// Finishes a release a crash interrupted. Every command that reads the archive calls it first; it
-    /// takes the release lock to do so, so a release another process is writing is never touched.
-    public func recover() throws(ProjectError) {
-        let transaction = FileTransaction(folder: policyFolder)
-        guard transaction.isInterrupted else { return }
-        guard let lock = try? ReleaseLock(folder: policyFolder) else { return }
-        try recoverHoldingLock()
-        withExtendedLifetime(lock) {}
+    /// Refuses while a release is interrupted: the archive may be half renamed. Only `policyc release`
+    /// finishes one (under the lock, after checking its journal); every other command only reads, so
+    /// that `check` and `diff` on a pull request never write, whatever the pull request holds.
+    public func requireSettled() throws(ProjectError) {
+        if let problem = interruption() { throw .refused(path: FileTransaction.journalPath, message: problem.message) }
+    }
+
+    /// What `check` says of an interrupted release: a valid journal waiting for `release`, or one that
+    /// `release` will refuse to apply.
+    func interruption() -> (message: String, rule: String)? {
+        let transaction = FileTransaction(root: project.root)
+        guard transaction.isInterrupted else { return nil }
+        do {
+            let names = FileTransaction.documents(of: try transaction.pendingWrites() ?? [])
+            let command = "policyc release \(names.first ?? "DOC")"
+            return ("a release\(names.isEmpty ? "" : " of " + names.joined(separator: ", ")) was interrupted before it "
+                    + "finished; `\(command)` finishes it", "release-interrupted")
+        } catch {
+            return (error.description, "release-journal-invalid")
+        }
     }
 
     private func recoverHoldingLock() throws(ProjectError) {
         do {
-            try FileTransaction(folder: policyFolder).recover()
+            try FileTransaction(root: project.root).recover()
+        } catch .invalidJournal(let reason) {
+            throw .refused(path: FileTransaction.journalPath, message: FileTransaction.Failure.invalidJournal(reason).description)
         } catch {
             throw .unwritable(path: Self.archiveFolder, reason: "cannot finish an interrupted release: \(error)")
         }
     }
 
+    /// A policy's release history, checked before any of its names is used as a path: every version is
+    /// `v<N>` with its own number, and every archived copy is `v<N>.md` in the policy's archive folder.
     public func history(_ document: String) throws(ProjectError) -> ReleaseHistory {
-        let url = folder(document).appendingPathComponent("releases.json")
-        guard FileManager.default.fileExists(atPath: url.path) else { return ReleaseHistory(document: document) }
+        guard DocumentName.isValid(document) else { throw .unknownPolicy(name: document, suggestions: []) }
         let path = "\(Self.archiveFolder)/\(document)/releases.json"
+        let url = try project.fileURL(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { return ReleaseHistory(document: document) }
         let data = try PolicySource.readBytes(url, displayPath: path)
+        let history: ReleaseHistory
         do {
-            return try JSONDecoder().decode(ReleaseHistory.self, from: data)
+            history = try JSONDecoder().decode(ReleaseHistory.self, from: data)
         } catch {
             throw .invalidConfig(path: path, line: nil, message: "not a release history: \(error)")
         }
+        guard history.document == document else {
+            throw .invalidConfig(path: path, line: nil, message: "it is the history of \(Diagnostic.singleLine(history.document)), "
+                                 + "not of \(document)")
+        }
+        for record in history.releases {
+            guard DocumentName.isVersion(record.version), record.version == "v\(record.number)",
+                  record.file == "\(record.version).md" else {
+                throw .invalidConfig(path: path, line: nil, message: "release \(Diagnostic.singleLine(record.version)) is not "
+                                     + "named v<N> after its number, with its copy in v<N>.md; the archive cannot be read")
+            }
+        }
+        return history
+    }
+
+    /// `name` as a policy of this project: the bare name of a draft in `policy/`. Anything else (a path,
+    /// a file name with `.md`, a policy that does not exist) is an error naming the nearest policies.
+    public func document(named name: String) throws(ProjectError) -> String {
+        let documents = try documents()
+        if documents.contains(name) { return name }
+        throw .unknownPolicy(name: name, suggestions: Self.suggestions(for: name, among: documents))
+    }
+
+    /// `policy/privacy-policy.md`, `privacy-policy.md` → `privacy-policy`; otherwise the names a typo away.
+    static func suggestions(for name: String, among documents: [String]) -> [String] {
+        var stem = Substring(name)
+        for prefix in ["./", Project.policyFolder + "/"] where stem.hasPrefix(prefix) { stem = stem.dropFirst(prefix.count) }
+        if stem.hasSuffix(".md") { stem = stem.dropLast(3) }
+        if let exact = documents.first(where: { $0.lowercased() == stem.lowercased() }) { return [exact] }
+        let limit = max(2, stem.count / 3)
+        return documents.map { ($0, editDistance(Array(stem.lowercased()), Array($0.lowercased()))) }
+            .filter { $0.1 <= limit }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(3).map(\.0)
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// The documents with a draft in `policy/`.
@@ -63,9 +125,16 @@ public struct Releases: Sendable {
         "\(Self.archiveFolder)/\(document)/\(record.file)"
     }
 
+    /// The archived copy of a release, verified against the SHA-256 its record holds: what is published,
+    /// shown or diffed as a release is what was released.
     public func archivedText(_ document: String, _ record: ReleaseRecord) throws(ProjectError) -> String {
-        try PolicySource.readText(folder(document).appendingPathComponent(record.file),
-                                  displayPath: archivedPath(document, record))
+        let path = archivedPath(document, record)
+        let text = try PolicySource.readText(try project.fileURL(path), displayPath: path)
+        guard ReleasePlanner.sha256(text) == record.sha256 else {
+            throw .refused(path: path, message: "the archived copy of \(record.version) does not match its SHA-256 "
+                           + "\(record.sha256.prefix(12))…: it was changed after release (see `policyc check`)")
+        }
+        return text
     }
 
     // MARK: Release
@@ -79,12 +148,10 @@ public struct Releases: Sendable {
         case nothingToRelease(ReleaseRecord)
     }
 
-    public func release(_ document: String, date: CalendarDate, effective: CalendarDate?,
+    public func release(_ name: String, date: CalendarDate, effective: CalendarDate?,
                         dryRun: Bool) throws(ProjectError) -> Outcome {
+        let document = try document(named: name)
         let draftPath = draftPath(document)
-        guard FileManager.default.fileExists(atPath: project.url(for: draftPath).path) else {
-            throw .notFound(path: draftPath, what: "policy draft")
-        }
         let lock: ReleaseLock?
         do {
             lock = dryRun ? nil : try ReleaseLock(folder: policyFolder)
@@ -93,9 +160,9 @@ public struct Releases: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
         // Recovery needs the lock: it must not finish (or sweep away) a release another process is writing.
-        if !dryRun { try recoverHoldingLock() }
+        if dryRun { try requireSettled() } else { try recoverHoldingLock() }
 
-        let draftText = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
+        let draftText = try PolicySource.readText(try project.fileURL(draftPath), displayPath: draftPath)
         let history = try history(document)
         var previousText: String?
         if let latest = history.latest {
@@ -120,17 +187,24 @@ public struct Releases: Sendable {
         }
         if dryRun { return .wouldRelease(plan) }
 
-        let changelogURL = project.root.appendingPathComponent("CHANGELOG.md")
-        let changelog = try? String(contentsOf: changelogURL, encoding: .utf8)
+        let changelogURL = try project.fileURL(Self.changelogPath)
+        let changelog = FileManager.default.fileExists(atPath: changelogURL.path)
+            ? try PolicySource.readText(changelogURL, displayPath: Self.changelogPath) : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let historyData: Data
         do {
-            let historyData = try encoder.encode(plan.history) + Data("\n".utf8)
-            try FileTransaction(folder: policyFolder).commit([
-                (folder(document).appendingPathComponent(plan.record.file), Data(plan.stampedText.utf8)),
-                (folder(document).appendingPathComponent("releases.json"), historyData),
-                (changelogURL, Data(Changelog.inserting(plan.changelogEntry, into: changelog).utf8)),
-                (project.url(for: draftPath), Data(plan.stampedText.utf8)),
+            historyData = try encoder.encode(plan.history) + Data("\n".utf8)
+        } catch {
+            throw .unwritable(path: Self.archiveFolder, reason: "\(error)")
+        }
+        let archive = "\(Self.archiveFolder)/\(document)"
+        do {
+            try FileTransaction(root: project.root).commit([
+                ("\(archive)/\(plan.record.file)", Array(plan.stampedText.utf8)),
+                ("\(archive)/releases.json", Array(historyData)),
+                (Self.changelogPath, Array(Changelog.inserting(plan.changelogEntry, into: changelog).utf8)),
+                (draftPath, Array(plan.stampedText.utf8)),
             ])
         } catch {
             throw .unwritable(path: Self.archiveFolder, reason: "\(error)")
@@ -141,8 +215,9 @@ public struct Releases: Sendable {
     // MARK: Questions
 
     /// The text of `document` in force on `day`.
-    public func text(_ document: String, on day: CalendarDate) throws(ProjectError) -> (ReleaseRecord, String) {
-        try recover()
+    public func text(_ name: String, on day: CalendarDate) throws(ProjectError) -> (ReleaseRecord, String) {
+        let document = try document(named: name)
+        try requireSettled()
         let history = try history(document)
         guard let record = history.inForce(on: day) else {
             let first = history.releases.map(\.effectiveDate).min()
@@ -152,23 +227,29 @@ public struct Releases: Sendable {
         return (record, try archivedText(document, record))
     }
 
-    /// `DOC` (the draft), `DOC@v2` (an archived version), or a file path.
+    /// `DOC` (the draft), `DOC@v2` (an archived version), or a file path: a reference with a '/' or a
+    /// `.md` ending, or a file that is there and is no policy's name, is a file.
     public func resolve(_ reference: String) throws(ProjectError) -> String {
-        if FileManager.default.fileExists(atPath: project.url(for: reference).path) { return reference }
+        // Outside a project (no `policy/`), every reference is a file.
+        let documents = (try? documents()) ?? []
         let parts = reference.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let isPolicy = documents.contains(parts[0]) && (parts.count == 1 || !parts[1].isEmpty)
+        if !isPolicy {
+            if reference.contains("/") || reference.hasSuffix(".md")
+                || FileManager.default.fileExists(atPath: project.url(for: reference).path) {
+                return reference
+            }
+            throw .unknownPolicy(name: reference, suggestions: Self.suggestions(for: parts[0], among: documents))
+        }
         let document = parts[0]
-        guard !document.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
-            throw .notFound(path: reference, what: "file or policy (write DOC or DOC@v2)")
-        }
-        guard FileManager.default.fileExists(atPath: project.url(for: draftPath(document)).path) else {
-            throw .notFound(path: reference, what: "file or policy")
-        }
         guard parts.count == 2 else { return draftPath(document) }
-        try recover()
+        try requireSettled()
         guard let record = try history(document).release(parts[1]) else {
             throw .notFound(path: reference, what: "release \(parts[1]) of \(document)")
         }
-        return archivedPath(document, record)
+        let path = archivedPath(document, record)
+        _ = try project.fileURL(path)
+        return path
     }
 
     public struct Status: Sendable, Encodable {
@@ -179,13 +260,14 @@ public struct Releases: Sendable {
         public var unreleased: String?
     }
 
-    public func status(_ document: String, today: CalendarDate) throws(ProjectError) -> Status {
-        try recover()
+    public func status(_ name: String, today: CalendarDate) throws(ProjectError) -> Status {
+        let document = try document(named: name)
+        try requireSettled()
         let history = try history(document)
         var unreleased: String?
         if let latest = history.latest {
             let draftPath = draftPath(document)
-            let draft = try PolicySource.readText(project.url(for: draftPath), displayPath: draftPath)
+            let draft = try PolicySource.readText(try project.fileURL(draftPath), displayPath: draftPath)
             let archived = try archivedText(document, latest)
             if draft != archived {
                 let revisions = PolicyParser.parse(old: archived.utf8, oldPath: draftPath, new: draft.utf8,

@@ -24,7 +24,7 @@ public struct SiteBuild: Sendable {
     /// Renders the site in memory; nothing is written.
     public func render() throws(ProjectError) -> [String: Data] {
         let releases = Releases(project: project)
-        try releases.recover()
+        try releases.requireSettled()
         let policies = try releases.documents().map { document throws(ProjectError) in try site(for: document, releases) }
         let renderer: SiteRenderer
         do {
@@ -87,9 +87,11 @@ public struct SiteBuild: Sendable {
         return site
     }
 
-    /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute).
-    /// Written into every site it builds: a folder without it is not replaced (it may be anything: `policy/`).
+    /// Written into every site it builds, listing every file the build wrote. A folder without it is
+    /// not replaced (it may be anything: `policy/`); nor is one with it that holds other files since (a
+    /// ledger that `notify` was pointed at it, say): replacing the folder would delete them.
     public static let marker = ".policyc-site"
+    static let markerHeader = "Built by policyc build; replaced whole by the next build. Its files:"
 
     /// A folder of nothing but pages, styles and feeds (a site built before the marker existed) may be replaced.
     private static func holdsOnlyPages(_ folder: URL) -> Bool {
@@ -103,24 +105,73 @@ public struct SiteBuild: Sendable {
         return true
     }
 
+    /// The files in `folder` that its marker does not list (all of them, when it has none).
+    private static func filesNotWritten(in folder: URL) -> [String] {
+        let manager = FileManager.default
+        let listed = (try? String(contentsOf: folder.appendingPathComponent(marker), encoding: .utf8))
+            .map { Set($0.split(separator: "\n").dropFirst().map(String.init)) } ?? []
+        var strangers: [String] = []
+        guard let enumerator = manager.enumerator(atPath: folder.path) else { return [] }
+        while let path = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            _ = manager.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            if !isDirectory.boolValue, path != marker, !listed.contains(path) { strangers.append(path) }
+        }
+        return strangers.sorted()
+    }
+
+    /// The folders a build must never replace, nor sit inside, nor hold: the project, its policies and
+    /// their archive, its templates, the notices and the ledger (they hold Users' addresses), and git.
+    private func protectedFolders() -> [String] {
+        let config = project.config.notice
+        let ledgerFolder = (config.ledger as NSString).deletingLastPathComponent
+        return [".", Project.policyFolder, Project.templatesFolder, config.output, ledgerFolder, ".git"]
+            .map { Self.realPath(project.url(for: $0)) }
+    }
+
+    /// A path with the symbolic links of its existing part resolved, so `--out link-to-policy` is seen for what it is.
+    static func realPath(_ url: URL) -> String {
+        var existing = url.standardizedFileURL
+        var rest: [String] = []
+        while Project.resolvingLinks(existing.path) == nil, existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing = existing.deletingLastPathComponent()
+        }
+        var path = Project.resolvingLinks(existing.path) ?? existing.path
+        for part in rest { path = path == "/" ? "/\(part)" : "\(path)/\(part)" }
+        return path
+    }
+
+    /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute).
     public func build(outputFolder: String) throws(ProjectError) -> Result {
         let target = project.url(for: outputFolder).standardizedFileURL
-        let protected = [project.root, project.root.appendingPathComponent(Project.policyFolder),
-                         project.root.appendingPathComponent(Project.templatesFolder)].map { $0.standardizedFileURL.path }
-        if protected.contains(target.path) || project.root.standardizedFileURL.path.hasPrefix(target.path + "/") {
-            throw .refused(path: outputFolder, message: "the site cannot be built into the project's own folders")
+        let real = Self.realPath(target)
+        for protected in protectedFolders() where real == protected || real.hasPrefix(protected + "/")
+            || protected.hasPrefix(real == "/" ? "/" : real + "/") {
+            // The project's root is only protected as itself, or as something inside the site.
+            if protected == Self.realPath(project.root), real.hasPrefix(protected + "/") { continue }
+            throw .refused(path: outputFolder, message: "the site cannot be built into, around or inside the project's own "
+                           + "folders (policy/, templates/, the notices and their ledger, .git); choose another --out")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
+        var status = stat()
+        if lstat(target.path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw .refused(path: outputFolder, message: "is not a folder (a symbolic link?); it is left alone")
+            }
             let ours = FileManager.default.fileExists(atPath: target.appendingPathComponent(Self.marker).path)
-            guard isDirectory.boolValue, ours || Self.holdsOnlyPages(target) else {
+            guard ours || Self.holdsOnlyPages(target) else {
                 throw .refused(path: outputFolder, message: "exists and was not built by policyc; it is left alone "
                                + "(remove it, or choose another --out)")
             }
+            if ours, let stranger = Self.filesNotWritten(in: target).first {
+                throw .refused(path: outputFolder, message: "holds \(Diagnostic.singleLine(stranger)), which no build wrote; "
+                               + "replacing the site would delete it (move it out, or choose another --out)")
+            }
         }
         var files = try render()
-        files[Self.marker] = Data("Built by policyc build; replaced whole by the next build.\n".utf8)
-        let changed = try AtomicOutput.replaceFolder(project.url(for: outputFolder), with: files, displayPath: outputFolder)
+        let listing = ([Self.markerHeader] + files.keys.sorted()).joined(separator: "\n") + "\n"
+        files[Self.marker] = Data(listing.utf8)
+        let changed = try AtomicOutput.replaceFolder(target, with: files, displayPath: outputFolder)
         return Result(pages: files.keys.filter { $0.hasSuffix(".html") }.sorted(), changed: changed)
     }
 
@@ -147,6 +198,7 @@ public struct SiteBuild: Sendable {
     }
 
     private func templateFolderEntries() throws(ProjectError) -> [String] {
+        try project.requireContained(folder: Project.templatesFolder)
         do {
             return try FileManager.default.contentsOfDirectory(atPath: templatesURL.path).sorted()
         } catch {

@@ -1,167 +1,289 @@
 import Foundation
+import PolicyModel
 
 /// A set of file writes that lands all together or not at all, even through SIGKILL.
 ///
-/// Each new file is written in full beside its target (`.policyc-new`), then a journal naming them is
-/// written atomically, then each is renamed into place, then the journal is removed. A crash before the
-/// journal exists leaves the old state (the staged files are litter, removed by `recover`); a crash
-/// after it is rolled forward by `recover`, which every command that reads the archive runs first.
-/// So the repository is always the old state or, once recovered, the complete new one.
+/// Each new file is written in full beside its target (`<target>.policyc-new-<pid>`), then a journal
+/// naming them is written atomically, then each is renamed into place, then the journal is removed. A
+/// crash before the journal exists leaves the old state (the staged files are litter, removed by
+/// `recover`); a crash after it is rolled forward by `recover`, which `policyc release` runs first.
+///
+/// The journal is read back from a folder that a pull request may have written, so it is trusted for
+/// nothing: `recover` finishes only a journal whose every write is one a release makes (a draft in
+/// `policy/`, a version or `releases.json` in its archive, `CHANGELOG.md`), staged beside its target,
+/// through real folders and onto regular files. Anything else is `Failure.invalidJournal`, and nothing
+/// is moved.
 public struct FileTransaction: Sendable {
-    public struct Write: Sendable, Codable {
+    public struct Write: Sendable, Codable, Hashable {
+        /// Relative to the project root.
         public var target: String
         public var staged: String
     }
 
-    static let journalName = ".release-journal.json"
-    static let stagedSuffix = ".policyc-new"
+    struct Journal: Codable {
+        var format: String
+        var writes: [Write]
+    }
 
-    /// The folder the journal lives in (`policy/`); targets are absolute paths.
-    public let folder: URL
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The journal is not one a release wrote: it is never applied.
+        case invalidJournal(String)
+        case io(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .invalidJournal(let reason):
+                "this is not a journal policyc wrote (\(reason)); nothing was moved. "
+                    + "If you did not commit it, remove it"
+            case .io(let path, let reason): "\(path): \(reason)"
+            }
+        }
+    }
+
+    public static let journalPath = "policy/.release-journal.json"
+    static let journalFormat = "policyc release journal 1"
+    static let stagedMarker = ".policyc-new"
+
+    /// The project root: the journal names files relative to it, so a moved checkout still recovers.
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
     /// Test hook: `POLICYC_CRASH_AT=<step>` kills the process with SIGKILL at that step, so tests can
     /// prove every step leaves a recoverable state. Steps: staged, journal, renamed-N, done.
     let crashAt = ProcessInfo.processInfo.environment["POLICYC_CRASH_AT"]
 
-    public init(folder: URL) {
-        self.folder = folder
-    }
+    private func absolute(_ path: String) -> String { root.appendingPathComponent(path).path }
 
-    var journal: URL { folder.appendingPathComponent(Self.journalName) }
-
-    /// The project root: the journal names files relative to it, so a moved checkout still recovers.
-    var root: URL { folder.deletingLastPathComponent() }
-
-    private func relative(_ url: URL) -> String {
-        let rootPath = root.standardizedFileURL.path + "/"
-        let path = url.standardizedFileURL.path
-        return path.hasPrefix(rootPath) ? String(path.dropFirst(rootPath.count)) : path
-    }
-
-    private func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : root.appendingPathComponent(path).path
-    }
-
-    public func commit(_ files: [(url: URL, data: Data)]) throws {
-        let manager = FileManager.default
+    /// Writes every file (paths relative to the root) or none. Call it holding the `ReleaseLock`.
+    public func commit(_ files: [(path: String, bytes: [UInt8])]) throws(Failure) {
         var writes: [Write] = []
         for file in files {
-            let staged = URL(fileURLWithPath: file.url.path + Self.stagedSuffix)
-            try manager.createDirectory(at: file.url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Self.writeDurably(file.data, to: staged)
-            writes.append(Write(target: relative(file.url), staged: relative(staged)))
+            guard Self.isReleaseTarget(file.path) else { throw .io(path: file.path, reason: "not a file a release writes") }
+            try makeFolders(of: file.path)
+            let write = Write(target: file.path, staged: "\(file.path)\(Self.stagedMarker)-\(getpid())")
+            if let code = DurableFile.write(file.bytes, to: absolute(write.staged)) {
+                throw .io(path: write.staged, reason: DurableFile.reason(code))
+            }
+            writes.append(write)
         }
         crashIfAsked("staged")
-        let encoded = try JSONEncoder().encode(writes)
-        let temporary = journal.appendingPathExtension("tmp")
-        try Self.writeDurably(encoded, to: temporary)
-        guard rename(temporary.path, journal.path) == 0 else { throw POSIXError(.EIO) }
+        let encoded: Data
+        do {
+            encoded = try JSONEncoder().encode(Journal(format: Self.journalFormat, writes: writes))
+        } catch {
+            throw .io(path: Self.journalPath, reason: "\(error)")
+        }
+        let temporary = "\(Self.journalPath).tmp-\(getpid())"
+        if let code = DurableFile.write(Array(encoded), to: absolute(temporary)) {
+            throw .io(path: temporary, reason: DurableFile.reason(code))
+        }
+        try rename(temporary, to: Self.journalPath)
         crashIfAsked("journal")
         try apply(writes)
     }
 
-    /// Whether a crash left a transaction to finish.
-    public var isInterrupted: Bool { FileManager.default.fileExists(atPath: journal.path) }
+    /// Whether a crash left a journal behind (valid or not).
+    public var isInterrupted: Bool {
+        var status = stat()
+        return lstat(absolute(Self.journalPath), &status) == 0
+    }
 
-    /// Finishes a transaction a crash interrupted, and removes staged files no journal names.
-    /// Call it holding the `ReleaseLock`: without it, it could sweep away a release being staged.
-    public func recover() throws {
-        let manager = FileManager.default
-        if let data = manager.contents(atPath: journal.path) {
-            let writes = try JSONDecoder().decode([Write].self, from: data)
-            try apply(writes)
+    /// The journal a crash left, checked: nil when there is none; `invalidJournal` when it names
+    /// anything a release would not write.
+    public func pendingWrites() throws(Failure) -> [Write]? {
+        guard isInterrupted else { return nil }
+        guard case .regular = kind(Self.journalPath) else { throw .invalidJournal("it is not a regular file") }
+        guard let data = FileManager.default.contents(atPath: absolute(Self.journalPath)),
+              let journal = try? JSONDecoder().decode(Journal.self, from: data),
+              journal.format == Self.journalFormat else {
+            throw .invalidJournal("it is not in the journal's format")
         }
-        try? manager.removeItem(at: journal.appendingPathExtension("tmp"))
-        if let enumerator = manager.enumerator(atPath: folder.path) {
-            while let path = enumerator.nextObject() as? String {
-                if path.hasSuffix(Self.stagedSuffix) { try? manager.removeItem(at: folder.appendingPathComponent(path)) }
-            }
+        guard !journal.writes.isEmpty, Set(journal.writes.map(\.target)).count == journal.writes.count else {
+            throw .invalidJournal("it names no file, or one file twice")
         }
-        let root = folder.deletingLastPathComponent()
-        for name in (try? manager.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasSuffix(Self.stagedSuffix) {
-            try? manager.removeItem(at: root.appendingPathComponent(name))
+        for write in journal.writes {
+            try validate(write)
+        }
+        return journal.writes
+    }
+
+    /// The documents an interrupted release was writing (from its archive paths), for messages.
+    public static func documents(of writes: [Write]) -> [String] {
+        Array(Set(writes.compactMap { write -> String? in
+            let parts = write.target.split(separator: "/")
+            return parts.count == 4 && parts[1] == "archive" ? String(parts[2]) : nil
+        })).sorted()
+    }
+
+    /// Finishes a transaction a crash interrupted, after checking its journal, and removes staged files
+    /// no journal names. Call it holding the `ReleaseLock`: without it, it could sweep away a release
+    /// being staged.
+    public func recover() throws(Failure) {
+        if let writes = try pendingWrites() { try apply(writes) }
+        sweepLitter()
+    }
+
+    // MARK: What a journal may name
+
+    /// `CHANGELOG.md`, `policy/DOC.md`, `policy/archive/DOC/releases.json` or `policy/archive/DOC/vN.md`.
+    static func isReleaseTarget(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1:
+            return path == "CHANGELOG.md"
+        case 2:
+            return parts[0] == "policy" && parts[1].hasSuffix(".md") && DocumentName.isValid(parts[1].dropLast(3))
+        case 4:
+            guard parts[0] == "policy", parts[1] == "archive", DocumentName.isValid(parts[2]) else { return false }
+            return parts[3] == "releases.json" || (parts[3].hasSuffix(".md") && DocumentName.isVersion(parts[3].dropLast(3)))
+        default:
+            return false
         }
     }
 
-    private func apply(_ writes: [Write]) throws {
-        let manager = FileManager.default
+    private func validate(_ write: Write) throws(Failure) {
+        guard Self.isReleaseTarget(write.target) else {
+            throw .invalidJournal("it names \(Diagnostic.singleLine(write.target)), which no release writes")
+        }
+        let suffix = write.staged.hasPrefix(write.target) ? write.staged.dropFirst(write.target.count) : ""
+        guard suffix.hasPrefix(Self.stagedMarker + "-"),
+              let pid = Int(suffix.dropFirst(Self.stagedMarker.count + 1)), pid > 0 else {
+            throw .invalidJournal("\(Diagnostic.singleLine(write.staged)) is not staged beside \(write.target)")
+        }
+        try requireRealFolders(of: write.target)
+        switch kind(write.staged) {
+        case .regular, .missing: break
+        default: throw .invalidJournal("\(Diagnostic.singleLine(write.staged)) is not a regular file")
+        }
+        switch kind(write.target) {
+        case .regular, .missing: break
+        default: throw .invalidJournal("\(write.target) is not a regular file")
+        }
+    }
+
+    enum Kind { case missing, regular, folder, other }
+
+    /// What is at `path`, without following a symbolic link (a link is `other`).
+    func kind(_ path: String) -> Kind {
+        var status = stat()
+        guard lstat(absolute(path), &status) == 0 else { return .missing }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .folder
+        default: return .other
+        }
+    }
+
+    /// Every folder between the root and `path` is a real folder: a symbolic link among them would
+    /// carry a rename out of the project.
+    private func requireRealFolders(of path: String) throws(Failure) {
+        var folder = ""
+        for part in path.split(separator: "/").dropLast() {
+            folder += folder.isEmpty ? String(part) : "/\(part)"
+            guard kind(folder) == .folder else { throw .invalidJournal("\(folder) is not a folder of the project") }
+        }
+    }
+
+    private func makeFolders(of path: String) throws(Failure) {
+        var folder = ""
+        for part in path.split(separator: "/").dropLast() {
+            folder += folder.isEmpty ? String(part) : "/\(part)"
+            switch kind(folder) {
+            case .folder: continue
+            case .missing:
+                guard mkdir(absolute(folder), 0o755) == 0 || errno == EEXIST else {
+                    throw .io(path: folder, reason: DurableFile.reason(errno))
+                }
+            default:
+                throw .io(path: folder, reason: "is not a folder (a symbolic link?); a release writes only inside the project")
+            }
+        }
+    }
+
+    // MARK: Moving
+
+    private func apply(_ writes: [Write]) throws(Failure) {
+        var folders = Set<String>()
         for (index, write) in writes.enumerated() {
-            let staged = absolute(write.staged), target = absolute(write.target)
             // Idempotent: a rename already done before a crash is not done again. A write whose staged file
             // and target are both gone cannot be finished: that is an error, never a silent success.
-            if manager.fileExists(atPath: staged) {
-                guard rename(staged, target) == 0 else { throw POSIXError(.EIO) }
-            } else if !manager.fileExists(atPath: target) {
-                throw POSIXError(.ENOENT)
+            switch (kind(write.staged), kind(write.target)) {
+            case (.regular, _): try rename(write.staged, to: write.target)
+            case (.missing, .regular): break
+            default: throw .io(path: write.target, reason: "neither it nor its staged copy is there; the release cannot be finished")
             }
+            folders.insert((write.target as NSString).deletingLastPathComponent)
             crashIfAsked("renamed-\(index + 1)")
         }
-        try manager.removeItem(at: journal)
+        for folder in folders.sorted() { DurableFile.syncFolder(absolute(folder)) }
+        guard unlink(absolute(Self.journalPath)) == 0 else { throw .io(path: Self.journalPath, reason: DurableFile.reason(errno)) }
+        DurableFile.syncFolder(absolute("policy"))
         crashIfAsked("done")
+    }
+
+    private func rename(_ from: String, to: String) throws(Failure) {
+        guard Foundation.rename(absolute(from), absolute(to)) == 0 else {
+            throw .io(path: to, reason: "cannot rename \(from) into place: \(DurableFile.reason(errno))")
+        }
+    }
+
+    /// Staged files and journal drafts of releases that died before their journal: regular files only,
+    /// in `policy/` (not through symbolic links) and beside `CHANGELOG.md`.
+    private func sweepLitter() {
+        let manager = FileManager.default
+        var folders = [""]
+        while let folder = folders.popLast() {
+            let path = folder.isEmpty ? "policy" : "policy/\(folder)"
+            for name in (try? manager.contentsOfDirectory(atPath: absolute(path))) ?? [] {
+                let child = "\(path)/\(name)"
+                switch kind(child) {
+                case .folder: folders.append(folder.isEmpty ? name : "\(folder)/\(name)")
+                case .regular where Self.isLitter(name): unlink(absolute(child))
+                default: continue
+                }
+            }
+        }
+        for name in (try? manager.contentsOfDirectory(atPath: root.path)) ?? [] where Self.isLitter(name) && kind(name) == .regular {
+            unlink(absolute(name))
+        }
+    }
+
+    /// A file a release staged, or a journal draft, that no finished release wrote into place.
+    public static func isLitter(_ name: String) -> Bool {
+        name.contains(stagedMarker) || name.hasPrefix(".release-journal.json.tmp")
     }
 
     private func crashIfAsked(_ step: String) {
         if crashAt == step { kill(getpid(), SIGKILL) }
     }
-
-    static func writeDurably(_ data: Data, to url: URL) throws {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                offset += written
-            }
-        }
-        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
 }
 
-/// One release at a time: `policy/.release.lock`, created exclusively, holding the owner's process id.
-/// A lock whose process is gone (killed) is taken over; a live one makes the second release refuse.
+/// One release at a time in a project: an exclusive `flock` on the `policy/` folder itself. The kernel
+/// releases it when its holder ends, however it ends, so there is no stale lock to take over and no
+/// window in which two processes both believe they hold it.
 public final class ReleaseLock: Sendable {
     public struct Held: Error, CustomStringConvertible {
-        public var pid: Int32
-        public var description: String { "another policyc release is running (process \(pid)); try again when it ends" }
+        public var description: String { "another policyc release is running in this project; try again when it ends" }
     }
 
-    let url: URL
-
-    static func url(in folder: URL) -> URL { folder.appendingPathComponent(".release.lock") }
-
-    /// The process holding the lock, if it still runs.
-    static func owner(in folder: URL) -> Int32? {
-        let url = url(in: folder)
-        guard let text = try? String(contentsOf: url, encoding: .utf8),
-              let owner = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-        return kill(owner, 0) == 0 ? owner : nil
-    }
+    private let descriptor: Int32
 
     public init(folder: URL) throws {
-        // `url` is set only once the lock is ours: a throwing init that had set it would run `deinit`
-        // and remove another process's lock.
-        let lockURL = Self.url(in: folder)
-        // The lock appears with its process id already in it (written aside, then hard-linked into place),
-        // so nobody ever sees an empty lock and takes it for a stale one.
-        let claim = folder.appendingPathComponent(".release.lock.\(getpid())")
-        try FileTransaction.writeDurably(Data("\(getpid())\n".utf8), to: claim)
-        defer { unlink(claim.path) }
-        for _ in 0..<2 {
-            if link(claim.path, lockURL.path) == 0 {
-                url = lockURL
-                return
-            }
-            guard errno == EEXIST else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            if let owner = Self.owner(in: folder), owner != getpid() { throw Held(pid: owner) }
-            // Stale: its process is gone.
-            try? FileManager.default.removeItem(at: lockURL)
+        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            if code == EWOULDBLOCK { throw Held() }
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
-        throw Held(pid: 0)
+        self.descriptor = descriptor
     }
 
     deinit {
-        try? FileManager.default.removeItem(at: url)
+        close(descriptor)
     }
 }

@@ -67,8 +67,7 @@ public struct ReleasePlanner: Sendable {
         if let previousText, let latest = history.latest {
             let previous = PolicyParser.parse(text: previousText, path: draftPath, analysis: .definedTerms)
             let changeSet = PolicyDiffer.diff(previous, stampedDocument, options: diffOptions)
-            let meaningful = changeSet.changes.filter { change in !change.reasons.allSatisfy { $0.rule == "last-updated" } }
-            if meaningful.isEmpty {
+            if !Self.changesWords(changeSet) {
                 // Only the date differs in the words; the Markdown may still have been reformatted.
                 let redated = DateStamp.stamp(draftText, document: draft, date: latest.releaseDate)
                 guard redated != previousText else { throw .nothingChanged(document: documentID, version: latest.version) }
@@ -98,6 +97,20 @@ public struct ReleasePlanner: Sendable {
         history.releases.append(record)
         return ReleasePlan(record: record, history: history, stampedText: stamped, changes: changes,
                            changelogEntry: Changelog.entry(for: record, title: stampedDocument.title))
+    }
+
+    /// Whether anything but the "Last updated" line changed.
+    static func changesWords(_ changes: ChangeSet) -> Bool {
+        changes.changes.contains { change in !change.reasons.allSatisfy { $0.rule == "last-updated" } }
+    }
+
+    /// The verdict of a release, recomputed from the archived text before it and its own, with the
+    /// overrides it recorded: what `plan` decided, unless the archive or the classifier changed since.
+    public static func verdict(previous: String, released: String, path: String, options: DiffOptions) -> ReleaseVerdict {
+        let old = PolicyParser.parse(text: previous, path: path, analysis: .definedTerms)
+        let new = PolicyParser.parse(text: released, path: path, analysis: .definedTerms)
+        let changes = PolicyDiffer.diff(old, new, options: options)
+        return changesWords(changes) ? ReleaseVerdict(changes.verdict) : .editorial
     }
 
     /// Material releases wait out the notice period; no release takes effect before a pending one, or

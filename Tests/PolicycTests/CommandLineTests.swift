@@ -324,7 +324,7 @@ import Testing
     @Test func aPathWithALineBreakStaysOnItsErrorLine() throws {
         let forged = "x.md\n/etc/passwd:1:1: error: forged [rule]\r.md"
         let shown = #"x.md\n/etc/passwd:1:1: error: forged [rule]\r.md: error: "#
-        for (command, what) in [(["diff", ownPolicy, forged], "file or policy"), (["parse", forged], "file"),
+        for (command, what) in [(["diff", ownPolicy, forged], "file"), (["parse", forged], "file"),
                                 (["render", forged], "file")] {
             let result = try Fixtures.policyc(command)
             #expect(result.status == 2, "\(command)")
