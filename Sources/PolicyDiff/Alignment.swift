@@ -31,6 +31,8 @@ struct Alignment {
     /// The most unmatched old clauses a word may be in and still point at candidates.
     static let commonWordClauses = 512
     static let crossSectionThreshold = 0.7
+    /// How many copies of a repeated clause are weighed for the nearest one.
+    static let nearestCopyScan = 256
 
     init(old: Revision, new: Revision) {
         sectionNewForOld = Array(repeating: nil, count: old.sections.count)
@@ -139,33 +141,51 @@ struct Alignment {
                 heads[digest] = Int32(n)
             }
             var pairs: [(old: Int, new: Int)] = []
-            for (o, digest) in old.keyDigests.enumerated() where digest % UInt64(shareCount) == share {
-                guard clauseNewForOld[o] == nil, let head = heads[digest] else { continue }
-                let key = old.clauses[o].key
-                // A repeated clause ("Contact us.") pairs with its copy in the same section where there is one.
-                var first: (clause: Int32, before: Int32)?
-                var chosen: (clause: Int32, before: Int32)?
-                var before: Int32 = -1
-                var cursor = head
-                while cursor >= 0 {
-                    if new.clauses[Int(cursor)].key == key {
-                        if first == nil { first = (cursor, before) }
-                        if new.clauseSections[Int(cursor)] == target[o] {
-                            chosen = (cursor, before)
-                            break
+            var paired = Set<Int>()
+            // A repeated clause ("Questions about this section? Write to privacy@…") pairs with its own
+            // copy: first every clause whose section has a copy takes it, then the rest take the copy
+            // nearest in position. One pass in document order let the first section without its copy
+            // take the next section's, which took the next one's: a cascade of moves for one removal.
+            for sameSectionOnly in [true, false] {
+                for (o, digest) in old.keyDigests.enumerated() where digest % UInt64(shareCount) == share {
+                    guard clauseNewForOld[o] == nil, !paired.contains(o), let head = heads[digest] else { continue }
+                    if sameSectionOnly && target[o] == nil { continue }
+                    let key = old.clauses[o].key
+                    let position = Double(o) / Double(max(1, old.clauses.count))
+                    var chosen: (clause: Int32, before: Int32, distance: Double)?
+                    var before: Int32 = -1
+                    var cursor = head
+                    var scanned = 0
+                    while cursor >= 0 {
+                        let n = Int(cursor)
+                        if new.clauses[n].key == key {
+                            if sameSectionOnly {
+                                if new.clauseSections[n] == target[o] {
+                                    chosen = (cursor, before, 0)
+                                    break
+                                }
+                            } else {
+                                let distance = abs(Double(n) / Double(max(1, new.clauses.count)) - position)
+                                if chosen == nil || distance < chosen!.distance { chosen = (cursor, before, distance) }
+                                // Copies beyond a few hundred (a table's empty cells) take the nearest
+                                // of the first ones: the chain is read in bounded time.
+                                scanned += 1
+                                if scanned >= Self.nearestCopyScan { break }
+                            }
                         }
+                        before = cursor
+                        cursor = next[Int(cursor)]
                     }
-                    before = cursor
-                    cursor = next[Int(cursor)]
+                    guard let pick = chosen else { continue }
+                    let after = next[Int(pick.clause)]
+                    if pick.before < 0 {
+                        heads[digest] = after < 0 ? nil : after
+                    } else {
+                        next[Int(pick.before)] = after
+                    }
+                    pairs.append((o, Int(pick.clause)))
+                    paired.insert(o)
                 }
-                guard let pick = chosen ?? first else { continue }
-                let after = next[Int(pick.clause)]
-                if pick.before < 0 {
-                    heads[digest] = after < 0 ? nil : after
-                } else {
-                    next[Int(pick.before)] = after
-                }
-                pairs.append((o, Int(pick.clause)))
             }
             return pairs
         }
