@@ -54,12 +54,40 @@ struct Classifier {
         }
 
         var unexplained: [String] = []
-        for (deleted, inserted) in changedRegions(runs, oldTokens, newTokens) {
+        if Self.sameSentences(old.text, new.text) {
+            classifyLinks(old: old, new: new, into: &verdict)
+            verdict.raise(.editorial, "sentences-reordered", "the same sentences in another order")
+            return verdict
+        }
+        let negations = (old: TextNormalizer.looseWords(old.text).filter(Vocabulary.negations.contains).count,
+                         new: newWords.filter(Vocabulary.negations.contains).count)
+        for (deleted, inserted, wordBefore) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
             let detail = regionDetail(deleted, inserted)
             if isEquivalent(deleted, inserted) || isSameNumber(deletedWords, insertedWords) {
                 verdict.raise(.editorial, "equivalent-wording", detail)
+                continue
+            }
+            if isReferenceRenumbered(deletedWords, insertedWords, after: wordBefore) {
+                verdict.raise(.editorial, "reference-renumbered", detail)
+                continue
+            }
+            // Before the triggers: "thirdparty" → "third party" is no new number, "Furthermore, we" no new name.
+            if isCompoundSpelling(deletedWords, insertedWords) {
+                verdict.raise(.editorial, "compound-spelling", detail)
+                continue
+            }
+            if isSentenceBoundary(deleted, inserted) {
+                verdict.raise(.editorial, "sentence-split", detail)
+                continue
+            }
+            if isConnective(deletedWords, insertedWords) {
+                verdict.raise(.editorial, "connective", detail)
+                continue
+            }
+            if isDuplicatedWord(deletedWords, insertedWords, runs: runs, oldTokens, newTokens) {
+                verdict.raise(.editorial, "duplicate-word", detail)
                 continue
             }
             if !deletedWords.isEmpty, deletedWords.map({ $0.key.lowercased() }) == insertedWords.map({ $0.key.lowercased() }) {
@@ -68,12 +96,10 @@ struct Classifier {
             }
             let before = triggerCount(verdict)
             checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: newWords,
-                          into: &verdict)
+                          clauseNegations: negations, into: &verdict)
             if triggerCount(verdict) > before { continue }
             if isSpellingFix(deletedWords, insertedWords) {
                 verdict.raise(.editorial, "spelling", detail)
-            } else if isDuplicatedWord(deletedWords, insertedWords, runs: runs, oldTokens, newTokens) {
-                verdict.raise(.editorial, "duplicate-word", detail)
             } else if isGrammarFix(deletedWords, insertedWords) {
                 verdict.raise(.editorial, "grammar", detail)
             } else if isNavigation(deletedWords + insertedWords) {
@@ -87,6 +113,7 @@ struct Classifier {
         if !unexplained.isEmpty {
             verdict.raise(.material, "words-changed", unexplained.prefix(3).joined(separator: "; "))
         }
+        if verdict.tier >= .material { checkRetention(old: old.text, new: new.text, category: category, into: &verdict) }
         // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not.
         if definesTerm, verdict.tier >= .material {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
@@ -96,7 +123,8 @@ struct Classifier {
     }
 
     static let editorialRules: Set<String> = ["spelling", "duplicate-word", "punctuation-or-case", "equivalent-wording",
-                                              "grammar", "formatting", "link-same-host", "navigation-text"]
+                                              "grammar", "formatting", "link-same-host", "navigation-text",
+                                              "compound-spelling", "sentence-split", "connective"]
 
     private func triggerCount(_ verdict: Verdict) -> Int {
         verdict.reasons.filter { !Self.editorialRules.contains($0.rule) }.count
@@ -104,12 +132,15 @@ struct Classifier {
 
     /// Pairs of (deleted tokens, inserted tokens), one per changed region of the word diff.
     private func changedRegions(_ runs: [MyersDiff.Run], _ old: [WordToken],
-                                _ new: [WordToken]) -> [(deleted: [WordToken], inserted: [WordToken])] {
-        var regions: [(deleted: [WordToken], inserted: [WordToken])] = []
+                                _ new: [WordToken]) -> [(deleted: [WordToken], inserted: [WordToken], before: String?)] {
+        var regions: [(deleted: [WordToken], inserted: [WordToken], before: String?)] = []
         var deleted: [WordToken] = []
         var inserted: [WordToken] = []
+        // The word just before the region, in the old text: "Section" before a number makes it a reference.
+        var lastWord: String?
+        var regionBefore: String?
         func flush() {
-            if !deleted.isEmpty || !inserted.isEmpty { regions.append((deleted, inserted)) }
+            if !deleted.isEmpty || !inserted.isEmpty { regions.append((deleted, inserted, regionBefore)) }
             deleted = []
             inserted = []
         }
@@ -123,8 +154,13 @@ struct Classifier {
                     continue
                 }
                 flush()
-            case .delete: deleted += old[run.oldRange]
-            case .insert: inserted += new[run.newRange]
+                if let word = old[run.oldRange].last(where: \.isWord) { lastWord = word.key.lowercased() }
+            case .delete:
+                if deleted.isEmpty && inserted.isEmpty { regionBefore = lastWord }
+                deleted += old[run.oldRange]
+            case .insert:
+                if deleted.isEmpty && inserted.isEmpty { regionBefore = lastWord }
+                inserted += new[run.newRange]
             }
         }
         flush()
@@ -132,7 +168,8 @@ struct Classifier {
     }
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseWords: [String], into verdict: inout Verdict) {
+                               category: SectionCategory, clauseWords: [String], clauseNegations: (old: Int, new: Int),
+                               into verdict: inout Verdict) {
         // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
@@ -142,9 +179,11 @@ struct Classifier {
         if let word = all.first(where: Vocabulary.negations.contains) {
             verdict.raise(.material, "negation", "“\(word)”: \(detail)")
             // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
+            // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing.
             if deletedWords.contains(where: Vocabulary.negations.contains),
-               !insertedWords.contains(where: Vocabulary.negations.contains) {
-                if clauseWords.contains(where: Vocabulary.saleWords.contains)
+               !insertedWords.contains(where: Vocabulary.negations.contains),
+               clauseNegations.new < clauseNegations.old {
+                if clauseWords.contains(where: Vocabulary.saleWords.contains) && Self.sellsData(clauseWords)
                     || clauseWords.contains(where: Vocabulary.disclosureWords.contains) && category == .disclosure {
                     verdict.raise(.consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
                 } else if clauseWords.contains(where: Vocabulary.newPurposeWords.contains) {
@@ -160,12 +199,8 @@ struct Classifier {
         }
         if all.contains(where: Vocabulary.isNumber) {
             verdict.raise(.material, "number", detail)
-            let oldValues = deletedWords.compactMap(Vocabulary.value)
-            let newValues = insertedWords.compactMap(Vocabulary.value)
-            let aboutRetention = category == .retention || clauseWords.contains(where: Vocabulary.retentionWords.contains)
-            if aboutRetention, let before = oldValues.max(), let after = newValues.max(), after > before {
-                verdict.raise(.consent, "retention-extended", detail)
-            }
+            // Whether a period grew is decided over the whole clause, in days (`checkRetention`): a bare
+            // number that grew ("Product 3" → "Product 4", "Section 4" → "Section 5") keeps nothing longer.
         }
         if all.contains(where: Vocabulary.places.contains) {
             verdict.raise(.material, "place", detail)
@@ -175,7 +210,10 @@ struct Classifier {
         let insertedNames = inserted.filter { isName($0) && !deletedWords.contains($0.key.lowercased()) }
         if !insertedNames.isEmpty || deleted.contains(where: { isName($0) && !insertedWords.contains($0.key.lowercased()) }) {
             verdict.raise(.material, "named-party", detail)
-            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains) {
+            // A new party in an advertising clause gets data only if something flows to it or tracks for
+            // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
+            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains),
+               clauseWords.contains(where: { Vocabulary.disclosureWords.contains($0) || Vocabulary.flowWords.contains($0) }) {
                 verdict.raise(.consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
             }
         }
@@ -184,26 +222,160 @@ struct Classifier {
         }
         // Consent: adverse to Users. Only words that come (or go) without a negation beside them count.
         if !hasNegation {
-            if let word = insertedWords.first(where: Vocabulary.saleWords.contains) {
+            if let word = insertedWords.first(where: Vocabulary.saleWords.contains), Self.sellsData(clauseWords) {
                 verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
             } else if category == .disclosure, let word = insertedWords.first(where: Vocabulary.disclosureWords.contains),
                       insertedWords.contains(where: Vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
                 verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
             }
-            if let word = insertedWords.first(where: Vocabulary.newPurposeWords.contains),
+            if let word = insertedWords.first(where: { Vocabulary.newPurposeWords.contains($0) && isPurposeSense($0, in: clauseWords) }),
                !deletedWords.contains(where: Vocabulary.newPurposeWords.contains) {
                 verdict.raise(.consent, "new-purpose", "“\(word)” added: \(detail)")
             }
             if let word = deletedWords.first(where: Vocabulary.rightWords.contains),
                !insertedWords.contains(where: Vocabulary.rightWords.contains),
-               category == .rights || clauseWords.contains("right") || clauseWords.contains("rights") {
+               category == .rights || clauseWords.contains("right") || clauseWords.contains("rights"),
+               // A right is removed when the policy no longer grants it anywhere, not when one paragraph
+               // that named it was rewritten or moved.
+               !clauseWords.contains(word), wordCounts.fewerInNew(word) {
                 verdict.raise(.consent, "right-removed", "“\(word)” removed: \(detail)")
             }
+            // Consent dropped as the basis of a practice that stays; not when the practice went with it.
             if let word = deletedWords.first(where: Vocabulary.consentWords.contains),
-               !insertedWords.contains(where: Vocabulary.consentWords.contains) {
+               !insertedWords.contains(where: Vocabulary.consentWords.contains),
+               !clauseWords.contains(word),
+               // A promise to ask for consent removed is adverse; a practice removed with its consent is not.
+               deletedWords.contains(where: Vocabulary.consentPromiseWords.contains)
+                || !deletedWords.contains(where: Vocabulary.practiceVerbs.contains) {
                 verdict.raise(.consent, "consent-dropped", "“\(word)” removed: \(detail)")
             }
         }
+    }
+
+    /// The same sentences, in another order (a "not" sentence moved inside its clause withdraws nothing).
+    static func sameSentences(_ old: String, _ new: String) -> Bool {
+        func sentences(_ text: String) -> [String] {
+            text.split(whereSeparator: { $0 == "." || $0 == "!" || $0 == "?" || $0 == ";" })
+                .map { TextNormalizer.looseWords(String($0)).joined(separator: " ") }.filter { !$0.isEmpty }.sorted()
+        }
+        let before = sentences(old)
+        return before.count > 1 && before == sentences(new)
+    }
+
+    /// "see Section 4" → "see Section 5": a number that only points at a part of the document.
+    private func isReferenceRenumbered(_ deleted: [WordToken], _ inserted: [WordToken], after word: String?) -> Bool {
+        guard let word, Vocabulary.referenceWords.contains(word), !deleted.isEmpty, deleted.count == inserted.count else {
+            return false
+        }
+        // Only numbers (and range or list punctuation between them) changed: "4–7" → "5–8", "4 and 5" → "5 and 6".
+        return zip(deleted, inserted).allSatisfy { a, b in
+            let numbers = Vocabulary.value(a.key.lowercased()) != nil && Vocabulary.value(b.key.lowercased()) != nil
+            return numbers || a.key.lowercased() == b.key.lowercased()
+        } && deleted.contains { Vocabulary.value($0.key.lowercased()) != nil }
+    }
+
+    /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" inside
+    /// "ad hoc" is no advertisement.
+    private func isPurposeSense(_ word: String, in clauseWords: [String]) -> Bool {
+        switch word {
+        case "attribution":
+            return clauseWords.contains { $0 != "attribution" && Vocabulary.adTechWords.contains($0) }
+                || clauseWords.contains("marketing") || clauseWords.contains("campaigns")
+        case "ad":
+            return !clauseWords.contains("hoc")
+        default:
+            return true
+        }
+    }
+
+    /// A sale word means a sale of personal data only in a clause about data, and not beside goods,
+    /// plans or taxes: "Users who sell goods through the Service", "the plans we sell", "sales tax".
+    static func sellsData(_ clauseWords: [String]) -> Bool {
+        clauseWords.contains(where: Vocabulary.dataWords.contains) && !clauseWords.contains(where: Vocabulary.commerceWords.contains)
+    }
+
+    /// "e-mail" → "email", "thirdparty" → "third party", "opt out" → "opt-out": the same letters, joined or
+    /// split. Not where a split side holds a word that changes meaning on its own ("may be" → "maybe").
+    private func isCompoundSpelling(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        guard !deleted.isEmpty, !inserted.isEmpty, deleted.count != inserted.count || deleted.count == 1 else { return false }
+        func joined(_ words: [WordToken]) -> String {
+            String(words.map { $0.key.lowercased() }.joined().unicodeScalars.filter { $0 != "-" && $0 != "‐" })
+        }
+        let before = joined(deleted), after = joined(inserted)
+        // Hyphens or spaces must differ: a change of case alone is `punctuation-or-case`.
+        let raw = (deleted.map { $0.key.lowercased() }.joined(), inserted.map { $0.key.lowercased() }.joined())
+        guard before == after, before.count >= 4, raw.0 != raw.1 || deleted.count != inserted.count else { return false }
+        let split = deleted.count > inserted.count ? deleted : inserted
+        return split.count == 1 || !split.contains { token in
+            let word = token.key.lowercased()
+            return Vocabulary.modals.contains(word) || Vocabulary.negations.contains(word) || Vocabulary.quantifiers.contains(word)
+        }
+    }
+
+    /// ", and you may" ↔ ". You may": one sentence split in two, or two joined, with a conjunction.
+    private func isSentenceBoundary(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        func words(_ tokens: [WordToken]) -> [String] { tokens.filter(\.isWord).map { $0.key.lowercased() } }
+        func stops(_ tokens: [WordToken]) -> Bool { tokens.contains { $0.key == "." || $0.key == ";" } }
+        for (joined, split) in [(deleted, inserted), (inserted, deleted)] {
+            let joinedWords = words(joined), splitWords = words(split)
+            guard let first = joinedWords.first, Vocabulary.sentenceJoiners.contains(first),
+                  Array(joinedWords.dropFirst()) == splitWords, stops(split), !stops(joined) else { continue }
+            // The sentence that now starts is capitalised.
+            if let start = split.first(where: \.isWord), start.key.first?.isUppercase == true { return true }
+            if splitWords.isEmpty { return true }
+        }
+        return false
+    }
+
+    /// "We" → "Furthermore, we", "Note: you" → "You": only linking words came or went.
+    private func isConnective(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        let before = deleted.map { $0.key.lowercased() }, after = inserted.map { $0.key.lowercased() }
+        let strippedBefore = before.filter { !Vocabulary.connectives.contains($0) && $0 != "in" && $0 != "addition" }
+        let strippedAfter = after.filter { !Vocabulary.connectives.contains($0) && $0 != "in" && $0 != "addition" }
+        guard strippedBefore == strippedAfter, before != after else { return false }
+        // "in" and "addition" only as "In addition".
+        let all = before + after
+        return !all.contains("in") && !all.contains("addition") || (all.contains("in") && all.contains("addition"))
+    }
+
+    /// A retention or deletion period that grew, in any units: "6 months" → "5 years", "180 days" →
+    /// "2 years", a period replaced by "indefinitely" or "as long as necessary". The periods that went
+    /// are compared with those that came, so "30 days" → "60 days" counts beside an unchanged "1 year",
+    /// and "2 years" → "18 months" is shorter, whatever its number.
+    private func checkRetention(old: String, new: String, category: SectionCategory, into verdict: inout Verdict) {
+        let oldWords = TextNormalizer.looseWords(old), newWords = TextNormalizer.looseWords(new)
+        guard category == .retention || newWords.contains(where: Vocabulary.retentionWords.contains)
+            || newWords.contains(where: Self.deletionWords.contains) else { return }
+        var gone = Self.periods(oldWords), came = Self.periods(newWords)
+        for period in came where gone.contains(period) {
+            gone.remove(at: gone.firstIndex(of: period)!)
+            came.remove(at: came.firstIndex(of: period)!)
+        }
+        guard let longestGone = gone.max(), let longestCame = came.max(), longestCame > longestGone else { return }
+        verdict.raise(.consent, "retention-extended", longestCame == .infinity ? "kept with no end where a period was set"
+                      : "kept for longer: \(Self.days(longestCame)) where it was \(Self.days(longestGone))")
+    }
+
+    static let deletionWords: Set<String> = ["delete", "deletes", "deleted", "deletion", "erase", "erased", "remove",
+                                             "removed", "purge", "purged", "anonymise", "anonymize"]
+
+    /// The periods a clause states, in days (`.infinity` for an open-ended one).
+    static func periods(_ words: [String]) -> [Double] {
+        var found: [Double] = []
+        for (index, word) in words.enumerated() {
+            if let unit = Vocabulary.daysPerUnit[word], index > 0, let amount = Vocabulary.value(words[index - 1]) {
+                found.append(amount * unit)
+            }
+            for phrase in Vocabulary.openEndedPeriods where words[index...].starts(with: phrase) {
+                found.append(.infinity)
+            }
+        }
+        return found
+    }
+
+    private static func days(_ value: Double) -> String {
+        value >= 365 && value.truncatingRemainder(dividingBy: 365) == 0 ? "\(Int(value / 365)) years (\(Int(value)) days)"
+            : "\(Int(value.rounded())) days"
     }
 
     private func isName(_ token: WordToken) -> Bool {
@@ -220,6 +392,7 @@ struct Classifier {
     private func isSpellingFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
         guard deleted.count == inserted.count, !deleted.isEmpty else { return false }
         for (a, b) in zip(deleted, inserted) {
+            if Vocabulary.confusables.contains([a.key.lowercased(), b.key.lowercased()]) { continue }
             let x = Array(a.key.lowercased().unicodeScalars), y = Array(b.key.lowercased().unicodeScalars)
             guard min(x.count, y.count) >= 3, max(x.count, y.count) <= 40, !Vocabulary.isNumber(a.key),
                   !Vocabulary.isNumber(b.key) else { return false }
@@ -288,24 +461,33 @@ struct Classifier {
         return words.count <= 2 && words.allSatisfy(Vocabulary.functionWords.contains)
     }
 
-    /// "the the" → "the": a word removed (or added) next to an identical one.
+    /// "the the" → "the", "to improve the service to improve the service" → once: a word or a phrase
+    /// removed (or added) next to an identical copy of itself.
     private func isDuplicatedWord(_ deleted: [WordToken], _ inserted: [WordToken], runs: [MyersDiff.Run],
                                   _ old: [WordToken], _ new: [WordToken]) -> Bool {
         let changed = deleted.isEmpty ? inserted : deleted
-        guard (deleted.isEmpty || inserted.isEmpty), changed.count == 1, let word = changed.first?.key.lowercased() else {
-            return false
-        }
-        return hasDoubled(word, in: deleted.isEmpty ? new : old) || hasDoubled(word, in: deleted.isEmpty ? old : new)
+        guard deleted.isEmpty || inserted.isEmpty, (1...12).contains(changed.count) else { return false }
+        let phrase = changed.map { $0.key.lowercased() }
+        return hasDoubled(phrase, in: deleted.isEmpty ? new : old) || hasDoubled(phrase, in: deleted.isEmpty ? old : new)
     }
 
-    /// Whether two words in a row of `tokens` are `word` (lowercased), read in place: lists of every
-    /// lowercased word of both sides cost more than the rest of classifying the clause.
-    private func hasDoubled(_ word: String, in tokens: [WordToken]) -> Bool {
-        var previousMatches = false
-        for token in tokens where token.isWord {
-            let matches = Self.lowercases(token.key, to: word)
-            if matches, previousMatches { return true }
-            previousMatches = matches
+    /// Whether `phrase` (lowercased words) stands twice in a row among the words of `tokens`, read in
+    /// place: lists of every lowercased word of both sides cost more than the rest of classifying the clause.
+    private func hasDoubled(_ phrase: [String], in tokens: [WordToken]) -> Bool {
+        if phrase.count == 1 {
+            var previousMatches = false
+            for token in tokens where token.isWord {
+                let matches = Self.lowercases(token.key, to: phrase[0])
+                if matches, previousMatches { return true }
+                previousMatches = matches
+            }
+            return false
+        }
+        let words = tokens.filter(\.isWord).map { $0.key.lowercased() }
+        guard words.count >= phrase.count * 2 else { return false }
+        for start in 0...(words.count - phrase.count * 2) where words[start] == phrase[0] {
+            if words[start..<start + phrase.count].elementsEqual(phrase),
+               words[start + phrase.count..<start + phrase.count * 2].elementsEqual(phrase) { return true }
         }
         return false
     }
@@ -341,10 +523,27 @@ struct Classifier {
     private func classifyLinks(old: Clause, new: Clause, into verdict: inout Verdict) {
         let before = linkTargets(old.inlines), after = linkTargets(new.inlines)
         guard before != after else { return }
-        let placesBefore = Set(before.map(place)), placesAfter = Set(after.map(place))
-        if placesBefore == placesAfter {
+        // A relative link written out in full ("/privacy" → "https://example.com/privacy") is the same page.
+        var placesBefore = before.map(place), placesAfter = after.map(place)
+        if before.count == after.count {
+            for index in before.indices where Self.samePage(before[index], after[index]) {
+                placesBefore[index] = ""
+                placesAfter[index] = ""
+            }
+        }
+        if Set(placesBefore) == Set(placesAfter) {
+            // A document the User agrees to ("incorporated by reference", "you agree to its terms") that is
+            // now another page is another agreement, whatever the host.
+            let words = TextNormalizer.looseWords(new.text)
+            if Vocabulary.bindingPhrases.contains(where: { phrase in words.indices.contains { words[$0...].starts(with: phrase) } }),
+               let changed = zip(before, after).first(where: { !Self.samePage($0, $1) && Self.isAnotherDocument($0, $1) }) {
+                verdict.raise(.material, "binding-link-changed", "a linked document the User agrees to changed: "
+                              + "\(changed.0) → \(changed.1)")
+                return
+            }
             verdict.raise(.editorial, "link-same-host", "link target changed on the same host")
         } else {
+            let placesBefore = Set(placesBefore), placesAfter = Set(placesAfter)
             let added = describe(placesAfter.subtracting(placesBefore))
             let removed = describe(placesBefore.subtracting(placesAfter))
             verdict.raise(.material, "link-host-changed", added.isEmpty ? "links no longer point to \(removed)"
@@ -368,6 +567,44 @@ struct Classifier {
             }
         }
         return targets
+    }
+
+    /// Whether one target is relative and the other the same path written as a full URL.
+    static func samePage(_ a: String, _ b: String) -> Bool {
+        let (relative, absolute) = a.contains("://") ? (b, a) : (a, b)
+        guard absolute.contains("://"), !relative.contains("://"), !relative.hasPrefix("//"), !hasScheme(relative),
+              !relative.isEmpty, !relative.hasPrefix("#") else { return false }
+        return path(relative) == path(absolute)
+    }
+
+    /// Whether a link now names another document, not the same one at a new address: a version or date
+    /// in the path changed ("terms" → "terms-2027", "v2" → "v3"), or the new page's name shares no word
+    /// with the old path (a site that moved its pages keeps their names: "/articles/github-addendum/" →
+    /// "/site-policy/github-addendum").
+    static func isAnotherDocument(_ a: String, _ b: String) -> Bool {
+        let old = path(a).prefix { $0 != "#" }, new = path(b).prefix { $0 != "#" }
+        guard old != new else { return false }
+        func digits(_ text: Substring) -> [Substring] { text.split(whereSeparator: { !$0.isNumber }) }
+        if digits(old) != digits(new) { return true }
+        func words(_ text: Substring) -> Set<Substring> {
+            Set(text.lowercased().split(whereSeparator: { !$0.isLetter }).map { Substring($0) }.filter { $0.count > 2 })
+        }
+        let name = new.split(separator: "/").last.map { $0.split(separator: ".").first ?? $0 } ?? ""
+        return words(Substring(name)).isDisjoint(with: words(old))
+    }
+
+    /// A target's path and fragment, without scheme, host, query or a trailing slash: what page it is.
+    static func path(_ target: String) -> String {
+        var rest = Substring(target)
+        if let schemeEnd = rest.firstRange(of: "://") {
+            rest = rest[schemeEnd.upperBound...]
+            rest = rest.drop { $0 != "/" && $0 != "?" && $0 != "#" }
+        }
+        let fragment = rest.firstIndex(of: "#").map { String(rest[$0...]) } ?? ""
+        var page = rest.prefix { $0 != "?" && $0 != "#" }
+        if !page.hasPrefix("/") { page = "/" + page }
+        while page.count > 1, page.hasSuffix("/") { page = page.dropLast() }
+        return String(page) + fragment
     }
 
     /// Where a link takes the reader: the host of a URL (`//host/…` too), the domain of a `mailto:`
@@ -408,8 +645,11 @@ struct Classifier {
 
     // MARK: Added and removed clauses
 
-    func classifyAdded(_ clause: Clause, category: SectionCategory) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") { return hidden }
+    func classifyAdded(_ clause: Clause, category: SectionCategory, besideItsCopy: Bool = false) -> Verdict {
+        if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") ?? contentsEntry(clause, "added") {
+            return hidden
+        }
+        if besideItsCopy { return duplicateClause(clause, "added") }
         var verdict = Verdict(tier: .material, reasons: [])
         let quoted = excerpt(Self.shown(clause))
         let rule = clause.kind == .listItem ? "list-item-added" : "clause-added"
@@ -418,7 +658,7 @@ struct Classifier {
         let wordList = TextNormalizer.looseWords(clause.text)
         let words = Set(wordList)
         let negated = words.contains(where: Vocabulary.negations.contains)
-        if !negated, words.contains(where: Vocabulary.saleWords.contains) {
+        if !negated, words.contains(where: Vocabulary.saleWords.contains), Self.sellsData(wordList) {
             verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(quoted)”")
         } else if !negated, category == .use, let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
@@ -435,8 +675,11 @@ struct Classifier {
         return verdict
     }
 
-    func classifyRemoved(_ clause: Clause, category: SectionCategory) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") { return hidden }
+    func classifyRemoved(_ clause: Clause, category: SectionCategory, besideItsCopy: Bool = false) -> Verdict {
+        if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") ?? contentsEntry(clause, "removed") {
+            return hidden
+        }
+        if besideItsCopy { return duplicateClause(clause, "removed") }
         var verdict = Verdict(tier: .material, reasons: [])
         let quoted = excerpt(Self.shown(clause))
         let rule = clause.kind == .listItem ? "list-item-removed" : "clause-removed"
@@ -447,6 +690,29 @@ struct Classifier {
             verdict.raise(.consent, "right-removed", "“\(quoted)”")
         }
         return verdict
+    }
+
+    /// A paragraph that came or went beside a copy of itself that stays: the policy says it once either way.
+    private func duplicateClause(_ clause: Clause, _ change: String) -> Verdict {
+        Verdict(tier: .editorial, reasons: [Reason(rule: "duplicate-clause",
+                                                   detail: "\(change) a copy of the clause beside it: “\(excerpt(Self.shown(clause)))”")])
+    }
+
+    /// An entry of a table of contents (a link to a part of this document, and nothing else) that came
+    /// or went: it points at words, and says none.
+    private func contentsEntry(_ clause: Clause, _ change: String) -> Verdict? {
+        var links = 0, inward = true, linkText = ""
+        Inline.forEach(in: clause.inlines) { inline in
+            if case .link(let destination, _, let children) = inline {
+                links += 1
+                inward = inward && destination.hasPrefix("#")
+                linkText += Inline.plainText(children)
+            }
+        }
+        guard links >= 1, inward,
+              TextNormalizer.looseWords(linkText) == TextNormalizer.looseWords(clause.text) else { return nil }
+        return Verdict(tier: .editorial, reasons: [Reason(rule: "table-of-contents",
+                                                          detail: "\(change) “\(excerpt(clause.text))”, a link to a part of this document")])
     }
 
     /// An HTML comment or a named anchor that came or went: readers never see one (`HTMLText.isHidden`).
@@ -508,6 +774,28 @@ final class WordCounts: Sendable {
 
     init(revisions: [Revision]) {
         self.revisions = revisions
+    }
+
+    private let newCounts = Mutex<[String: Int]?>(nil)
+    private let oldCounts = Mutex<[String: Int]?>(nil)
+
+    /// Whether `word` occurs fewer times in the new revision than in the old: gone from some place of
+    /// the whole document. Counted on first asking (a removed right is rare).
+    func fewerInNew(_ word: String) -> Bool {
+        func table(_ revision: Revision) -> [String: Int] {
+            var table: [String: Int] = [:]
+            for clause in revision.clauses { for word in TextNormalizer.looseWords(clause.text) { table[word, default: 0] += 1 } }
+            return table
+        }
+        let old = oldCounts.withLock { counts in
+            if counts == nil { counts = table(revisions[0]) }
+            return counts?[word] ?? 0
+        }
+        let new = newCounts.withLock { counts in
+            if counts == nil { counts = table(revisions[revisions.count - 1]) }
+            return counts?[word] ?? 0
+        }
+        return new < old
     }
 
     /// A word that occurs at most once in both revisions together: what a typo looks like.

@@ -199,18 +199,31 @@ private struct ChangeBuilder {
             }
         }
         let added = alignment.clauseOldForNew.indices.filter { alignment.clauseOldForNew[$0] == nil }
+        // A clause that came or went beside a kept copy of itself, word for word, in the same section: a
+        // duplicate pasted or cleared away.
+        @Sendable func besideItsCopy(_ index: Int, in clauses: [Revision.ClauseEntry], kept: [Int?]) -> Bool {
+            [index - 1, index + 1].contains { other in
+                clauses.indices.contains(other) && kept[other] != nil && clauses[other].section == clauses[index].section
+                    && clauses[other].key == clauses[index].key
+            }
+        }
+        let (keptOld, keptNew) = (alignment.clauseNewForOld, alignment.clauseOldForNew)
         // Added and removed clauses are judged on every core too: a revision may replace thousands.
         changes += removed.concurrentChunks(of: 256) { chunk in
             chunk.map { o, anchorLine in
                 let entry = builder.old.clauses[o]
-                let verdict = builder.classifier.classifyRemoved(entry.clause, category: builder.category(ofOld: entry.section))
+                let verdict = builder.classifier.classifyRemoved(
+                    entry.clause, category: builder.category(ofOld: entry.section),
+                    besideItsCopy: besideItsCopy(o, in: builder.old.clauses, kept: keptOld))
                 return ((anchorLine, 1, o), builder.clauseChange(.removed, o, nil, verdict))
             }
         }
         changes += added.concurrentChunks(of: 256) { chunk in
             chunk.map { n in
                 let entry = builder.new.clauses[n]
-                let verdict = builder.classifier.classifyAdded(entry.clause, category: builder.category(ofNew: entry.section))
+                let verdict = builder.classifier.classifyAdded(
+                    entry.clause, category: builder.category(ofNew: entry.section),
+                    besideItsCopy: besideItsCopy(n, in: builder.new.clauses, kept: keptNew))
                 return ((entry.clause.location?.line ?? 0, 2, n), builder.clauseChange(.added, nil, n, verdict))
             }
         }

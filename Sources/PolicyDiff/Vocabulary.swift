@@ -35,6 +35,55 @@ enum Vocabulary {
     static let navigationWords: Set<String> = ["learn", "more", "read", "click", "here", "see", "details", "find", "out",
                                                "below", "above", "this", "page", "link", "visit"]
 
+    /// Real words that are each other's typo: "fill in the from", "longer then needed". A change between
+    /// the two is a spelling fix even where both are common words of the policy.
+    static let confusables: [Set<String>] = [["form", "from"], ["then", "than"], ["its", "it's"],
+                                             ["your", "you're"], ["there", "their"], ["whose", "who's"],
+                                             ["loose", "lose"], ["complimentary", "complementary"],
+                                             ["principal", "principle"], ["discrete", "discreet"],
+                                             ["affect", "effect"], ["and", "an"], ["out", "our"],
+                                             ["to", "too"], ["were", "where"], ["now", "know"]]
+    /// Words that link a sentence to the one before without changing what it says ("Furthermore, we…").
+    static let connectives: Set<String> = ["furthermore", "moreover", "additionally", "also", "further", "however",
+                                           "note", "please", "importantly", "accordingly", "consequently",
+                                           "therefore", "thus", "likewise", "similarly", "generally"]
+    /// Conjunctions that join two sentences into one (", and you may" ↔ ". You may").
+    static let sentenceJoiners: Set<String> = ["and", "but"]
+    /// The length of a unit of time in days, for comparing periods written in different units.
+    static let daysPerUnit: [String: Double] = ["day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30,
+                                                "year": 365, "years": 365, "hour": 1.0 / 24, "hours": 1.0 / 24]
+    /// A period with no end: "indefinitely", "as long as necessary", "permanently".
+    static let openEndedPeriods: [[String]] = [["indefinitely"], ["permanently"], ["forever"], ["as", "long", "as"],
+                                               ["until", "you", "delete"], ["no", "longer", "than", "necessary"]]
+    /// What a sale of personal data is of: a sale word in a clause without one of these ("the plans we sell",
+    /// "Users who sell goods through the Service") sells no data.
+    static let dataWords: Set<String> = ["data", "information", "personal", "details", "identifiers", "profile",
+                                         "profiles", "contacts", "contact", "location", "history", "address",
+                                         "addresses", "email", "emails", "phone", "your", "users", "customers",
+                                         "records", "health", "biometric", "browsing", "usage"]
+    /// Goods and services a company or its Users sell: "sell" beside them is commerce, not a data sale.
+    static let commerceWords: Set<String> = ["goods", "products", "product", "merchandise", "plans", "plan",
+                                             "subscriptions", "subscription", "tickets", "items", "tax", "taxes",
+                                             "wholesale", "sellers", "seller", "stores", "shop", "shops", "marketplace"]
+    /// Words after which a number points at a part of a document, not an amount.
+    static let referenceWords: Set<String> = ["section", "sections", "article", "articles", "paragraph", "paragraphs",
+                                              "clause", "clauses", "part", "parts", "annex", "appendix", "§"]
+    /// Verbs of a practice: a region that removes one of these with "consent" removed the practice too.
+    static let practiceVerbs: Set<String> = ["collect", "collects", "use", "uses", "share", "shares", "sell", "sells",
+                                             "disclose", "discloses", "process", "processes", "send", "sends", "store",
+                                             "stores", "combine", "combines", "track", "tracks", "transfer", "transfers",
+                                             "access", "analyse", "analyze", "record", "records", "receive", "receives"]
+    /// Words that say data flows to a party, or that a party tracks for itself, besides `disclosureWords`.
+    static let flowWords: Set<String> = ["send", "sends", "sent", "provide", "provides", "provided", "transmit",
+                                         "transmits", "pass", "passes", "passed", "receive", "receives", "pixel",
+                                         "pixels", "beacon", "beacons", "gif", "gifs", "sdk", "sdks", "cookie", "cookies", "tag",
+                                         "tags", "javascript", "script", "scripts"]
+    /// Words of a promise to ask for consent ("we will ask for it"): removing one with "consent" is adverse.
+    static let consentPromiseWords: Set<String> = ["ask", "seek", "obtain", "request", "requires", "require"]
+    /// Phrases that make a linked document part of what the User agrees to.
+    static let bindingPhrases: [[String]] = [["incorporated", "by", "reference"], ["agree", "to"], ["bound", "by"],
+                                             ["governed", "by"]]
+
     /// Pairs of spellings that mean the same: `&` and `and`.
     static let equivalents: [Set<String>] = [["&", "and"], ["e.g", "for example"], ["i.e", "that is"],
                                              ["solely", "only"], ["via", "through"], ["and/or", "or"],
