@@ -46,12 +46,16 @@ extension Fixtures {
                              stdoutBytes: outputData)
     }
 
-    /// A copy of the project's `policy/` and `templates/` in a scratch folder, for commands that write.
+    /// A project that has never been released, in a scratch folder, for commands that write: the
+    /// project's own privacy policy (its current draft), its config and `templates/`. Not its release
+    /// archive nor its other policies: tests make their own releases from v1.
     public static func scratchProject() throws -> URL {
         let root = try temporaryDirectory()
-        for folder in ["policy", "templates"] {
-            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(folder),
-                                             to: root.appendingPathComponent(folder))
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("templates"),
+                                         to: root.appendingPathComponent("templates"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("policy"), withIntermediateDirectories: true)
+        for file in ["policy/privacy-policy.md", "policy/policyc.yml"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(file), to: root.appendingPathComponent(file))
         }
         return root
     }

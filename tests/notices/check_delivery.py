@@ -48,6 +48,13 @@ import time
 from aiosmtpd.controller import Controller
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def copy_unreleased_policy(project):
+    """The project's own privacy policy and config as a project never released (not its archive)."""
+    (project / "policy").mkdir(parents=True)
+    for name in ("privacy-policy.md", "policyc.yml"):
+        shutil.copy(ROOT / "policy" / name, project / "policy" / name)
 DOC = "privacy-policy"
 RELEASE = f"{DOC}@v2"
 SENDER = "legal@quillmate.example"
@@ -243,7 +250,7 @@ class Policyc:
 
 def make_project(policyc, project):
     """v1, then v2 with a material change (a new kind of personal data), effective 2026-12-20."""
-    shutil.copytree(ROOT / "policy", project / "policy")
+    copy_unreleased_policy(project)
     shutil.copytree(ROOT / "templates", project / "templates")
     policyc.must(project, "release", DOC, "--date", "2026-11-02")
     draft = project / "policy" / f"{DOC}.md"

@@ -22,6 +22,13 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def copy_unreleased_policy(project):
+    """The project's own privacy policy and config as a project never released (not its archive)."""
+    (project / "policy").mkdir(parents=True)
+    for name in ("privacy-policy.md", "policyc.yml"):
+        shutil.copy(ROOT / "policy" / name, project / "policy" / name)
 DOC = "privacy-policy"
 TODAY = "2026-12-29"
 
@@ -49,7 +56,7 @@ def run(policyc, *args, cwd):
 def build_fixture(policyc, folder):
     """Three releases: v1, v2 (renames a subsection, in force on TODAY), v3 (pending)."""
     project = folder / "project"
-    shutil.copytree(ROOT / "policy", project / "policy")
+    copy_unreleased_policy(project)
     shutil.copytree(ROOT / "templates", project / "templates")
     draft = project / "policy" / f"{DOC}.md"
 
@@ -143,6 +150,55 @@ def browser_checks(site, out, results):
         driver.quit()
 
 
+OWN_TODAY = "2026-12-07"
+
+
+def build_own_site(policyc, folder):
+    """What `make site` builds: the project's own policies with their release history, as of OWN_TODAY."""
+    project = folder / "own"
+    shutil.copytree(ROOT / "policy", project / "policy")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    run(policyc, "build", "--today", OWN_TODAY, "--out", "_site", cwd=project)
+    return project / "_site"
+
+
+def own_site_checks(site, out, results):
+    """Every kind of page is there (index, current versions, archive, old versions, a redline, the feed),
+    and the current page and the material release's redline are photographed for the README."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for doc in ("privacy-policy", "terms-of-service"):
+        results.check(f'href="{doc}.html"' in index, f"own site: the index links {doc}")
+    archive = (site / DOC / "archive.html").read_text(encoding="utf-8")
+    for version in ("v1", "v2", "v3"):
+        results.check(f'href="{version}.html"' in archive, f"own site: the archive lists {version}")
+        results.check((site / DOC / f"{version}.html").exists(), f"own site: {DOC}/{version}.html exists")
+    for redline in ("v2-changes.html", "v3-changes.html"):
+        results.check((site / DOC / redline).exists(), f"own site: {DOC}/{redline} exists")
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    results.check(feed.count("<entry>") == 4, f"own site: the feed has {feed.count('<entry>')} entries, not 4")
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        options.binary_location = chromium
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    try:
+        driver.set_window_size(1280, 900)
+        shots = out / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        for name, stem in ((f"{DOC}.html", "own-current"), (f"{DOC}/v3-changes.html", "own-redline")):
+            driver.get((site / name).as_uri())
+            path = shots / f"{stem}-desktop.png"
+            driver.save_screenshot(str(path))
+            results.check(path.stat().st_size > 10_000, f"screenshot {path.name} is empty")
+    finally:
+        driver.quit()
+
+
 def lands(driver, page, anchor):
     """Navigates to page#anchor and says whether an element with that id exists and was scrolled to."""
     driver.get(page.as_uri() + "#" + anchor)
@@ -169,8 +225,12 @@ def main():
         project = build_fixture(policyc, pathlib.Path(temporary))
         site = out / "site"
         shutil.copytree(project / "_site", site)
+        own = out / "own-site"
+        shutil.copytree(build_own_site(policyc, pathlib.Path(temporary)), own)
     validate(site, results)
+    validate(own, results)
     browser_checks(site, out, results)
+    own_site_checks(own, out, results)
     print(f"checks: {results.passed} passed, {len(results.failed)} failed")
     sys.exit(1 if results.failed else 0)
 
