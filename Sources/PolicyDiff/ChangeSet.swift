@@ -25,6 +25,30 @@ public struct Reason: Sendable, Hashable, Codable {
         self.rule = rule
         self.detail = detail
     }
+
+    /// The reason in plain words, for a reader who does not know the rule ids (`RuleCatalog`).
+    public var summary: String { RuleCatalog.summary(rule: rule, detail: detail) }
+
+    private enum CodingKeys: String, CodingKey { case rule, detail, summary }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        rule = try container.decode(String.self, forKey: .rule)
+        detail = try container.decode(String.self, forKey: .detail)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(summary, forKey: .summary)
+    }
+
+    /// Strongest first (`RuleCatalog`), the order they were found in otherwise.
+    public static func strongestFirst(_ reasons: [Reason]) -> [Reason] {
+        reasons.enumerated().sorted { (RuleCatalog.strength($0.element.rule), $0.offset) < (RuleCatalog.strength($1.element.rule), $1.offset) }
+            .map(\.element)
+    }
 }
 
 /// Where a changed clause or section is in one revision.

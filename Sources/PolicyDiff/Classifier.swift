@@ -18,11 +18,33 @@ struct Classifier {
     struct Verdict {
         var tier: Tier
         var reasons: [Reason]
+        /// The changed span each reason is about (nil for the clause as a whole), parallel to `reasons`.
+        private var spans: [String?] = []
 
-        mutating func raise(_ tier: Tier, _ rule: String, _ detail: String) {
+        init(tier: Tier, reasons: [Reason]) {
+            self.tier = tier
+            self.reasons = reasons
+            spans = Array(repeating: nil, count: reasons.count)
+        }
+
+        /// The span of the first reason of `rule`, if it has one.
+        func span(ofRule rule: String) -> String? {
+            reasons.indices.first { reasons[$0].rule == rule }.flatMap { spans[$0] }
+        }
+
+        /// One reason per changed span: a span already explained by a stronger rule keeps that reason
+        /// (the tier still rises); a stronger rule replaces a weaker one's.
+        mutating func raise(span: String? = nil, _ tier: Tier, _ rule: String, _ detail: String) {
             if tier > self.tier { self.tier = tier }
+            if let span, let index = spans.firstIndex(of: span) {
+                if RuleCatalog.strength(rule) < RuleCatalog.strength(reasons[index].rule) {
+                    reasons[index] = Reason(rule: rule, detail: detail)
+                }
+                return
+            }
             if !reasons.contains(where: { $0.rule == rule && $0.detail == detail }) {
                 reasons.append(Reason(rule: rule, detail: detail))
+                spans.append(span)
             }
         }
     }
@@ -177,7 +199,7 @@ struct Classifier {
         let hasNegation = all.contains(where: Vocabulary.negations.contains)
 
         if let word = all.first(where: Vocabulary.negations.contains) {
-            verdict.raise(.material, "negation", "“\(word)”: \(detail)")
+            verdict.raise(span: detail, .material, "negation", "“\(word)”: \(detail)")
             // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
             // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing.
             if deletedWords.contains(where: Vocabulary.negations.contains),
@@ -185,52 +207,52 @@ struct Classifier {
                clauseNegations.new < clauseNegations.old {
                 if clauseWords.contains(where: Vocabulary.saleWords.contains) && Self.sellsData(clauseWords)
                     || clauseWords.contains(where: Vocabulary.disclosureWords.contains) && category == .disclosure {
-                    verdict.raise(.consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
+                    verdict.raise(span: detail, .consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
                 } else if clauseWords.contains(where: Vocabulary.newPurposeWords.contains) {
-                    verdict.raise(.consent, "new-purpose", "a promise not to use data this way was withdrawn: \(detail)")
+                    verdict.raise(span: detail, .consent, "new-purpose", "a promise not to use data this way was withdrawn: \(detail)")
                 }
             }
         }
         if all.contains(where: Vocabulary.modals.contains) {
-            verdict.raise(.material, "modal", detail)
+            verdict.raise(span: detail, .material, "modal", detail)
         }
         if all.contains(where: Vocabulary.quantifiers.contains) {
-            verdict.raise(.material, "quantifier", detail)
+            verdict.raise(span: detail, .material, "quantifier", detail)
         }
         if all.contains(where: Vocabulary.isNumber) {
-            verdict.raise(.material, "number", detail)
+            verdict.raise(span: detail, .material, "number", detail)
             // Whether a period grew is decided over the whole clause, in days (`checkRetention`): a bare
             // number that grew ("Product 3" → "Product 4", "Section 4" → "Section 5") keeps nothing longer.
         }
         if all.contains(where: Vocabulary.places.contains) {
-            verdict.raise(.material, "place", detail)
+            verdict.raise(span: detail, .material, "place", detail)
         }
         // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not,
         // nor does a word whose case alone changed ("Chatbots" → "chatbots").
         let insertedNames = inserted.filter { isName($0) && !deletedWords.contains($0.key.lowercased()) }
         if !insertedNames.isEmpty || deleted.contains(where: { isName($0) && !insertedWords.contains($0.key.lowercased()) }) {
-            verdict.raise(.material, "named-party", detail)
+            verdict.raise(span: detail, .material, "named-party", detail)
             // A new party in an advertising clause gets data only if something flows to it or tracks for
             // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
             if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains),
                clauseWords.contains(where: { Vocabulary.disclosureWords.contains($0) || Vocabulary.flowWords.contains($0) }) {
-                verdict.raise(.consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
+                verdict.raise(span: detail, .consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
             }
         }
         if let word = all.first(where: sensitiveWords.contains) {
-            verdict.raise(.material, "sensitive-word", "“\(word)”: \(detail)")
+            verdict.raise(span: detail, .material, "sensitive-word", "“\(word)”: \(detail)")
         }
         // Consent: adverse to Users. Only words that come (or go) without a negation beside them count.
         if !hasNegation {
             if let word = insertedWords.first(where: Vocabulary.saleWords.contains), Self.sellsData(clauseWords) {
-                verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
+                verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
             } else if category == .disclosure, let word = insertedWords.first(where: Vocabulary.disclosureWords.contains),
                       insertedWords.contains(where: Vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
-                verdict.raise(.consent, "new-disclosure", "“\(word)” added: \(detail)")
+                verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
             }
             if let word = insertedWords.first(where: { Vocabulary.newPurposeWords.contains($0) && isPurposeSense($0, in: clauseWords) }),
                !deletedWords.contains(where: Vocabulary.newPurposeWords.contains) {
-                verdict.raise(.consent, "new-purpose", "“\(word)” added: \(detail)")
+                verdict.raise(span: detail, .consent, "new-purpose", "“\(word)” added: \(detail)")
             }
             if let word = deletedWords.first(where: Vocabulary.rightWords.contains),
                !insertedWords.contains(where: Vocabulary.rightWords.contains),
@@ -238,7 +260,7 @@ struct Classifier {
                // A right is removed when the policy no longer grants it anywhere, not when one paragraph
                // that named it was rewritten or moved.
                !clauseWords.contains(word), wordCounts.fewerInNew(word) {
-                verdict.raise(.consent, "right-removed", "“\(word)” removed: \(detail)")
+                verdict.raise(span: detail, .consent, "right-removed", "“\(word)” removed: \(detail)")
             }
             // Consent dropped as the basis of a practice that stays; not when the practice went with it.
             if let word = deletedWords.first(where: Vocabulary.consentWords.contains),
@@ -247,7 +269,7 @@ struct Classifier {
                // A promise to ask for consent removed is adverse; a practice removed with its consent is not.
                deletedWords.contains(where: Vocabulary.consentPromiseWords.contains)
                 || !deletedWords.contains(where: Vocabulary.practiceVerbs.contains) {
-                verdict.raise(.consent, "consent-dropped", "“\(word)” removed: \(detail)")
+                verdict.raise(span: detail, .consent, "consent-dropped", "“\(word)” removed: \(detail)")
             }
         }
     }
@@ -352,8 +374,10 @@ struct Classifier {
             came.remove(at: came.firstIndex(of: period)!)
         }
         guard let longestGone = gone.max(), let longestCame = came.max(), longestCame > longestGone else { return }
-        verdict.raise(.consent, "retention-extended", longestCame == .infinity ? "kept with no end where a period was set"
-                      : "kept for longer: \(Self.days(longestCame)) where it was \(Self.days(longestGone))")
+        // The span whose number changed is now explained by this, the stronger reason.
+        verdict.raise(span: verdict.span(ofRule: "number"), .consent, "retention-extended",
+                      longestCame == .infinity ? "with no end where a period was set"
+                          : "\(Self.days(longestCame)) where it was \(Self.days(longestGone))")
     }
 
     static let deletionWords: Set<String> = ["delete", "deletes", "deleted", "deletion", "erase", "erased", "remove",
@@ -762,8 +786,12 @@ struct Classifier {
         return details.joined(separator: "; ")
     }
 
+    /// A long quote keeps its start and its end, where a change's substance usually is ("… for 2 years"),
+    /// and drops the middle.
     func excerpt(_ text: String, limit: Int = 80) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+        guard text.count > limit else { return text }
+        let head = text.prefix(limit * 3 / 5), tail = text.suffix(limit - head.count - 1)
+        return String(head.reversed().drop(while: \.isWhitespace).reversed()) + "…" + String(tail.drop(while: \.isWhitespace))
     }
 }
 

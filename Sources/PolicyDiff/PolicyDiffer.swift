@@ -366,7 +366,8 @@ private struct ChangeBuilder {
         let oldText = o.map { old.clauses[$0].clause.text }
         let newText = n.map { new.clauses[$0].clause.text }
         return applyingOverride(Change(kind: kind, subject: .clause, tier: verdict.tier, old: o.map(old.position(ofClause:)),
-                                       new: n.map(new.position(ofClause:)), reasons: verdict.reasons, oldText: oldText,
+                                       new: n.map(new.position(ofClause:)), reasons: Reason.strongestFirst(verdict.reasons),
+                                       oldText: oldText,
                                        newText: newText, words: words.map(wordRuns),
                                        fingerprint: Fingerprint.of(kind.rawValue, oldText ?? "", newText ?? "")))
     }
@@ -416,12 +417,16 @@ private struct ChangeBuilder {
         let verdict = ordered.map(\.tier).max() ?? .unchanged
         // The first reasons for the verdict, each once. Most details quote their clause, so nearly every
         // reason is new: a list searched for each was quadratic (20,000 added clauses took 10 s).
+        // Listed by the tier each rule stands for (the consent findings first), then in section order.
         var reasons: [Reason] = []
         var seen: Set<Reason> = []
-        reading: for change in ordered where change.tier == verdict {
-            for reason in change.reasons where seen.insert(reason).inserted {
-                reasons.append(reason)
-                if reasons.count == Self.verdictReasonLimit { break reading }
+        reading: for tier in [Tier.consent, .material, .editorial] {
+            for change in ordered where change.tier == verdict {
+                for reason in change.reasons where (RuleCatalog.entry(reason.rule)?.tier ?? .material) == tier
+                    && seen.insert(reason).inserted {
+                    reasons.append(reason)
+                    if reasons.count == Self.verdictReasonLimit { break reading }
+                }
             }
         }
         return ChangeSet(verdict: verdict, changes: ordered, verdictReasons: reasons,

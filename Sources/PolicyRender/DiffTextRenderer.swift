@@ -54,7 +54,7 @@ public enum DiffTextRenderer {
         out += changes.material ? " — Users must get advance notice by email\n" : "\n"
         let visible = TerminalText.visible
         for reason in changes.verdictReasons.prefix(10) {
-            out += "  \(reason.rule): \(visible(reason.detail))\n"
+            out += "  \(visible(reason.summary)) [\(reason.rule)]\n"
         }
         if changes.changes.isEmpty {
             out += "\nNo changes.\n"
@@ -75,7 +75,7 @@ public enum DiffTextRenderer {
             out += "\(paint.tier(change.tier)) \(change.kind.rawValue) \(change.subject.rawValue)"
                 + (where_.isEmpty ? "" : " (\(where_))") + "\n"
             for reason in change.reasons {
-                out += "    \(reason.rule): \(visible(reason.detail.replacing("\n", with: " ")))\n"
+                out += "    \(visible(reason.summary.replacing("\n", with: " "))) [\(reason.rule)]\n"
             }
             if let words = change.words {
                 out += "    " + words.map { run in

@@ -354,6 +354,7 @@ private enum ChangeWriter {
         list(change.reasons, indent: indent + 1, to: &out) { reason, inner, out in
             inner.string("detail", reason.detail, to: &out)
             inner.string("rule", reason.rule, to: &out)
+            inner.string("summary", reason.summary, to: &out)
         }
         object.string("subject", change.subject.rawValue, to: &out)
         object.string("tier", change.tier.rawValue, to: &out)

@@ -122,10 +122,10 @@ public enum RedlineRenderer {
     }
 
     private static func reasonItem(_ reason: Reason, into out: inout HTMLWriter) {
-        out.raw("<li><code>")
+        out.raw("<li>")
+        out.text(reason.summary)
+        out.raw(" <code>")
         out.text(reason.rule)
-        out.raw("</code> ")
-        out.text(reason.detail)
-        out.raw("</li>\n")
+        out.raw("</code></li>\n")
     }
 }

@@ -1,0 +1,82 @@
+/// Every materiality rule in one table: its id, the tier it stands for, and the words a reader sees
+/// before its detail ("Kept longer: 5 years (1825 days) where it was 180 days"). The order is the
+/// order of strength: a change's reasons, and the verdict's, are listed strongest first.
+public enum RuleCatalog {
+    public struct Entry: Sendable {
+        public var rule: String
+        public var tier: Tier
+        /// A few plain words that say what kind of change this is.
+        public var title: String
+    }
+
+    public static let entries: [Entry] = [
+        // Consent: adverse to Users.
+        Entry(rule: "new-disclosure", tier: .consent, title: "New disclosure of personal data"),
+        Entry(rule: "new-purpose", tier: .consent, title: "New use of personal data"),
+        Entry(rule: "retention-extended", tier: .consent, title: "Kept longer"),
+        Entry(rule: "right-removed", tier: .consent, title: "Right or choice removed"),
+        Entry(rule: "consent-dropped", tier: .consent, title: "Consent no longer asked"),
+        // Material.
+        Entry(rule: "override", tier: .material, title: "Decided by the author"),
+        // Words the project named as sensitive (`diff.sensitiveWords`): the author asked to hear of them.
+        Entry(rule: "sensitive-word", tier: .material, title: "A sensitive word changed"),
+        Entry(rule: "negation", tier: .material, title: "A “not” or “never” changed"),
+        Entry(rule: "modal", tier: .material, title: "What must, may or will happen changed"),
+        Entry(rule: "number", tier: .material, title: "A number changed"),
+        Entry(rule: "quantifier", tier: .material, title: "How much or how many changed"),
+        Entry(rule: "place", tier: .material, title: "A place changed"),
+        Entry(rule: "named-party", tier: .material, title: "A named company or product changed"),
+        Entry(rule: "binding-link-changed", tier: .material, title: "A linked agreement changed"),
+        Entry(rule: "link-host-changed", tier: .material, title: "A link now goes elsewhere"),
+        Entry(rule: "definition-changed", tier: .material, title: "A definition changed"),
+        Entry(rule: "clause-added", tier: .material, title: "Added"),
+        Entry(rule: "list-item-added", tier: .material, title: "List item added"),
+        Entry(rule: "clause-removed", tier: .material, title: "Removed"),
+        Entry(rule: "list-item-removed", tier: .material, title: "List item removed"),
+        Entry(rule: "moved-to-other-section", tier: .material, title: "Moved to another section"),
+        Entry(rule: "words-changed", tier: .material, title: "Reworded"),
+        // Editorial.
+        Entry(rule: "title-renamed", tier: .editorial, title: "Title renamed"),
+        Entry(rule: "heading-renamed", tier: .editorial, title: "Heading renamed"),
+        Entry(rule: "heading-added", tier: .editorial, title: "Heading added"),
+        Entry(rule: "heading-removed", tier: .editorial, title: "Heading removed"),
+        Entry(rule: "renumbered", tier: .editorial, title: "Renumbered"),
+        Entry(rule: "section-moved", tier: .editorial, title: "Section moved"),
+        Entry(rule: "moved-within-section", tier: .editorial, title: "Moved within its section"),
+        Entry(rule: "split-same-words", tier: .editorial, title: "Split, same words"),
+        Entry(rule: "merged-same-words", tier: .editorial, title: "Merged, same words"),
+        Entry(rule: "sentences-reordered", tier: .editorial, title: "Sentences reordered"),
+        Entry(rule: "duplicate-clause", tier: .editorial, title: "Duplicate paragraph"),
+        Entry(rule: "table-of-contents", tier: .editorial, title: "Table of contents"),
+        Entry(rule: "reference-renumbered", tier: .editorial, title: "Cross-reference renumbered"),
+        Entry(rule: "link-same-host", tier: .editorial, title: "Link updated, same site"),
+        Entry(rule: "equivalent-wording", tier: .editorial, title: "Same meaning, other words"),
+        Entry(rule: "sentence-split", tier: .editorial, title: "Sentence split or joined"),
+        Entry(rule: "connective", tier: .editorial, title: "Linking word"),
+        Entry(rule: "compound-spelling", tier: .editorial, title: "Spelling of a compound"),
+        Entry(rule: "spelling", tier: .editorial, title: "Spelling"),
+        Entry(rule: "duplicate-word", tier: .editorial, title: "Repeated words removed"),
+        Entry(rule: "grammar", tier: .editorial, title: "Grammar"),
+        Entry(rule: "navigation-text", tier: .editorial, title: "Navigation text"),
+        Entry(rule: "hidden-markup", tier: .editorial, title: "Hidden markup"),
+        Entry(rule: "punctuation-or-case", tier: .editorial, title: "Punctuation or capitals"),
+        Entry(rule: "formatting", tier: .editorial, title: "Formatting"),
+        Entry(rule: "last-updated", tier: .editorial, title: "“Last updated” date"),
+    ]
+
+    private static let byRule: [String: (index: Int, entry: Entry)] = Dictionary(
+        uniqueKeysWithValues: entries.enumerated().map { ($1.rule, ($0, $1)) })
+
+    /// Lower is stronger; a rule not in the table sorts after every material rule.
+    public static func strength(_ rule: String) -> Int {
+        byRule[rule]?.index ?? entries.firstIndex { $0.tier == .editorial }!
+    }
+
+    public static func entry(_ rule: String) -> Entry? { byRule[rule]?.entry }
+
+    /// The reason in plain words: the rule's title, then what it found.
+    public static func summary(rule: String, detail: String) -> String {
+        guard let title = byRule[rule]?.entry.title else { return detail }
+        return detail.isEmpty ? title : "\(title): \(detail)"
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import PolicyDiff
+import PolicyModel
+import PolicyParser
+import Testing
+
+/// What a reader is told: one reason per changed span, the strongest first, each with a summary in
+/// plain words; the verdict's reasons by tier, then in section order; long quotes keep their end.
+@Suite struct ExplanationTests {
+    func diff(_ old: String, _ new: String) -> ChangeSet {
+        func policy(_ body: String) -> String { "# Privacy Policy\n\n## 1. Sharing\n\nWe share your name with payment processors.\n\n## 4. Data Retention\n\n\(body)\n" }
+        return PolicyDiffer.diff(PolicyParser.parse(text: policy(old)), PolicyParser.parse(text: policy(new)))
+    }
+
+    @Test func aChangedSpanHasOneReasonTheStrongest() throws {
+        let changes = diff("We keep support chats for 90 days.", "We keep support chats for 2 years.")
+        let change = try #require(changes.changes.first { $0.subject == .clause })
+        #expect(change.reasons.map(\.rule) == ["retention-extended"], "not also “number” for the same words")
+        #expect(change.reasons.first?.summary == "Kept longer: 2 years (730 days) where it was 90 days")
+    }
+
+    @Test func theVerdictListsConsentFindingsFirstThenSectionOrder() throws {
+        let old = "# P\n\n## 1. Sharing\n\nWe share your name with payment processors.\n\n## 2. Retention\n\nWe keep logs for 90 days.\n"
+        let new = "# P\n\n## 1. Sharing\n\nWe share your name and address with payment processors.\n\n## 2. Retention\n\nWe keep logs for 2 years.\n"
+        let changes = PolicyDiffer.diff(PolicyParser.parse(text: old), PolicyParser.parse(text: new))
+        #expect(changes.verdict == .consent)
+        #expect(changes.verdictReasons.first?.rule == "retention-extended", "\(changes.verdictReasons.map(\.rule))")
+    }
+
+    @Test func reasonsCarryASummaryInJSON() throws {
+        let changes = diff("We keep support chats for 90 days.", "We keep support chats for 2 years.")
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(changes)) as? [String: Any])
+        let reasons = try #require(json["reasons"] as? [[String: Any]])
+        #expect(reasons.first?["summary"] as? String == "Kept longer: 2 years (730 days) where it was 90 days")
+    }
+
+    @Test func aLongQuoteKeepsItsEnd() throws {
+        let long = "We may share information about the devices you use to reach the Service with the companies that"
+            + " host it, with our auditors, and with the partners listed on our website, for up to two years."
+        let changes = diff("We keep support chats for 90 days.", "We keep support chats for 90 days.\n\n" + long)
+        let added = try #require(changes.changes.first { $0.kind == .added })
+        let detail = try #require(added.reasons.first?.detail)
+        #expect(detail.contains("…") && detail.hasSuffix("for up to two years.”"), "\(detail)")
+    }
+}
