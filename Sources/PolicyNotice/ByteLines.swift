@@ -6,7 +6,17 @@ import Darwin
 
 /// Reads a file a line at a time through one fixed buffer, so a export of millions of rows is
 /// read in flat memory. Lines end at LF; a CR before it is dropped. The last line may lack its LF.
+/// A line over `maximumLength` is skipped as it is read, never held: a hostile export's 300 MB line
+/// would otherwise take the memory the buffer promises not to.
 final class ByteLines {
+    /// What `next` found.
+    enum Line<Value> {
+        case line(Value)
+        /// A line over the maximum, of this many bytes (its line end not counted); its bytes are gone.
+        case tooLong(bytes: Int)
+    }
+
+    let maximumLength: Int
     private let descriptor: Int32
     private var buffer: [UInt8]
     private var start = 0
@@ -17,8 +27,9 @@ final class ByteLines {
     /// Whether the line `next` returned last ended with a line feed (false: cut short at end of file).
     private(set) var lastLineTerminated = true
 
-    init(path: String, chunkSize: Int = 1 << 20) throws(NoticeError) {
+    init(path: String, maximumLength: Int, chunkSize: Int = 1 << 20) throws(NoticeError) {
         self.path = path
+        self.maximumLength = maximumLength
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         buffer = [UInt8](repeating: 0, count: chunkSize)
@@ -29,24 +40,48 @@ final class ByteLines {
     private let path: String
 
     /// Calls `body` with the next line's bytes (valid only during the call); nil at end of file.
-    func next<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) throws(NoticeError) -> R? {
+    func next<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) throws(NoticeError) -> Line<R>? {
+        while true {
+            let newline = findNewline()
+            if newline != nil || atEnd {
+                guard start < end else { return nil }
+                let stop = newline ?? end
+                let lineEnd = stop > start && buffer[stop - 1] == 0x0D ? stop - 1 : stop
+                let lineStart = start
+                start = newline.map { $0 + 1 } ?? end
+                lineNumber += 1
+                lastLineTerminated = newline != nil
+                if lineEnd - lineStart > maximumLength { return .tooLong(bytes: lineEnd - lineStart) }
+                return buffer.withUnsafeBufferPointer { bytes in
+                    .line(body(UnsafeBufferPointer(rebasing: bytes[skipBOM(lineStart, lineEnd)..<lineEnd])))
+                }
+            }
+            if end - start > maximumLength { return try skipLongLine() }
+            try fill()
+        }
+    }
+
+    /// The line begun at `start` is over the maximum and its end is not in the buffer: counts and
+    /// drops its bytes a buffer at a time up to its line end, so memory stays that of the buffer.
+    private func skipLongLine<R>() throws(NoticeError) -> Line<R> {
+        var skipped = 0
+        var lastByte: UInt8 = 0
         while true {
             if let newline = findNewline() {
-                let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
-                let lineStart = start
+                skipped += newline - start
+                let crBefore = newline > start ? buffer[newline - 1] == 0x0D : lastByte == 0x0D
                 start = newline + 1
                 lineNumber += 1
                 lastLineTerminated = true
-                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
+                return .tooLong(bytes: skipped - (crBefore ? 1 : 0))
             }
+            if end > start { lastByte = buffer[end - 1] }
+            skipped += end - start
+            start = end
             if atEnd {
-                guard start < end else { return nil }
-                let lineEnd = buffer[end - 1] == 0x0D ? end - 1 : end
-                let lineStart = start
-                start = end
                 lineNumber += 1
                 lastLineTerminated = false
-                return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[skipBOM(lineStart, lineEnd)..<lineEnd])) }
+                return .tooLong(bytes: skipped)
             }
             try fill()
         }
@@ -68,7 +103,8 @@ final class ByteLines {
         }
     }
 
-    /// Moves the unread tail to the front and reads more; a line longer than the buffer grows it.
+    /// Moves the unread tail to the front and reads more; a line longer than the buffer grows it (only
+    /// when the maximum is over the buffer's size: longer lines are skipped before).
     /// A read error is an error, not the end of the export: the Users after it would be lost.
     private func fill() throws(NoticeError) {
         if start > 0 {

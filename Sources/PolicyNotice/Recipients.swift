@@ -103,6 +103,9 @@ public final class RecipientReader {
     public static let maximumNameLength = 200
     /// A quoted CSV field may span this many lines; beyond, the quote is taken as a mistake.
     static let maximumRecordLines = 100
+    /// The longest row (a line, or a CSV record over several) read: a longer one is rejected unread, so
+    /// memory stays flat whatever the export holds. A real row is a few hundred bytes.
+    public static let maximumRowLength = 64 << 10
 
     public let path: String
     public let format: ExportFormat
@@ -118,7 +121,7 @@ public final class RecipientReader {
     private var keysSeen = [Bool](repeating: false, count: 6)
     private var objectsRead = 0
     /// CSV lines read ahead of a record that turned out to be malformed, to be read again.
-    private var replay: [(line: Int, bytes: [UInt8], terminated: Bool)] = []
+    private var replay: [RawLine] = []
 
     public init(path: String, format: ExportFormat? = nil, columns: RecipientColumns = RecipientColumns(),
                 rule: EligibilityRule = .status(values: ["active"]), today: CalendarDate) throws(NoticeError) {
@@ -131,7 +134,7 @@ public final class RecipientReader {
         self.rule = rule
         self.today = today
         wantedKeys = [columns.id, columns.email, columns.name, columns.locale, columns.status, rule.extraColumn ?? ""]
-        lines = try ByteLines(path: path)
+        lines = try ByteLines(path: path, maximumLength: Self.maximumRowLength)
         if format == .csv { try readHeader() }
     }
 
@@ -140,7 +143,9 @@ public final class RecipientReader {
             throw .invalidExport(path: path, line: 1, message: "empty export: a CSV export starts with a header row")
         }
         guard case .fields(let names) = header.fields else {
-            throw .invalidExport(path: path, line: header.line, message: "the header row is not valid CSV")
+            // No row can be read without the header, so a bad one is an error, not a reject.
+            let reason = if case .problem(let reason) = header.fields { reason } else { "" }
+            throw .invalidExport(path: path, line: header.line, message: "the header row is not valid CSV: \(reason)")
         }
         let trimmed = names.map { $0.trimmingSpaces }
         csvColumnCount = trimmed.count
@@ -181,20 +186,27 @@ public final class RecipientReader {
             }
         case .jsonl:
             while true {
-                let parsed: (Result<[String?], JSONLineError>, Bool)?? = try lines.next { bytes in
+                let read: ByteLines.Line<Result<[String?], JSONLineError>?>? = try lines.next { bytes in
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
                     if let offset = Self.invalidUTF8Offset(bytes) {
-                        return (.failure(JSONLineError("invalid UTF-8 at byte \(offset + 1) of the line")), true)
+                        return .failure(JSONLineError("invalid UTF-8 at byte \(offset + 1) of the line"))
                     }
-                    return (JSONLine.values(of: wantedKeys, in: bytes), true)
+                    return JSONLine.values(of: wantedKeys, in: bytes)
                 }
-                guard let parsed else {
+                let line = lines.lineNumber
+                let parsed: Result<[String?], JSONLineError>
+                switch read {
+                case nil:
                     try checkKeysSeen()
                     return nil
+                case .tooLong(let bytes):
+                    parsed = .failure(JSONLineError(Self.tooLong(bytes)))
+                case .line(nil):
+                    continue
+                case .line(let result?):
+                    parsed = result
                 }
-                guard let (result, _) = parsed else { continue }
-                let line = lines.lineNumber
-                switch result {
+                switch parsed {
                 case .success(let values):
                     objectsRead += 1
                     for (slot, value) in values.enumerated() where value != nil { keysSeen[slot] = true }
@@ -276,30 +288,50 @@ public final class RecipientReader {
         case problem(String)
     }
 
-    private func nextLine() throws(NoticeError) -> (line: Int, bytes: [UInt8], terminated: Bool)? {
-        if !replay.isEmpty { return replay.removeFirst() }
-        guard let bytes = try lines.next({ Array($0) }) else { return nil }
-        return (lines.lineNumber, bytes, lines.lastLineTerminated)
+    /// A line as read: its bytes, or nil when it was over `maximumRowLength` (`length` bytes, not kept).
+    private struct RawLine {
+        var line: Int
+        var bytes: [UInt8]?
+        var length: Int
+        var terminated: Bool
     }
 
-    /// One record: a line, or several when a quoted field holds line breaks.
+    private func nextLine() throws(NoticeError) -> RawLine? {
+        if !replay.isEmpty { return replay.removeFirst() }
+        switch try lines.next({ Array($0) }) {
+        case nil: return nil
+        case .line(let bytes): return RawLine(line: lines.lineNumber, bytes: bytes, length: bytes.count, terminated: lines.lastLineTerminated)
+        case .tooLong(let length): return RawLine(line: lines.lineNumber, bytes: nil, length: length, terminated: lines.lastLineTerminated)
+        }
+    }
+
+    static func tooLong(_ bytes: Int) -> String {
+        "the row is over \(maximumRowLength >> 10) KiB (\(bytes) bytes) and was not read"
+    }
+
+    /// One record: a line, or several when a quoted field holds line breaks, at most
+    /// `maximumRowLength` bytes in all.
     private func nextRawRecord() throws(NoticeError) -> (line: Int, fields: RawFields, terminated: Bool)? {
         guard let first = try nextLine() else { return nil }
+        guard let firstBytes = first.bytes else { return (first.line, .problem(Self.tooLong(first.length)), first.terminated) }
         var consumed = [first]
-        var record = first.bytes
+        var splitter = CSVRecordSplitter()
+        var length = firstBytes.count
+        var invalidUTF8 = Self.invalidUTF8Offset(firstBytes)
+        var result = splitter.feed(firstBytes)
         /// A quote opened on the first line and the lines joined to close it did not make a good row:
         /// the quote was a mistake. Reject the first line alone and read the others again.
-        func strayQuote() -> (line: Int, fields: RawFields, terminated: Bool) {
+        func strayQuote(_ reason: String = "a quoted field is never closed") -> (line: Int, fields: RawFields, terminated: Bool) {
             replay = Array(consumed.dropFirst()) + replay
             let cut = consumed.count == 1 && !first.terminated ? " (the export ends in the middle of it)" : ""
-            return (first.line, .problem("a quoted field is never closed\(cut)"), first.terminated)
+            return (first.line, .problem("\(reason)\(cut)"), first.terminated)
         }
         while true {
-            switch Self.splitCSV(record) {
+            switch result {
             case .complete(let fields):
                 if consumed.count > 1 && csvColumnCount > 0 && fields.count != csvColumnCount { return strayQuote() }
                 let last = consumed.last!
-                if let offset = Self.invalidUTF8Offset(record) {
+                if let offset = invalidUTF8 {
                     return (first.line, .problem("invalid UTF-8 at byte \(offset + 1) of the row"), last.terminated)
                 }
                 return (first.line, .fields(fields.map { String(decoding: $0, as: UTF8.self) }), last.terminated)
@@ -307,13 +339,14 @@ public final class RecipientReader {
                 if consumed.count > 1 { return strayQuote() }
                 return (first.line, .problem(reason), first.terminated)
             case .openQuote:
-                if consumed.count < Self.maximumRecordLines, let more = try nextLine() {
-                    consumed.append(more)
-                    record.append(0x0A)
-                    record.append(contentsOf: more.bytes)
-                    continue
+                guard consumed.count < Self.maximumRecordLines, let more = try nextLine() else { return strayQuote() }
+                consumed.append(more)
+                guard let bytes = more.bytes, length + 1 + bytes.count <= Self.maximumRowLength else {
+                    return strayQuote("a quoted field is not closed within \(Self.maximumRowLength >> 10) KiB")
                 }
-                return strayQuote()
+                if invalidUTF8 == nil, let offset = Self.invalidUTF8Offset(bytes) { invalidUTF8 = length + 1 + offset }
+                length += 1 + bytes.count
+                result = splitter.feed(bytes, continuing: true)
             }
         }
     }
@@ -324,48 +357,62 @@ public final class RecipientReader {
         case malformed(String)
     }
 
-    private static func splitCSV(_ bytes: [UInt8]) -> SplitResult {
-        var fields: [[UInt8]] = []
-        var field: [UInt8] = []
-        var index = 0
-        var quoted = false
-        var fieldStart = true
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
-        while index < bytes.count {
-            let byte = bytes[index]
-            if quoted {
-                if byte == quote {
-                    if index + 1 < bytes.count && bytes[index + 1] == quote {
-                        field.append(quote)
-                        index += 2
+    /// Splits a record fed a line at a time, keeping its place across lines: each byte is read once
+    /// however many lines a quoted field spans (splitting the joined lines again for each line was
+    /// quadratic: 99 lines of 1 MB took 25 s).
+    private struct CSVRecordSplitter {
+        private var fields: [[UInt8]] = []
+        private var field: [UInt8] = []
+        private var quoted = false
+        private var fieldStart = true
+        /// Bytes of the record before the line being fed, its line breaks included.
+        private var offset = 0
+
+        /// `continuing`: the line goes on a record whose quoted field the last line left open.
+        mutating func feed(_ bytes: [UInt8], continuing: Bool = false) -> SplitResult {
+            if continuing {
+                field.append(0x0A)
+                offset += 1
+            }
+            defer { offset += bytes.count }
+            var index = 0
+            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+            while index < bytes.count {
+                let byte = bytes[index]
+                if quoted {
+                    if byte == quote {
+                        if index + 1 < bytes.count && bytes[index + 1] == quote {
+                            field.append(quote)
+                            index += 2
+                            continue
+                        }
+                        quoted = false
+                        index += 1
+                        if index < bytes.count && bytes[index] != comma {
+                            return .malformed("text after a closing quote at column \(offset + index + 1)")
+                        }
                         continue
                     }
-                    quoted = false
+                    field.append(byte)
+                } else if byte == comma {
+                    fields.append(field)
+                    field.removeAll(keepingCapacity: true)
+                    fieldStart = true
                     index += 1
-                    if index < bytes.count && bytes[index] != comma {
-                        return .malformed("text after a closing quote at column \(index + 1)")
-                    }
                     continue
+                } else if byte == quote && fieldStart {
+                    quoted = true
+                } else {
+                    // A stray quote inside an unquoted field is kept as a character, as most exporters mean it.
+                    field.append(byte)
                 }
-                field.append(byte)
-            } else if byte == comma {
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
-                fieldStart = true
+                fieldStart = false
                 index += 1
-                continue
-            } else if byte == quote && fieldStart {
-                quoted = true
-            } else {
-                // A stray quote inside an unquoted field is kept as a character, as most exporters mean it.
-                field.append(byte)
             }
-            fieldStart = false
-            index += 1
+            if quoted { return .openQuote }
+            fields.append(field)
+            return .complete(fields)
         }
-        if quoted { return .openQuote }
-        fields.append(field)
-        return .complete(fields)
     }
 
     /// The offset of the first byte that is not valid UTF-8, or nil.

@@ -248,6 +248,67 @@ struct RecipientReaderTests {
         }
     }
 
+    @Test func aRowOverTheMaximumIsRejectedUnreadAndTheNextRowsAreRead() throws {
+        let long = String(repeating: "x", count: RecipientReader.maximumRowLength + 1)
+        let row = "1,a@example.com,\(long),en,active"
+        let csv = try read("id,email,name,locale,status\r\n\(row)\r\n2,b@example.com,Bo,en,active\n", name: "users.csv")
+        guard case .rejected(let issue) = csv.first, case .recipient(let next) = csv.last else { Issue.record("\(csv)"); return }
+        #expect(issue.line == 2 && issue.reason == "the row is over 64 KiB (\(row.utf8.count) bytes) and was not read",
+                "the row's length without its CRLF")
+        #expect(next.id == "2" && next.line == 3)
+
+        let jsonl = try read(#"{"id": 1, "email": "a@example.com", "status": "active", "name": "\#(long)"}"# + "\n"
+                             + #"{"id": 2, "email": "b@example.com", "status": "active"}"# + "\n", name: "users.jsonl")
+        guard case .rejected(let jsonIssue) = jsonl.first, case .recipient(let jsonNext) = jsonl.last else {
+            Issue.record("\(jsonl)")
+            return
+        }
+        #expect(jsonIssue.line == 1 && jsonIssue.reason.hasPrefix("the row is over 64 KiB"))
+        #expect(jsonNext.line == 2)
+
+        // Without a header no row can be read: an error, not a reject.
+        #expect(throws: NoticeError.self) { _ = try read("id,email,\(long)\n1,a@example.com\n", name: "users.csv") }
+    }
+
+    @Test func aLongLineIsSkippedAcrossManyBuffers() throws {
+        // A line over the maximum that ends in the middle of a later buffer, CR before its LF there.
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("lines.txt")
+        try Data(Array("short\n".utf8) + [UInt8](repeating: 0x61, count: 10_000) + Array("\r\nlast".utf8)).write(to: url)
+        let lines = try ByteLines(path: url.path, maximumLength: 100, chunkSize: 64)
+        var seen: [String] = []
+        while let line = try lines.next({ String(decoding: $0, as: UTF8.self) }) {
+            switch line {
+            case .line(let text): seen.append(text)
+            case .tooLong(let bytes): seen.append("too long: \(bytes)")
+            }
+        }
+        #expect(seen == ["short", "too long: 10000", "last"])
+        #expect(!lines.lastLineTerminated && lines.lineNumber == 3)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aQuotedFieldOverManyLinesIsReadInLinearTime() throws {
+        // 99 lines of 1 MB inside one quoted field: each line is over the maximum, rejected unread.
+        let megabyte = String(repeating: "y", count: 1 << 20)
+        var text = "id,email,name,locale,status\n1,a@example.com,\"" + megabyte
+        for _ in 1..<99 { text += "\n" + megabyte }
+        text += "\",en,active\n2,b@example.com,Bo,en,active\n"
+        let clock = ContinuousClock()
+        let start = clock.now
+        let events = try read(text, name: "users.csv")
+        #expect(clock.now - start < .seconds(10), "was 25 s in a release build, re-splitting the record for each line")
+        #expect(events.compactMap { if case .recipient(let r) = $0 { r.id } else { nil } } == ["2"])
+
+        // Under the maximum, a quoted field over 99 lines is one field, split in one pass.
+        let line = String(repeating: "z", count: 600)
+        let joined = try read("id,email,name,locale,status\n1,a@example.com,\"" + Array(repeating: line, count: 99).joined(separator: "\n")
+                              + "\",en,active\n", name: "users.csv")
+        guard case .recipient(let one) = joined.first else { Issue.record("\(joined)"); return }
+        #expect(joined.count == 1 && one.line == 2 && one.note?.contains("line break") == true)
+    }
+
     @Test func aReadErrorIsAnErrorNotTheEndOfTheExport() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

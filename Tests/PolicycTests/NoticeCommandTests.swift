@@ -144,6 +144,41 @@ struct NoticeCommandTests {
         #expect((progress["states"] as! [String: Int])["sent"] == 12)
     }
 
+    /// Peak resident memory of `policyc ARGUMENTS` in KiB, from /usr/bin/time.
+    static func peakRSS(_ arguments: [String], in root: URL) throws -> (ProcessResult, Int) {
+        let report = root.appendingPathComponent("rss-\(UUID().uuidString).txt")
+        let result = try Fixtures.run(URL(fileURLWithPath: "/usr/bin/time"),
+                                      ["-f", "%M", "-o", report.path, Fixtures.policycBinary.path] + arguments, in: root)
+        let lines = try String(contentsOf: report, encoding: .utf8).split(separator: "\n")
+        return (result, Int(lines.last ?? "") ?? .max)
+    }
+
+    @Test func aHostileExportsLongLineIsRejectedInFlatMemory() throws {
+        let root = try Self.materialRelease(users: 3)
+        defer { try? FileManager.default.removeItem(at: root) }
+        // A 50 MB line between two good rows, written in pieces: the test holds no 50 MB string either.
+        let hostile = root.appendingPathComponent("hostile.csv")
+        try Data("id,email,name,locale,status\n1,a@example.com,Ada,en,active\n2,b@example.com,".utf8).write(to: hostile)
+        let file = try FileHandle(forWritingTo: hostile)
+        try file.seekToEnd()
+        let megabyte = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        for _ in 0..<50 { try file.write(contentsOf: megabyte) }
+        try file.write(contentsOf: Data(",en,active\n3,c@example.com,Cy,en,active\n".utf8))
+        try file.close()
+        let notify = ["notify", "privacy-policy", "--today", "2026-11-21", "--users"]
+        let (plain, plainRSS) = try Self.peakRSS(notify + ["users.csv", "--out", "plain"], in: root)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("notices/ledger.sqlite"))
+        let (result, hostileRSS) = try Self.peakRSS(notify + ["hostile.csv", "--out", "hostile"], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        // Was 1.5 GB for a 300 MB line: the line was held, and the buffer doubled around it.
+        #expect(hostileRSS < plainRSS + 16 * 1024, "peak \(hostileRSS) KiB against \(plainRSS) KiB for a 3-row export")
+        let rejects = try String(contentsOf: root.appendingPathComponent("hostile/rejects.csv"), encoding: .utf8)
+        #expect(rejects.contains("\r\n3,,rejected,the row is over 64 KiB (52428826 bytes) and was not read\r\n"))
+        let report = try Self.ledger(root).read { try Row.fetchAll($0, sql: "SELECT user_id FROM notice ORDER BY user_id") }
+        #expect(report.map { $0["user_id"] as String } == ["1", "3"])
+    }
+
     @Test func aFailingCommandIsRetriedThenRecordedAsFailed() throws {
         let root = try Self.materialRelease(users: 2)
         defer { try? FileManager.default.removeItem(at: root) }
