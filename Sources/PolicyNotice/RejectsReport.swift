@@ -27,15 +27,18 @@ final class RejectsReport: Sendable {
     }
 }
 
-/// CSV output (RFC 4180) that is also safe to open in a spreadsheet.
+/// CSV output (RFC 4180) that is also safe to open in a spreadsheet: the one guard of every CSV
+/// policyc writes (`rejects.csv`, the proof of notice).
 public enum CSVText {
-    /// Quotes a field when it needs it; a leading `=`, `+`, `-` or `@` gets a `'` first, so a
-    /// spreadsheet does not run it as a formula.
-    /// `spreadsheetSafe: false` for data that must match its source exactly (the proof of notice).
-    public static func field(_ text: String, spreadsheetSafe: Bool = true) -> String {
+    /// Quotes a field when it needs it. A field starting with `=`, `+`, `-`, `@`, a tab or a CR gets a
+    /// `'` first, so a spreadsheet does not run it as a formula (OWASP's list); so does one starting
+    /// with `'`, so the guard can be undone exactly: a cell that starts with `'` had one added.
+    public static func field(_ text: String) -> String {
         var text = text
-        if spreadsheetSafe, let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        // Scalars, not characters: "\r\n" is one character, and it starts with a CR.
+        if let first = text.unicodeScalars.first, "=+-@\t\r'".unicodeScalars.contains(first) { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
 }

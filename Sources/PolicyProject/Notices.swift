@@ -173,7 +173,7 @@ public struct Notices: Sendable {
                 try ledger.forEachProofRow(releaseID: release.id) { row in
                     let fields = [row.userID, row.address, row.messageID, row.contentHash, String(row.batch), row.state,
                                   row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts), row.coveredBy ?? ""]
-                    write(fields.map { CSVText.field($0, spreadsheetSafe: false) }.joined(separator: ",") + "\r\n")
+                    write(fields.map { CSVText.field($0) }.joined(separator: ",") + "\r\n")
                 }
             case .json:
                 let encoder = JSONEncoder()

@@ -309,6 +309,14 @@ struct RecipientReaderTests {
         #expect(joined.count == 1 && one.line == 2 && one.note?.contains("line break") == true)
     }
 
+    @Test(arguments: [
+        ("=1+2", "'=1+2"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+        ("\r\nx", "\"'\r\nx\""), ("'x", "''x"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("plain", "plain"),
+    ])
+    func csvCellsAreGuardedAgainstFormulas(value: String, cell: String) {
+        #expect(CSVText.field(value) == cell)
+    }
+
     @Test func aReadErrorIsAnErrorNotTheEndOfTheExport() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

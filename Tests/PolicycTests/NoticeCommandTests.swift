@@ -179,6 +179,50 @@ struct NoticeCommandTests {
         #expect(report.map { $0["user_id"] as String } == ["1", "3"])
     }
 
+    @Test func theProofCSVGuardsFormulaCellsAndTheGuardIsUndone() throws {
+        let root = try Self.materialRelease(users: 1)
+        defer { try? FileManager.default.removeItem(at: root) }
+        // Ids and addresses an attacker controls, each a formula to a spreadsheet.
+        try """
+            id,email,name,locale,status
+            "=HYPERLINK(""http://evil.example"")",a@example.com,A,en,active
+            +1,b@example.com,B,en,active
+            -2,=c@example.com,C,en,active
+            @SUM(A1),-d@example.com,D,en,active
+            'quoted,+e@example.com,E,en,active
+
+            """.write(to: root.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        #expect(try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"], in: root).status == 0)
+        let proof = try Fixtures.policyc(["notices", "proof", "--release", "privacy-policy@v2", "--format", "csv"], in: root)
+        #expect(proof.status == 0, "\(proof.stderr)")
+        // RFC 4180 cells; no cell here holds a line break.
+        func cells(_ line: Substring) -> [String] {
+            var cells: [String] = [], cell = "", quoted = false, previous: Character = ","
+            for character in line {
+                if character == "\"" {
+                    if quoted { quoted = false } else { quoted = true; if previous == "\"" { cell.append("\"") } }
+                } else if character == "," && !quoted {
+                    cells.append(cell)
+                    cell = ""
+                } else {
+                    cell.append(character)
+                }
+                previous = character
+            }
+            return cells + [cell]
+        }
+        let rows = proof.stdout.split(separator: "\r\n").dropFirst().map(cells)
+        #expect(rows.map { [$0[0], $0[1]] } == [
+            ["'=HYPERLINK(\"http://evil.example\")", "a@example.com"], ["'+1", "b@example.com"], ["'-2", "'=c@example.com"],
+            ["'@SUM(A1)", "'-d@example.com"], ["''quoted", "'+e@example.com"],
+        ])
+        let ledger = try Self.ledger(root).read { try Row.fetchAll($0, sql: "SELECT user_id, address FROM notice ORDER BY id") }
+        // A cell that starts with ' had one added (a value starting with ' gets one too).
+        func value(_ cell: String) -> String { cell.hasPrefix("'") ? String(cell.dropFirst()) : cell }
+        #expect(rows.map { [value($0[0]), value($0[1])] }
+                == ledger.map { [$0["user_id"] as String, $0["address"] as String] }, "the guard comes off exactly")
+    }
+
     @Test func aFailingCommandIsRetriedThenRecordedAsFailed() throws {
         let root = try Self.materialRelease(users: 2)
         defer { try? FileManager.default.removeItem(at: root) }
