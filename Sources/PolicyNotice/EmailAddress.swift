@@ -19,6 +19,11 @@ public enum EmailAddress {
         if local.first == UInt8(ascii: ".") || local.last == UInt8(ascii: ".") || containsDoubleDot(local) {
             return "misplaced dot before the @"
         }
+        // `=?utf-8?b?…?=` is an RFC 2047 encoded-word: some MTAs and providers decode it in an address
+        // and others do not, so one address would name two mailboxes (the notice could go elsewhere).
+        if zip(local, local.dropFirst()).contains(where: { $0 == UInt8(ascii: "=") && $1 == UInt8(ascii: "?") }) {
+            return "an RFC 2047 encoded-word (=?) before the @, which receivers read differently"
+        }
         guard !domain.isEmpty else { return "no domain after the @" }
         let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return "the domain needs a dot (\(String(decoding: domain, as: UTF8.self)))" }

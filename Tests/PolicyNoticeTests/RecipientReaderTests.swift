@@ -206,6 +206,9 @@ struct RecipientReaderTests {
         ("zoë@example.com", "non-ASCII address (needs SMTPUTF8)"),
         ("a@b@example.com", "character not allowed before the @"),
         ("ada@example.com\r\nBcc: x@evil.example", "character not allowed before the @"),
+        ("=?utf-8?b?YWRhQGV2aWwuZXhhbXBsZQ==?=@example.com", "an RFC 2047 encoded-word (=?) before the @, which receivers read differently"),
+        ("=?x?q?ada=40evil.example?=@example.com", "an RFC 2047 encoded-word (=?) before the @, which receivers read differently"),
+        ("a=b?c@example.com", nil),
     ] as [(String, String?)])
     func addresses(address: String, problem: String?) {
         #expect(EmailAddress.problem(address) == problem)
