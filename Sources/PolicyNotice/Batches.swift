@@ -199,7 +199,10 @@ enum FileOutput {
 }
 
 /// The request bodies of the providers' bulk-send calls. Per-User values use each provider's own
-/// substitution, except Postmark's batch call, which takes whole messages.
+/// substitution, except Postmark's batch call, which takes whole messages. Text that is not ours
+/// (the policy's, a User's) never reads as the provider's syntax: SES renders Handlebars, SendGrid
+/// replaces its substitution keys anywhere in the content, Mailgun its `%recipient.x%` variables.
+/// Postmark's batch call and the generic batches take whole messages, where no token means anything.
 enum ProviderBody {
     static func encode(provider: Provider, envelope: MessageEnvelope, planned: [NoticeLedger.Planned],
                        composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> [UInt8] {
@@ -218,45 +221,55 @@ enum ProviderBody {
                 FromEmailAddress: encodedMailbox(envelope.fromName, envelope.fromAddress),
                 DefaultContent: .init(Template: .init(
                     // SES does not escape replacement values: the HTML part takes values escaped here.
-                    // SES templates are Handlebars: "{{" in the fixed text is escaped.
-                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}", fixed: escapeHandlebars),
-                                           Text: fill(notice.text, "{{name}}", "{{email}}", fixed: escapeHandlebars),
-                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}", fixed: escapeHandlebars)),
+                    // Values are Handlebars data, never read as a template: only the fixed text is escaped.
+                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}", fixed: handlebarsText),
+                                           Text: fill(notice.text, "{{name}}", "{{email}}", fixed: handlebarsText),
+                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}", fixed: handlebarsText)),
                     TemplateData: "{}",
                     Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated")])),
                 BulkEmailEntries: planned.map { item in
                     .init(Destination: .init(ToAddresses: [encodedMailbox(item.recipient.name, item.recipient.email)]),
                           ReplacementHeaders: [.init(Name: "X-Notice-ID", Value: item.messageID)],
                           ReplacementEmailContent: .init(ReplacementTemplate: .init(
-                            ReplacementTemplateData: json(values(item.recipient)))))
+                            ReplacementTemplateData: json(values(item.recipient).merging(handlebarsData) { $1 }))))
                 })
         case .sendgrid:
+            // Inline content with (legacy) substitutions, not a dynamic template: no Handlebars here. SendGrid
+            // replaces its keys anywhere in the content, values included, so no other text may hold one.
             let notice = try composer(planned[0].locale).notice
+            let inert = { (text: String, html: Bool) in breakTokens(text, lead: "-", html: html) { $0.starts(with: "policyc.".unicodeScalars) } }
             value = SendGridMail(
                 personalizations: planned.map { item in
                     .init(to: [.init(email: item.recipient.email, name: item.recipient.name.isEmpty ? nil : item.recipient.name)],
-                          // Tags no policy text will hold: SendGrid substitutes them anywhere in the content.
-                          substitutions: Dictionary(uniqueKeysWithValues: values(item.recipient).map { ("-policyc.\($0.key)-", $0.value) }),
+                          substitutions: Dictionary(uniqueKeysWithValues: values(item.recipient, inert: inert).map { ("-policyc.\($0.key)-", $0.value) }),
                           headers: ["X-Notice-ID": item.messageID],
                           custom_args: ["user_id": item.recipient.id, "release": envelope.release])
                 },
                 from: .init(email: envelope.fromAddress, name: envelope.fromName.isEmpty ? nil : envelope.fromName),
-                subject: fill(notice.subject, "-policyc.name-", "-policyc.email-"),
-                content: [.init(type: "text/plain", value: fill(notice.text, "-policyc.name-", "-policyc.email-")),
-                          .init(type: "text/html", value: fill(notice.html, "-policyc.nameHTML-", "-policyc.emailHTML-"))],
+                subject: fill(notice.subject, "-policyc.name-", "-policyc.email-") { inert($0, false) },
+                content: [.init(type: "text/plain", value: fill(notice.text, "-policyc.name-", "-policyc.email-") { inert($0, false) }),
+                          .init(type: "text/html", value: fill(notice.html, "-policyc.nameHTML-", "-policyc.emailHTML-") { inert($0, true) })],
                 headers: ["Auto-Submitted": "auto-generated"],
                 tracking_settings: .init(click_tracking: .init(enable: false), open_tracking: .init(enable: false)))
         case .mailgun:
+            // Mailgun's variables (`%recipient.x%`, `%unsubscribe_url%`) start with a letter past `f`, or
+            // `_`: a percent-encoding (`%E2`) never does, so links are left whole.
             let notice = try composer(planned[0].locale).notice
+            let inert = { (text: String, html: Bool) in
+                breakTokens(text, lead: "%", html: html) { rest in
+                    rest.first.map { $0 == "_" || ("g"..."z").contains($0) || ("G"..."Z").contains($0) } ?? false
+                }
+            }
             var variables: [String: [String: String]] = [:]
             for item in planned {
-                variables[item.recipient.email] = values(item.recipient).merging(["id": item.recipient.id, "noticeID": item.messageID]) { $1 }
+                variables[item.recipient.email] = values(item.recipient, inert: inert)
+                    .merging(["id": item.recipient.id, "noticeID": item.messageID]) { $1 }
             }
             value = MailgunMessage(
                 from: from, to: planned.map { mailbox($0.recipient) },
-                subject: fill(notice.subject, "%recipient.name%", "%recipient.email%"),
-                text: fill(notice.text, "%recipient.name%", "%recipient.email%"),
-                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.emailHTML%"),
+                subject: fill(notice.subject, "%recipient.name%", "%recipient.email%") { inert($0, false) },
+                text: fill(notice.text, "%recipient.name%", "%recipient.email%") { inert($0, false) },
+                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.emailHTML%") { inert($0, true) },
                 recipientVariables: json(variables), autoSubmitted: "auto-generated",
                 noticeID: "%recipient.noticeID%", tracking: "no")
         case .postmark:
@@ -283,17 +296,65 @@ enum ProviderBody {
         }
     }
 
-    /// A User's values for the provider's substitution, and their HTML-escaped forms for the HTML part.
-    private static func values(_ recipient: Recipient) -> [String: String] {
+    /// A User's values for the provider's substitution, and their HTML-escaped forms for the HTML part,
+    /// each made `inert` for the provider (`html`: for the HTML part).
+    private static func values(_ recipient: Recipient,
+                               inert: (String, _ html: Bool) -> String = { text, _ in text }) -> [String: String] {
         let values = MessageComposer.values(for: recipient)
-        return ["name": values[0], "email": values[1],
-                "nameHTML": CompiledNotice.escapeHTML(values[0]), "emailHTML": CompiledNotice.escapeHTML(values[1])]
+        return ["name": inert(values[0], false), "email": inert(values[1], false),
+                "nameHTML": inert(CompiledNotice.escapeHTML(values[0]), true),
+                "emailHTML": inert(CompiledNotice.escapeHTML(values[1]), true)]
     }
 
-    /// `Name <address>` as SES takes it: a name that is not plain ASCII as RFC 2047 encoded-words.
+    /// `text` with each provider token in it broken, so the provider leaves it as text: the token's
+    /// `lead` character becomes a character reference in HTML (it renders the same), and elsewhere is
+    /// followed by U+2060 WORD JOINER (it shows nothing). `startsToken`: whether what follows a `lead`
+    /// makes it a token.
+    static func breakTokens(_ text: String, lead: Unicode.Scalar, html: Bool, startsToken: (Substring.UnicodeScalarView) -> Bool) -> String {
+        guard text.unicodeScalars.contains(lead) else { return text }
+        var out = String.UnicodeScalarView()
+        var rest = text[...].unicodeScalars
+        while let index = rest.firstIndex(of: lead) {
+            out.append(contentsOf: rest[..<index])
+            rest = rest[rest.index(after: index)...]
+            if !startsToken(rest) {
+                out.append(lead)
+            } else if html {
+                out.append(contentsOf: "&#\(lead.value);".unicodeScalars)
+            } else {
+                out.append(contentsOf: [lead, "\u{2060}"])
+            }
+        }
+        out.append(contentsOf: rest)
+        return String(out)
+    }
+
+    /// Fixed text in an SES template (Handlebars) with every `{` and `\` taken from the data
+    /// (`handlebarsData`): nothing in it can open a mustache, and no backslash can escape one of ours.
+    /// Handlebars' own `\{{` escape is not enough: a policy's `\{{` would become `\\{{`, which
+    /// Handlebars reads as a backslash and a live mustache, and a `{` before one of ours would make a
+    /// triple-stash.
+    static func handlebarsText(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "{" || $0 == "\\" }) else { return text }
+        var out = ""
+        // Scalars, not characters: a `{` with a combining mark after it is one character.
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "{": out += "{{lbrace}}"
+            case "\\": out += "{{backslash}}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static let handlebarsData = ["lbrace": "{", "backslash": "\\"]
+
+    /// `Name <address>` as SES takes it: a name that is not plain ASCII, or that holds what would read
+    /// as an encoded-word (`=?`), as RFC 2047 encoded-words; any other as a quoted-string.
     static func encodedMailbox(_ name: String, _ address: String) -> String {
         guard !name.isEmpty else { return address }
-        if name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return "\(quoted(name)) <\(address)>" }
+        if name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && !name.contains("=?") { return "\(quoted(name)) <\(address)>" }
         var out: [UInt8] = []
         MIME.appendEncodedWords(name, startColumn: 0, to: &out)
         return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "\r\n ", with: " ") + " <\(address)>"
@@ -309,17 +370,13 @@ enum ProviderBody {
     }
 
     private static func fill(_ parts: [NoticePart], _ name: String, _ email: String,
-                             fixed: (String) -> String = { $0 }) -> String {
+                             fixed: (String) -> String) -> String {
         parts.map { part in
             switch part {
             case .text(let text): fixed(text)
             case .variable(let variable): variable == .name ? name : email
             }
         }.joined()
-    }
-
-    private static func escapeHandlebars(_ text: String) -> String {
-        text.replacingOccurrences(of: "{{", with: "\\{{")
     }
 
     private static func json(_ value: some Encodable) -> String {

@@ -219,6 +219,112 @@ struct NotifierTests {
     }
 }
 
+/// Text a policy author or a User controls, written in every provider's template syntax.
+struct HostileProviderText {
+    static let policy = #"Added: {{email}} \{{email}} {\#u{301}{{email}}} -policyc.email- %recipient.id% %unsubscribe_url% https://x.example/a%E2%80%99b \"#
+    static let name = #"{{email}} -policyc.email- %recipient.email% \"#
+
+    func run(_ tests: NotifierTests, provider: Provider) throws -> [String: Any] {
+        try "id,email,name,locale,status\n1,a@example.com,\"\(Self.name.replacingOccurrences(of: "\"", with: "\"\""))\",en,active\n2,b@example.com,Bo,en,active\n"
+            .write(to: tests.folder.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        var request = try tests.request(users: "users.csv", provider: provider)
+        request.facts.sections = [NoticeSection(heading: "2. Information We Collect", changes: [Self.policy])]
+        _ = try Notifier.run(request)
+        let file = tests.folder.appendingPathComponent("out/batch-000001.\(provider.rawValue).json")
+        let body = try JSONSerialization.jsonObject(with: Data(contentsOf: file))
+        return (body as? [String: Any]) ?? ["messages": body]
+    }
+
+    /// Each `{{key}}` replaced by its value, in one pass: what Handlebars does to a template with no
+    /// backslash and no other braces, which is what the SES body must be.
+    static func renderHandlebars(_ template: String, _ data: [String: String]) -> String {
+        render(template, token: #"\{\{([A-Za-z]+)\}\}"#, data)
+    }
+
+    /// `template` with each match of `token` replaced, in one pass, by the value its first group names.
+    static func render(_ template: String, token: String, _ data: [String: String]) -> String {
+        template.replacingOccurrences(of: token, with: "\u{0}$1\u{0}", options: .regularExpression)
+            .split(separator: "\u{0}", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 2 == 1 ? data[String($0.element)] ?? "" : String($0.element) }.joined()
+    }
+}
+
+extension NotifierTests {
+    @Test func aSESTemplateHoldsNoHandlebarsButOursAndRendersThePolicyAsWritten() throws {
+        let body = try HostileProviderText().run(self, provider: .ses)
+        let content = ((body["DefaultContent"] as! [String: Any])["Template"] as! [String: Any])["TemplateContent"] as! [String: String]
+        let entry = (body["BulkEmailEntries"] as! [[String: Any]])[0]
+        let data = ((entry["ReplacementEmailContent"] as! [String: Any])["ReplacementTemplate"] as! [String: String])["ReplacementTemplateData"]!
+        let values = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+        for (part, template) in content {
+            #expect(!template.contains("\\"), "no backslash in \(part) to escape or unescape a mustache")
+            let braces = template.replacingOccurrences(of: #"\{\{(name|email|nameHTML|emailHTML|lbrace|backslash)\}\}"#, with: "",
+                                                       options: .regularExpression)
+            #expect(!braces.contains("{"), "every brace in \(part) is one of our mustaches")
+        }
+        let text = HostileProviderText.renderHandlebars(content["Text"]!, values)
+        #expect(text.contains(HostileProviderText.policy), "the policy's text, braces and backslashes as written")
+        #expect(text.contains("Hello \(HostileProviderText.name),"), "the name is data: its braces stay text")
+        #expect(values["name"] == HostileProviderText.name)
+    }
+
+    @Test func sendGridKeysInThePolicyOrANameAreBrokenAndLinksKept() throws {
+        let body = try HostileProviderText().run(self, provider: .sendgrid)
+        let content = body["content"] as! [[String: String]]
+        let substitutions = ((body["personalizations"] as! [[String: Any]])[0]["substitutions"] as! [String: String])
+        // SendGrid replaces each key anywhere: in the content, and in values put there before.
+        func render(_ template: String) -> String {
+            var out = template
+            for (key, value) in substitutions.sorted(by: { $0.key < $1.key }) { out = out.replacingOccurrences(of: key, with: value) }
+            return out
+        }
+        let text = render(content[0]["value"]!), html = render(content[1]["value"]!)
+        #expect(text.replacingOccurrences(of: "\u{2060}", with: "").contains(HostileProviderText.policy))
+        #expect(text.replacingOccurrences(of: "\u{2060}", with: "").contains("Hello \(HostileProviderText.name),"))
+        #expect(html.contains("&#45;policyc.email-") && !html.contains("-policyc."))
+    }
+
+    @Test func mailgunVariablesInThePolicyOrANameAreBrokenAndLinksKept() throws {
+        let body = try HostileProviderText().run(self, provider: .mailgun)
+        let variables = try JSONDecoder().decode([String: [String: String]].self,
+                                                 from: Data((body["recipient-variables"] as! String).utf8))["a@example.com"]!
+        func render(_ template: String) -> String {
+            HostileProviderText.render(template, token: #"%recipient\.([A-Za-z]+)%"#, variables)
+        }
+        let text = render(body["text"] as! String), html = render(body["html"] as! String)
+        #expect(text.replacingOccurrences(of: "\u{2060}", with: "").contains(HostileProviderText.policy))
+        #expect(text.replacingOccurrences(of: "\u{2060}", with: "").contains("Hello \(HostileProviderText.name),"))
+        #expect(text.contains("https://x.example/a%E2%80%99b"), "a percent-encoding is no Mailgun variable")
+        #expect(html.contains("&#37;recipient.id%") && html.contains("&#37;unsubscribe_url%"))
+    }
+
+    @Test func postmarkAndGenericBatchesCarryTokensAsPlainText() throws {
+        // Whole messages: neither Postmark's batch call nor an MTA reads any template syntax.
+        let body = try HostileProviderText().run(self, provider: .postmark)
+        let message = (body["messages"] as! [[String: Any]])[0]
+        #expect((message["TextBody"] as! String).contains("Hello \(HostileProviderText.name),"))
+        #expect((message["TextBody"] as! String).contains(HostileProviderText.policy))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("ledger.sqlite"))
+        var generic = try request(users: "users.csv", out: "generic")
+        generic.facts.sections = [NoticeSection(heading: "2", changes: [HostileProviderText.policy])]
+        _ = try Notifier.run(generic)
+        let raw = try jsonLines("generic")[0]["raw"]!
+        let text = MessageTests.body(String(raw[raw.range(of: "text/plain")!.lowerBound...]))
+        #expect(text.contains("Hello \(HostileProviderText.name),") && text.contains(HostileProviderText.policy))
+    }
+
+    @Test func sesMailboxesQuoteASCIINamesAndEncodeTheRest() {
+        #expect(ProviderBody.encodedMailbox(#"Ada "A" \ L"#, "a@example.com") == #""Ada \"A\" \\ L" <a@example.com>"#)
+        #expect(ProviderBody.encodedMailbox("", "a@example.com") == "a@example.com")
+        // An ASCII name that reads as an encoded-word to a lax decoder is encoded itself.
+        let smuggled = ProviderBody.encodedMailbox("=?utf-8?b?PGV2aWxAeD4=?=", "a@example.com")
+        #expect(smuggled.hasPrefix("=?UTF-8?B?") && smuggled.hasSuffix(" <a@example.com>") && !smuggled.contains("PGV2aWxAeD4=?= <"))
+        #expect(MessageTests.decodeHeader(String(smuggled.dropLast(" <a@example.com>".count))) == "=?utf-8?b?PGV2aWxAeD4=?=")
+        let long = ProviderBody.encodedMailbox(String(repeating: "Zoë ", count: 20), "a@example.com")
+        #expect(!long.contains("\r") && !long.contains("\n") && long.hasSuffix(" <a@example.com>"), "one line in a JSON field")
+    }
+}
+
 private enum SHA256Digest {
     static func of(_ data: Data) -> [UInt8] {
         Array(Crypto.SHA256.hash(data: data))
