@@ -3,11 +3,12 @@
 /// 64-bit key (of the User's id, of the mailbox), 12 bytes an entry (the row as an offset from the
 /// first row the index saw), at most 7/8 full: about 14 MB a million Users.
 ///
-/// Why not unique indexes in SQLite: at a million Users, two indexes on random keys outgrow the page
-/// cache, and every insert then reads and rewrites index pages (33 s of a 35 s run, measured). Here
-/// a lookup is a few memory reads; a key match is checked against the row itself (fetched by its
-/// rowid), so two texts with the same key are never confused. `notify` holds the ledger lock while
-/// it runs, so no other process adds rows behind this index's back.
+/// The ledger's unique indexes (v2) refuse a duplicate; this index is how `notify` finds a conflict
+/// before it inserts and says what it is (the same User again, the same mailbox). Asking SQLite
+/// instead would cost a lookup in an index of random keys per User; here a lookup is a few memory
+/// reads. A key match is checked against the row itself (fetched by its rowid), so two texts with the
+/// same key are never confused. `notify` holds the ledger lock while it runs, so no other process adds
+/// rows behind this index's back.
 struct NoticeIndex {
     /// Open addressing with linear probing; key 0 marks an empty slot (a real 0 is stored as 1).
     private var keys: [UInt64]

@@ -137,6 +137,9 @@ public struct Notices: Sendable {
         public var states: [String: Int]
         /// Export rows covered by another User's notice (same mailbox, or the same user id twice).
         public var merged: Int
+        /// Set by the proof: a user id or Message-ID held by two notices of the release (none unless the
+        /// ledger predates the constraints that refuse them).
+        public var duplicates: [NoticeLedger.Duplicate]?
     }
 
     public func status(_ reference: String) throws(ProjectError) -> Progress {
@@ -162,11 +165,14 @@ public struct Notices: Sendable {
         case csv, json
     }
 
-    /// Streams the proof of notice to `write`: one row per User, then the totals.
+    /// Streams the proof of notice to `write`: one row per User, then the totals. Refused after the
+    /// rows when the ledger holds a user or a Message-ID twice in the release: a proof must not pass
+    /// over a User told twice, or two Users with one Message-ID (a provider would drop one as a copy).
     public func proof(_ reference: String, format: ProofFormat, write: (String) -> Void) throws(ProjectError) -> Progress {
         let (name, ledger, release) = try openLedger(reference)
-        let progress = try progress(name, ledger, release)
+        var progress = try progress(name, ledger, release)
         do {
+            progress.duplicates = try ledger.duplicates(releaseID: release.id)
             switch format {
             case .csv:
                 write("user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts,covered_by\r\n")
@@ -191,6 +197,10 @@ public struct Notices: Sendable {
         } catch {
             throw Self.convert(error, release: name)
         }
+        if let duplicates = progress.duplicates, !duplicates.isEmpty {
+            let listed = duplicates.prefix(10).map { "\($0.column == "user_id" ? "user" : "Message-ID") \($0.value) (\($0.notices) notices)" }
+            throw .refused(path: name, message: "\(duplicates.count) duplicates in the ledger: \(listed.joined(separator: ", "))\(duplicates.count > 10 ? ", …" : "")")
+        }
         return progress
     }
 
@@ -201,7 +211,8 @@ public struct Notices: Sendable {
             throw .refused(path: name, message: "no notice ledger at \(project.config.notice.ledger): nothing was notified yet")
         }
         do {
-            let ledger = try NoticeLedger(path: ledgerPath)
+            // As it is: a ledger whose duplicates stop its migration can still be read, and show them.
+            let ledger = try NoticeLedger(path: ledgerPath, migrate: false)
             guard let release = try ledger.release(named: name) else {
                 throw ProjectError.refused(path: name, message: "no notices were planned for \(name)")
             }

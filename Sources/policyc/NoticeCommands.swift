@@ -236,6 +236,8 @@ struct NoticeProof: Command {
 
     func run() throws {
         var buffer = ""
+        // Written even when the proof is refused after its rows (duplicates): the rows show them.
+        defer { Terminal.write(buffer) }
         let progress = try Notices(project: try project.open()).proof(release, format: format) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
@@ -244,6 +246,7 @@ struct NoticeProof: Command {
             }
         }
         Terminal.write(buffer)
+        buffer = ""
         if format == .csv {
             let states = progress.states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             Terminal.note("\(progress.release): \(progress.notices) notices: \(states.joined(separator: ", "))")

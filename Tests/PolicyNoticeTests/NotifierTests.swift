@@ -15,6 +15,10 @@ struct NotifierTests {
         folder = try Fixtures.temporaryDirectory()
     }
 
+    init(folder: URL) {
+        self.folder = folder
+    }
+
     func request(users: String, format: BatchFormat = .jsonl, provider: Provider = .generic, batchSize: Int? = nil,
                  out: String = "out") throws -> NotifyRequest {
         let templates = try NoticeTemplateSources.load(folder: Fixtures.packageRoot.appendingPathComponent("templates/email"),

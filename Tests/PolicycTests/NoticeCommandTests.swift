@@ -223,6 +223,34 @@ struct NoticeCommandTests {
                 == ledger.map { [$0["user_id"] as String, $0["address"] as String] }, "the guard comes off exactly")
     }
 
+    @Test func theProofFailsOnALedgerHoldingAUserTwice() throws {
+        let root = try Self.materialRelease(users: 3)
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"], in: root).status == 0)
+        let proof = ["notices", "proof", "--release", "privacy-policy@v2", "--format"]
+        #expect(try Fixtures.policyc(proof + ["csv"], in: root).status == 0)
+        // As a ledger from before the constraints could be: user 1 twice, and so its Message-ID.
+        try Self.ledger(root).write { db in
+            try db.execute(sql: """
+                DROP INDEX notice_user; DROP INDEX notice_message; DELETE FROM grdb_migrations WHERE identifier = 'v2';
+                INSERT INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale, export_line, message_id,
+                                    batch_id, content_hash)
+                    SELECT release_id, user_id, user_key, address, mailbox_key, name, locale, export_line, message_id, batch_id,
+                           content_hash FROM notice WHERE user_id = '1'
+                """)
+        }
+        let csv = try Fixtures.policyc(proof + ["csv"], in: root)
+        #expect(csv.status == 1)
+        #expect(csv.stderr.contains("2 duplicates in the ledger: user 1 (2 notices), Message-ID <"), "\(csv.stderr)")
+        let json = try Fixtures.policyc(proof + ["json"], in: root)
+        #expect(json.status == 1)
+        let totals = try #require(try JSONSerialization.jsonObject(with: json.stdoutBytes) as? [String: Any])["totals"] as? [String: Any]
+        #expect((totals?["duplicates"] as? [[String: Any]])?.map { $0["column"] as? String } == ["user_id", "message_id"])
+        // notify will not work on it until the duplicate is resolved, and says where to look.
+        let notify = try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21"], in: root)
+        #expect(notify.status != 0 && notify.stderr.contains("notices proof"), "\(notify.stderr)")
+    }
+
     @Test func aFailingCommandIsRetriedThenRecordedAsFailed() throws {
         let root = try Self.materialRelease(users: 2)
         defer { try? FileManager.default.removeItem(at: root) }
