@@ -53,6 +53,24 @@ public final class NoticeLedger: Sendable {
         }
     }
 
+    /// A notice's columns after its id, as v1 made them and v2 keeps them (v2 adds its release).
+    private static let noticeColumns = """
+        user_id TEXT NOT NULL,
+        user_key INTEGER NOT NULL,          -- 64 bits of SHA-256(release, user id)
+        address TEXT NOT NULL,
+        mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(release, mailbox)
+        name TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        export_line INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batch(id),
+        content_hash TEXT NOT NULL,
+        state TEXT,                         -- NULL: the batch's state
+        sent_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+        """
+
     /// The first schema, as ledgers written before v2 have it.
     static let schemaV1 = """
         CREATE TABLE release (
@@ -92,20 +110,7 @@ public final class NoticeLedger: Sendable {
         );
         CREATE TABLE notice (                   -- its release is its batch's
             id INTEGER PRIMARY KEY,
-            user_id TEXT NOT NULL,
-            user_key INTEGER NOT NULL,          -- 64 bits of SHA-256(release, user id)
-            address TEXT NOT NULL,
-            mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(release, mailbox)
-            name TEXT NOT NULL,
-            locale TEXT NOT NULL,
-            export_line INTEGER NOT NULL,
-            message_id TEXT NOT NULL,
-            batch_id INTEGER NOT NULL REFERENCES batch(id),
-            content_hash TEXT NOT NULL,
-            state TEXT,                         -- NULL: the batch's state
-            sent_at TEXT,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT
+            \(noticeColumns)
         );
         -- No index on the keys: notify keeps them in memory (NoticeIndex) while it holds the
         -- ledger lock. (v2 adds the two unique indexes that make the database refuse a
@@ -148,20 +153,7 @@ public final class NoticeLedger: Sendable {
                 CREATE TABLE notice_v2 (
                     id INTEGER PRIMARY KEY,
                     release_id INTEGER NOT NULL REFERENCES release(id),
-                    user_id TEXT NOT NULL,
-                    user_key INTEGER NOT NULL,          -- 64 bits of SHA-256(release, user id)
-                    address TEXT NOT NULL,
-                    mailbox_key INTEGER NOT NULL,       -- 64 bits of SHA-256(release, mailbox)
-                    name TEXT NOT NULL,
-                    locale TEXT NOT NULL,
-                    export_line INTEGER NOT NULL,
-                    message_id TEXT NOT NULL,           -- <hex(SHA-256(release, user id))[0..<24].release@domain>
-                    batch_id INTEGER NOT NULL REFERENCES batch(id),
-                    content_hash TEXT NOT NULL,
-                    state TEXT,                         -- NULL: the batch's state
-                    sent_at TEXT,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT,
+                    \(noticeColumns),
                     CHECK (substr(message_id, 2, 16) = printf('%016x', user_key))
                 );
                 INSERT INTO notice_v2
