@@ -81,8 +81,12 @@ struct Classifier {
             verdict.raise(.editorial, "sentences-reordered", "the same sentences in another order")
             return verdict
         }
-        let negations = (old: TextNormalizer.looseWords(old.text).filter(Vocabulary.negations.contains).count,
-                         new: newWords.filter(Vocabulary.negations.contains).count)
+        // Counted only where a negation went: most reworded clauses drop none.
+        let oldText = old.text
+        let negations: @Sendable () -> (old: Int, new: Int) = {
+            (TextNormalizer.looseWords(oldText).filter(Vocabulary.negations.contains).count,
+             newWords.filter(Vocabulary.negations.contains).count)
+        }
         for (deleted, inserted, wordBefore) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
             let insertedWords = inserted.filter(\.isWord)
@@ -135,7 +139,9 @@ struct Classifier {
         if !unexplained.isEmpty {
             verdict.raise(.material, "words-changed", unexplained.prefix(3).joined(separator: "; "))
         }
-        if verdict.tier >= .material { checkRetention(old: old.text, new: new.text, category: category, into: &verdict) }
+        if verdict.tier >= .material {
+            checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
+        }
         // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not.
         if definesTerm, verdict.tier >= .material {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
@@ -190,7 +196,7 @@ struct Classifier {
     }
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseWords: [String], clauseNegations: (old: Int, new: Int),
+                               category: SectionCategory, clauseWords: [String], clauseNegations: () -> (old: Int, new: Int),
                                into verdict: inout Verdict) {
         // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
         let deletedWords = deleted.map { $0.key.lowercased() }
@@ -204,7 +210,7 @@ struct Classifier {
             // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing.
             if deletedWords.contains(where: Vocabulary.negations.contains),
                !insertedWords.contains(where: Vocabulary.negations.contains),
-               clauseNegations.new < clauseNegations.old {
+               clauseNegations().new < clauseNegations().old {
                 if clauseWords.contains(where: Vocabulary.saleWords.contains) && Self.sellsData(clauseWords)
                     || clauseWords.contains(where: Vocabulary.disclosureWords.contains) && category == .disclosure {
                     verdict.raise(span: detail, .consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
@@ -280,6 +286,8 @@ struct Classifier {
             text.split(whereSeparator: { $0 == "." || $0 == "!" || $0 == "?" || $0 == ";" })
                 .map { TextNormalizer.looseWords(String($0)).joined(separator: " ") }.filter { !$0.isEmpty }.sorted()
         }
+        // Sentences that only traded places keep the clause's length, give or take a space or a stop.
+        guard abs(old.utf8.count - new.utf8.count) <= 2 else { return false }
         let before = sentences(old)
         return before.count > 1 && before == sentences(new)
     }
@@ -364,11 +372,12 @@ struct Classifier {
     /// "2 years", a period replaced by "indefinitely" or "as long as necessary". The periods that went
     /// are compared with those that came, so "30 days" → "60 days" counts beside an unchanged "1 year",
     /// and "2 years" → "18 months" is shorter, whatever its number.
-    private func checkRetention(old: String, new: String, category: SectionCategory, into verdict: inout Verdict) {
-        let oldWords = TextNormalizer.looseWords(old), newWords = TextNormalizer.looseWords(new)
+    private func checkRetention(old: String, newWords: [String], category: SectionCategory, into verdict: inout Verdict) {
         guard category == .retention || newWords.contains(where: Vocabulary.retentionWords.contains)
             || newWords.contains(where: Self.deletionWords.contains) else { return }
-        var gone = Self.periods(oldWords), came = Self.periods(newWords)
+        var came = Self.periods(newWords)
+        guard !came.isEmpty else { return }
+        var gone = Self.periods(TextNormalizer.looseWords(old))
         for period in came where gone.contains(period) {
             gone.remove(at: gone.firstIndex(of: period)!)
             came.remove(at: came.firstIndex(of: period)!)
@@ -804,26 +813,68 @@ final class WordCounts: Sendable {
         self.revisions = revisions
     }
 
-    private let newCounts = Mutex<[String: Int]?>(nil)
-    private let oldCounts = Mutex<[String: Int]?>(nil)
+    private let fewer = Mutex<[String: Bool]>([:])
 
-    /// Whether `word` occurs fewer times in the new revision than in the old: gone from some place of
-    /// the whole document. Counted on first asking (a removed right is rare).
+    /// Whether `word` (lowercase ASCII) occurs fewer times in the new revision than in the old: gone
+    /// from some place of the whole document. Asked of a removed right, which is rare: each word is
+    /// counted once, reading for words only the clauses whose bytes hold it.
     func fewerInNew(_ word: String) -> Bool {
-        func table(_ revision: Revision) -> [String: Int] {
-            var table: [String: Int] = [:]
-            for clause in revision.clauses { for word in TextNormalizer.looseWords(clause.text) { table[word, default: 0] += 1 } }
-            return table
+        if let known = fewer.withLock({ $0[word] }) { return known }
+        // A clause with the same text on both sides counts the same on both: only the others are read.
+        let (changedOld, changedNew) = changedClauses.withLock { changed in
+            if changed == nil { changed = Self.clausesWithoutCopy(revisions[0], revisions[revisions.count - 1]) }
+            return changed!
         }
-        let old = oldCounts.withLock { counts in
-            if counts == nil { counts = table(revisions[0]) }
-            return counts?[word] ?? 0
+        func count(_ revision: Revision, _ indices: [Int]) -> Int {
+            indices.reduce(0) { total, index in
+                let text = revision.clauses[index].clause.text
+                guard Self.mayHold(text, word) else { return total }
+                return total + TextNormalizer.looseWords(text).lazy.filter { $0 == word }.count
+            }
         }
-        let new = newCounts.withLock { counts in
-            if counts == nil { counts = table(revisions[revisions.count - 1]) }
-            return counts?[word] ?? 0
+        let answer = count(revisions[revisions.count - 1], changedNew) < count(revisions[0], changedOld)
+        fewer.withLock { $0[word] = answer }
+        return answer
+    }
+
+    private let changedClauses = Mutex<([Int], [Int])?>(nil)
+
+    /// The clauses of each side whose text the other side does not have (as many times), by key digest.
+    private static func clausesWithoutCopy(_ old: Revision, _ new: Revision) -> ([Int], [Int]) {
+        var balance: [UInt64: Int] = [:]
+        for digest in old.keyDigests { balance[digest, default: 0] += 1 }
+        for digest in new.keyDigests { balance[digest, default: 0] -= 1 }
+        var surplus = balance
+        let changedOld = old.keyDigests.indices.filter { index in
+            let digest = old.keyDigests[index]
+            guard let left = surplus[digest], left > 0 else { return false }
+            surplus[digest] = left - 1
+            return true
         }
-        return new < old
+        surplus = balance.mapValues { -$0 }
+        let changedNew = new.keyDigests.indices.filter { index in
+            let digest = new.keyDigests[index]
+            guard let left = surplus[digest], left > 0 else { return false }
+            surplus[digest] = left - 1
+            return true
+        }
+        return (changedOld, changedNew)
+    }
+
+    /// Whether `text` holds the bytes of `word`, ASCII letters in either case.
+    static func mayHold(_ text: String, _ word: String) -> Bool {
+        let needle = Array(word.utf8)
+        guard let first = needle.first else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] | 0x20 == first | 0x20 {
+                var index = 1
+                while index < needle.count, bytes[start + index] | 0x20 == needle[index] | 0x20 { index += 1 }
+                if index == needle.count { return true }
+            }
+            return false
+        }
     }
 
     /// A word that occurs at most once in both revisions together: what a typo looks like.
