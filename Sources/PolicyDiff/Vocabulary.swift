@@ -1,119 +1,62 @@
 /// The words materiality turns on. Lowercase; matched against whole words.
 enum Vocabulary {
-    static let negations: Set<String> = ["not", "no", "never", "neither", "nor", "without", "none", "nothing",
-                                         "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't",
-                                         "aren't", "shouldn't", "wouldn't", "unless", "except", "excluding"]
-    static let modals: Set<String> = ["may", "might", "will", "shall", "must", "can", "could", "should", "would",
-                                      "need", "required", "require", "requires", "optional", "mandatory"]
-    static let quantifiers: Set<String> = ["all", "any", "some", "every", "each", "only", "certain", "most", "few",
-                                           "many", "several", "always", "sometimes", "solely", "exclusively",
-                                           "limited", "including", "includes", "include", "other", "additional"]
+    static let negations: Set<String> = Lexicon.words(PackageResources.negations_txt)
+    static let modals: Set<String> = Lexicon.words(PackageResources.modals_txt)
+    static let quantifiers: Set<String> = Lexicon.words(PackageResources.quantifiers_txt)
     /// Words that state an amount or a duration: those with a value (`numberValues`), and these.
     static let numberWords: Set<String> = Set(numberValues.keys).union([
         "thousand", "million", "once", "twice", "half", "first", "second", "third",
         "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "minute", "minutes",
     ])
-    static let places: Set<String> = ["eea", "eu", "european", "union", "uk", "united", "kingdom", "states", "us",
-                                      "u.s", "usa", "america", "american", "california", "canada", "china", "india",
-                                      "japan", "brazil", "switzerland", "swiss", "singapore", "australia",
-                                      "ireland", "germany", "france", "russia", "virginia", "colorado", "texas",
-                                      "abroad", "worldwide", "international", "country", "countries", "region",
-                                      "regions", "sydney", "london", "dublin", "frankfurt", "paris", "amsterdam",
-                                      "tokyo", "seoul", "mumbai", "toronto", "oregon", "ohio", "europe", "asia",
-                                      "africa", "australian", "canadian", "british"]
+    static let places: Set<String> = Lexicon.words(PackageResources.places_txt)
     /// Words whose insertion or removal fixes grammar without changing what is promised.
-    static let functionWords: Set<String> = ["a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with",
-                                             "from", "as", "that", "which", "is", "are", "be", "its", "it", "this",
-                                             "these", "those", "also"]
+    static let functionWords: Set<String> = Lexicon.words(PackageResources.function_words_txt)
     /// Capitalised at the start of a sentence, not because they name anyone.
-    static let commonCapitalised: Set<String> = ["our", "we", "you", "your", "the", "this", "these", "those", "if",
-                                                 "when", "where", "in", "for", "to", "a", "an", "as", "by", "with",
-                                                 "it", "its", "they", "their", "some", "any", "all", "each", "other",
-                                                 "and", "or", "but", "please", "users", "user", "personal", "data",
-                                                 "information", "service", "services", "policy", "privacy", "i"]
+    static let commonCapitalised: Set<String> = Lexicon.words(PackageResources.common_capitalised_txt)
 
-    static let navigationWords: Set<String> = ["learn", "more", "read", "click", "here", "see", "details", "find", "out",
-                                               "below", "above", "this", "page", "link", "visit"]
+    static let navigationWords: Set<String> = Lexicon.words(PackageResources.navigation_words_txt)
 
     /// Real words that are each other's typo: "fill in the from", "longer then needed". A change between
     /// the two is a spelling fix even where both are common words of the policy.
-    static let confusables: [Set<String>] = [["form", "from"], ["then", "than"], ["its", "it's"],
-                                             ["your", "you're"], ["there", "their"], ["whose", "who's"],
-                                             ["loose", "lose"], ["complimentary", "complementary"],
-                                             ["principal", "principle"], ["discrete", "discreet"],
-                                             ["affect", "effect"], ["and", "an"], ["out", "our"],
-                                             ["to", "too"], ["were", "where"], ["now", "know"]]
+    static let confusables: [Set<String>] = Lexicon.pairs(PackageResources.confusables_txt)
     /// Words that link a sentence to the one before without changing what it says ("Furthermore, we…").
-    static let connectives: Set<String> = ["furthermore", "moreover", "additionally", "also", "further", "however",
-                                           "note", "please", "importantly", "accordingly", "consequently",
-                                           "therefore", "thus", "likewise", "similarly", "generally"]
+    static let connectives: Set<String> = Lexicon.words(PackageResources.connectives_txt)
     /// Conjunctions that join two sentences into one (", and you may" ↔ ". You may").
-    static let sentenceJoiners: Set<String> = ["and", "but"]
+    static let sentenceJoiners: Set<String> = Lexicon.words(PackageResources.sentence_joiners_txt)
     /// The length of a unit of time in days, for comparing periods written in different units.
     static let daysPerUnit: [String: Double] = ["day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30,
                                                 "year": 365, "years": 365, "hour": 1.0 / 24, "hours": 1.0 / 24]
     /// A period with no end: "indefinitely", "as long as necessary", "permanently".
-    static let openEndedPeriods: [[String]] = [["indefinitely"], ["permanently"], ["forever"], ["as", "long", "as"],
-                                               ["until", "you", "delete"], ["no", "longer", "than", "necessary"]]
+    static let openEndedPeriods: [[String]] = Lexicon.phrases(PackageResources.open_ended_periods_txt)
     /// What a sale of personal data is of: a sale word in a clause without one of these ("the plans we sell",
     /// "Users who sell goods through the Service") sells no data.
-    static let dataWords: Set<String> = ["data", "information", "personal", "details", "identifiers", "profile",
-                                         "profiles", "contacts", "contact", "location", "history", "address",
-                                         "addresses", "email", "emails", "phone", "your", "users", "customers",
-                                         "records", "health", "biometric", "browsing", "usage"]
+    static let dataWords: Set<String> = Lexicon.words(PackageResources.data_words_txt)
     /// Goods and services a company or its Users sell: "sell" beside them is commerce, not a data sale.
-    static let commerceWords: Set<String> = ["goods", "products", "product", "merchandise", "plans", "plan",
-                                             "subscriptions", "subscription", "tickets", "items", "tax", "taxes",
-                                             "wholesale", "sellers", "seller", "stores", "shop", "shops", "marketplace"]
+    static let commerceWords: Set<String> = Lexicon.words(PackageResources.commerce_words_txt)
     /// Words after which a number points at a part of a document, not an amount.
-    static let referenceWords: Set<String> = ["section", "sections", "article", "articles", "paragraph", "paragraphs",
-                                              "clause", "clauses", "part", "parts", "annex", "appendix", "§"]
+    static let referenceWords: Set<String> = Lexicon.words(PackageResources.reference_words_txt)
     /// Verbs of a practice: a region that removes one of these with "consent" removed the practice too.
-    static let practiceVerbs: Set<String> = ["collect", "collects", "use", "uses", "share", "shares", "sell", "sells",
-                                             "disclose", "discloses", "process", "processes", "send", "sends", "store",
-                                             "stores", "combine", "combines", "track", "tracks", "transfer", "transfers",
-                                             "access", "analyse", "analyze", "record", "records", "receive", "receives"]
+    static let practiceVerbs: Set<String> = Lexicon.words(PackageResources.practice_verbs_txt)
     /// Words that say data flows to a party, or that a party tracks for itself, besides `disclosureWords`.
-    static let flowWords: Set<String> = ["send", "sends", "sent", "provide", "provides", "provided", "transmit",
-                                         "transmits", "pass", "passes", "passed", "receive", "receives", "pixel",
-                                         "pixels", "beacon", "beacons", "gif", "gifs", "sdk", "sdks", "cookie", "cookies", "tag",
-                                         "tags", "javascript", "script", "scripts"]
+    static let flowWords: Set<String> = Lexicon.words(PackageResources.flow_words_txt)
     /// Words of a promise to ask for consent ("we will ask for it"): removing one with "consent" is adverse.
-    static let consentPromiseWords: Set<String> = ["ask", "seek", "obtain", "request", "requires", "require"]
+    static let consentPromiseWords: Set<String> = Lexicon.words(PackageResources.consent_promise_words_txt)
     /// Phrases that make a linked document part of what the User agrees to.
-    static let bindingPhrases: [[String]] = [["incorporated", "by", "reference"], ["agree", "to"], ["bound", "by"],
-                                             ["governed", "by"]]
+    static let bindingPhrases: [[String]] = Lexicon.phrases(PackageResources.binding_phrases_txt)
 
     /// Pairs of spellings that mean the same: `&` and `and`.
-    static let equivalents: [Set<String>] = [["&", "and"], ["e.g", "for example"], ["i.e", "that is"],
-                                             ["solely", "only"], ["via", "through"], ["and/or", "or"],
-                                             ["can not", "cannot"]]
+    static let equivalents: [Set<String>] = Lexicon.pairs(PackageResources.equivalents_txt)
 
     // Consent: adverse changes regulators treat as needing opt-in.
-    static let disclosureWords: Set<String> = ["share", "shares", "shared", "sharing", "sell", "sells", "sold",
-                                               "sale", "sales", "selling", "disclose", "discloses", "disclosed",
-                                               "disclosure", "rent", "trade", "license", "transfer", "transfers",
-                                               "transferred", "partners", "partner", "third-party", "broker",
-                                               "brokers", "advertisers", "affiliates"]
-    static let newPurposeWords: Set<String> = ["advertising", "advertisements", "advertisement", "ads", "ad",
-                                               "targeted", "targeting", "profiling", "train", "training", "trained",
-                                               "attribution", "retargeting", "remarketing", "biometric", "geolocation"]
+    static let disclosureWords: Set<String> = Lexicon.words(PackageResources.disclosure_words_txt)
+    static let newPurposeWords: Set<String> = Lexicon.words(PackageResources.new_purpose_words_txt)
     /// A sale of personal data, in any wording.
-    static let saleWords: Set<String> = ["sell", "sells", "sold", "sale", "sales", "selling", "rent", "rents",
-                                         "brokers", "broker"]
+    static let saleWords: Set<String> = Lexicon.words(PackageResources.sale_words_txt)
     /// Tracking that follows Users for advertising.
-    static let adTechWords: Set<String> = ["advertising", "advertisers", "advertiser", "ads", "ad", "pixel", "pixels",
-                                           "attribution", "retargeting", "remarketing", "targeted", "targeting",
-                                           "cross-site", "beacon", "beacons"]
-    static let rightWords: Set<String> = ["right", "rights", "opt", "opt-out", "optout", "delete", "deletion",
-                                          "erase", "erasure", "access", "correct", "rectify", "object", "objection",
-                                          "withdraw", "portability", "restrict", "complaint", "appeal", "choice",
-                                          "choices", "unsubscribe", "request", "requests"]
-    static let consentWords: Set<String> = ["consent", "consents", "permission", "opt-in", "authorize",
-                                            "authorization", "approval"]
-    static let retentionWords: Set<String> = ["retain", "retains", "retained", "retention", "keep", "keeps", "kept",
-                                              "store", "stores", "stored", "storage", "preserve", "delete", "deleted",
-                                              "archive"]
+    static let adTechWords: Set<String> = Lexicon.words(PackageResources.ad_tech_words_txt)
+    static let rightWords: Set<String> = Lexicon.words(PackageResources.right_words_txt)
+    static let consentWords: Set<String> = Lexicon.words(PackageResources.consent_words_txt)
+    static let retentionWords: Set<String> = Lexicon.words(PackageResources.retention_words_txt)
 
     static func isNumber(_ word: String) -> Bool {
         word.unicodeScalars.contains { ("0"..."9").contains($0) } || numberWords.contains(word)
