@@ -56,6 +56,29 @@ public struct ParsedArguments: Sendable, Equatable {
         try value(name, expected: "a number") { text in Double(text).flatMap { $0.isFinite ? $0 : nil } }
     }
 
+    /// A whole number within `range`, which the message names.
+    public func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        guard let value = try int(name) else { return nil }
+        guard range.contains(value) else {
+            throw invalid("--\(name) must be \(range.upperBound == .max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"), not \(quoted(String(value)))")
+        }
+        return value
+    }
+
+    /// A number within `range` (so not NaN), in `unit`, which the message names.
+    public func double(_ name: String, in range: ClosedRange<Double>, unit: String) throws(UsageError) -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = Double(text), range.contains(value) else {
+            throw invalid("--\(name) must be a number of \(unit) from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)), not \(quoted(text))")
+        }
+        return value
+    }
+
+    /// `0.001`, `86400`: bounds as a person writes them, not `86400.0`.
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     /// A usage error for this command: a check the parser cannot make (values that go together).
     public func invalid(_ message: String) -> UsageError {
         UsageError(message, usage: Help.usage(for: path), command: Help.commandName(path))

@@ -126,14 +126,22 @@ struct Send: Command {
             .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
             .option("command", default: "sendmail -t -i",
                     help: "The command, run by /bin/sh with the message on standard input."),
-            .option("rate", help: "At most this many messages a second."),
-            .option("retries", default: "3", help: "Further attempts after a failure."),
-            .option("retry-delay", default: "2.0", help: "Seconds before the first retry (doubling after each)."),
-            .option("limit", help: "Send at most this many messages in this run."),
-            .option("timeout", default: "60.0", help: "Seconds a command may run before it is stopped and the attempt fails."),
+            .option("rate", help: "At most this many messages a second (0.001 to 1000000)."),
+            .option("retries", default: "3", help: "Further attempts after a failure (0 to 100)."),
+            .option("retry-delay", default: "2.0", help: "Seconds before the first retry, doubling after each (0 to 3600)."),
+            .option("limit", help: "Send at most this many messages in this run (1 or more)."),
+            .option("timeout", default: "60.0",
+                    help: "Seconds a command may run before it is stopped and the attempt fails (0.001 to 86400)."),
             .option("out", help: "The folder of the batches, when notify wrote them elsewhere."),
             .flag("json", help: "Print the report as JSON."),
         ])
+
+    /// What the numeric options may be (the help above says the same): beyond these a wait is no
+    /// longer a duration (1e300 s overflows), or means nothing (no timeout, a rate of zero).
+    static let rates = 0.001...1_000_000.0
+    static let retryCounts = 0...100
+    static let retryDelays = 0.0...3600.0
+    static let timeouts = 0.001...86_400.0
 
     let project: ProjectOption
     let release: String
@@ -150,23 +158,20 @@ struct Send: Command {
         project = ProjectOption(arguments)
         release = try arguments.required("release")
         command = arguments.string("command") ?? "sendmail -t -i"
-        rate = try arguments.double("rate")
-        retries = try arguments.int("retries") ?? 3
-        retryDelay = try arguments.double("retry-delay") ?? 2.0
-        limit = try arguments.int("limit")
-        timeout = try arguments.double("timeout") ?? 60.0
+        rate = try arguments.double("rate", in: Self.rates, unit: "messages a second")
+        retries = try arguments.int("retries", in: Self.retryCounts) ?? 3
+        retryDelay = try arguments.double("retry-delay", in: Self.retryDelays, unit: "seconds") ?? 2.0
+        limit = try arguments.int("limit", in: 1...Int.max)
+        timeout = try arguments.double("timeout", in: Self.timeouts, unit: "seconds") ?? 60.0
         out = arguments.string("out")
         json = arguments.flag("json")
-        if let rate, rate <= 0 { throw arguments.invalid("--rate must be above 0") }
-        if retries < 0 || retryDelay < 0 { throw arguments.invalid("--retries and --retry-delay cannot be negative") }
-        if timeout <= 0 { throw arguments.invalid("--timeout must be above 0") }
     }
 
     func run() throws {
         let notices = Notices(project: try project.open())
         let report = try notices.send(release, options: DeliveryOptions(
-            command: command, rate: rate, retries: retries, retryDelay: .milliseconds(Int(retryDelay * 1000)), limit: limit,
-            timeout: .milliseconds(Int(timeout * 1000))),
+            command: command, rate: rate, retries: retries, retryDelay: .seconds(retryDelay), limit: limit,
+            timeout: .seconds(timeout)),
             outFolder: out.map(Terminal.absolutePath))
         if json {
             Terminal.write(try Notify.json(report))
