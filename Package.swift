@@ -20,6 +20,8 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "PolicyModel"),
+        // The libc calls of send's command: fork, exec and prctl run in C (see command.c).
+        .target(name: "CMailCommand"),
         .target(name: "PolicyCommandLine"),
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"], linkerSettings: [
             // Whatever links the parser exports its replacement for cmark-gfm's special-character
@@ -66,7 +68,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "PolicyNotice", dependencies: [
-            "PolicyModel", "PolicyDiff",
+            "PolicyModel", "PolicyDiff", "CMailCommand",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -5,10 +5,13 @@ import PolicyModel
 /// `policyc send`: hands each written message to a sendmail-compatible command, one process per
 /// message, recording each result in the ledger.
 ///
-/// Per message: the ledger marks it `sending`; the command runs; the ledger marks it `sent` (exit 0)
-/// or retries, then `failed`. A crash between the command's success and the `sent` mark leaves the
-/// message `sending`, and the next run sends it again: the one at-least-once window. The copy
-/// carries the same `Message-ID`, by which a provider, an MTA or a mail client drops the duplicate.
+/// Per message: the message is staged whole on disk; the ledger marks it `sending`; the command runs
+/// with the staged file as its standard input; the ledger marks it `sent` (exit 0), or retries and then
+/// marks it `failed` (a non-zero exit: not delivered), or marks it `unknown` (stopped at the timeout, or
+/// ended by a signal: the MTA may have delivered it, so it is not sent again unless asked). A crash
+/// between the MTA accepting and the `sent` mark leaves the message `sending`, and the next run sends
+/// it again: the one at-least-once window, one message per crash. The copy carries the same
+/// `Message-ID`, by which a provider, an MTA or a mail client drops the duplicate.
 public struct DeliveryOptions: Sendable {
     /// Run by `/bin/sh -c`, message on standard input: `sendmail -t -i` reads the recipients from the
     /// headers and does not stop at a line holding a single dot.
@@ -20,17 +23,23 @@ public struct DeliveryOptions: Sendable {
     public var retryDelay: Duration
     /// Stop after this many messages (a trickle, or a test).
     public var limit: Int?
-    /// A command still running after this long is stopped, and the attempt counts as failed.
+    /// A command still running after this long is killed with all it started, and its message is
+    /// `unknown`.
     public var timeout: Duration
+    /// Send `unknown` messages again: the operator has checked that the MTA did not deliver them, or
+    /// accepts a second copy.
+    public var resendUnknown: Bool
 
     public init(command: String = "sendmail -t -i", rate: Double? = nil, retries: Int = 3,
-                retryDelay: Duration = .seconds(2), limit: Int? = nil, timeout: Duration = .seconds(60)) {
+                retryDelay: Duration = .seconds(2), limit: Int? = nil, timeout: Duration = .seconds(60),
+                resendUnknown: Bool = false) {
         self.command = command
         self.rate = rate
         self.retries = retries
         self.retryDelay = retryDelay
         self.limit = limit
         self.timeout = timeout
+        self.resendUnknown = resendUnknown
     }
 }
 
@@ -38,10 +47,15 @@ public struct DeliveryReport: Sendable, Codable, Hashable {
     public var release: String
     public var sent = 0
     public var failed = 0
-    /// Messages found `sending` (a run died around them) and sent again.
+    /// Messages whose command was stopped at the timeout or ended by a signal in this run.
+    public var unknown = 0
+    /// Messages found `sending` (a run died around them), or `unknown` with `resendUnknown`, and
+    /// sent again.
     public var resent = 0
-    /// Of the release's notices, how many are now sent, and how many remain.
+    /// Of the release's notices, how many are now sent, how many `unknown`, and how many remain
+    /// (the unknown ones among them).
     public var totalSent = 0
+    public var totalUnknown = 0
     public var remaining = 0
 
     public init(release: String) {
@@ -62,6 +76,11 @@ public enum Delivery {
         guard let outFolder = outFolder ?? release.folder.map({ URL(fileURLWithPath: $0) }) else {
             throw .refused("\(name): the ledger does not say where its batches are; pass --out")
         }
+        // Beside the ledger: in the project's notices folder, and cleaned by the next run after a kill.
+        let command = try MailCommand(command: options.command, timeout: options.timeout,
+                                      folder: URL(fileURLWithPath: ledgerPath).deletingLastPathComponent()
+                                          .appendingPathComponent(".send"))
+        defer { command.close() }
         var report = DeliveryReport(release: name)
         var handled = 0
         var lastStart: ContinuousClock.Instant?
@@ -70,7 +89,7 @@ public enum Delivery {
                 throw .refused("\(name) was written as \(batch.format) request bodies: the provider sends those, not policyc send")
             }
             guard batch.state == "written" else { continue }
-            let pending = try ledger.unsent(batchID: batch.id)
+            let pending = try ledger.unsent(batchID: batch.id, includingUnknown: options.resendUnknown)
             if pending.isEmpty { continue }
             let messages = try readBatch(batch, folder: outFolder)
             for item in pending {
@@ -78,35 +97,41 @@ public enum Delivery {
                 guard item.seq < messages.count, let raw = messages[item.seq] else {
                     throw .delivery("\(batch.file): message \(item.seq + 1) (\(item.messageID)) is missing from the batch")
                 }
-                if item.state == .sending { report.resent += 1 }
-                if let rate = options.rate, rate > 0, let lastStart {
+                if item.state == .sending || item.state == .unknown { report.resent += 1 }
+                if let rate = options.rate, let lastStart {
                     let next = lastStart.advanced(by: .seconds(1 / rate))
                     if next > .now { Thread.sleep(forTimeInterval: (next - .now).seconds) }
                 }
                 lastStart = .now
                 handled += 1
+                let staged = try command.stage(raw, name: String(item.id))
+                defer { command.discard(staged) }
                 try ledger.markSending(item.id)
                 CrashPoint.reach("send-sending", handled)
                 var attempt = 0
-                var outcome = run(options.command, input: raw, timeout: options.timeout)
-                while case .failure = outcome, attempt < options.retries {
+                var outcome = command.run(staged)
+                while case .refused = outcome, attempt < options.retries {
                     Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
                     attempt += 1
-                    outcome = run(options.command, input: raw, timeout: options.timeout)
+                    outcome = command.run(staged)
                 }
                 switch outcome {
-                case .success:
+                case .accepted:
                     CrashPoint.reach("send-delivered", handled)
                     try ledger.markSent(item.id, retries: attempt)
                     report.sent += 1
-                case .failure(let error):
-                    try ledger.markFailed(item.id, retries: attempt, error: error.message)
+                case .refused(let error):
+                    try ledger.markFailed(item.id, retries: attempt, error: error)
                     report.failed += 1
+                case .unknown(let error):
+                    try ledger.markUnknown(item.id, retries: attempt, error: error)
+                    report.unknown += 1
                 }
             }
         }
         let counts = try ledger.counts(releaseID: release.id)
         report.totalSent = counts[.sent] ?? 0
+        report.totalUnknown = counts[.unknown] ?? 0
         report.remaining = counts.filter { $0.key != .sent }.values.reduce(0, +)
         return report
     }
@@ -158,58 +183,5 @@ public enum Delivery {
             out.append(byte)
         }
         return out
-    }
-
-    struct CommandFailure: Error {
-        let message: String
-    }
-
-    /// Runs the command with the message on standard input; its exit status decides. Its standard
-    /// error goes to a file, not a pipe, so a daemon that keeps it open cannot stall us; a command
-    /// that outlives `timeout` is stopped.
-    static func run(_ command: String, input: [UInt8], timeout: Duration) -> Result<Void, CommandFailure> {
-        let errorsURL = FileManager.default.temporaryDirectory.appendingPathComponent("policyc-send-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: errorsURL.path, contents: nil),
-              let errors = FileHandle(forWritingAtPath: errorsURL.path) else {
-            return .failure(CommandFailure(message: "cannot create a temporary file in \(errorsURL.deletingLastPathComponent().path)"))
-        }
-        defer {
-            try? errors.close()
-            try? FileManager.default.removeItem(at: errorsURL)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            return .failure(CommandFailure(message: "cannot run \(command): \(error)"))
-        }
-        // Write from another thread: a command that does not read its input must not block us.
-        let writer = Thread {
-            try? stdin.fileHandleForWriting.write(contentsOf: input)
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        if exited.wait(timeout: .now() + timeout.seconds) == .timedOut {
-            process.terminate()
-            if exited.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                exited.wait()
-            }
-            return .failure(CommandFailure(message: "\(command) did not finish within \(Int(timeout.seconds)) s; stopped"))
-        }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let text = ((try? String(contentsOf: errorsURL, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(CommandFailure(message: "\(command) exited with status \(process.terminationStatus)"
-                                           + (text.isEmpty ? "" : ": \(text.prefix(300))")))
-        }
-        return .success(())
     }
 }

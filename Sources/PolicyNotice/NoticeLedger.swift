@@ -3,7 +3,7 @@ import GRDB
 import PolicyModel
 
 /// The notice ledger, an SQLite file: every (release, User) with its message id, batch, state
-/// (planned, written, sending, sent, failed), times and content hash. Until delivery starts, a
+/// (planned, written, sending, sent, failed, unknown), times and content hash. Until delivery starts, a
 /// notice's state and times are its batch's (`notice.state` is NULL): marking a batch written is one
 /// row, not a thousand. It is what makes a re-run
 /// plan nobody twice, and what proves later who was told what, and when.
@@ -22,7 +22,11 @@ public final class NoticeLedger: Sendable {
         /// Handed to the sendmail command, result not yet recorded: the at-least-once window.
         case sending
         case sent
+        /// The command exited non-zero: the MTA did not take the message; a later run tries again.
         case failed
+        /// The command was stopped at the timeout or ended by a signal: the MTA may have delivered
+        /// the message. Not sent again unless the operator asks (`send --resend-unknown`).
+        case unknown
     }
 
     /// `migrate: false` reads a ledger as its schema is (status and proof): a ledger that cannot be
@@ -492,13 +496,14 @@ public final class NoticeLedger: Sendable {
         public var state: State
     }
 
-    /// The Users of a batch not yet recorded as sent.
-    func unsent(batchID: Int64) throws(NoticeError) -> [Pending] {
-        try run { db in
+    /// The Users of a batch not yet recorded as sent, nor as `unknown` unless `includingUnknown`.
+    func unsent(batchID: Int64, includingUnknown: Bool) throws(NoticeError) -> [Pending] {
+        let states = includingUnknown ? "'sending', 'failed', 'unknown'" : "'sending', 'failed'"
+        return try run { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state FROM notice
                 WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
-                  AND batch_id = ?1 AND (state IS NULL OR state IN ('sending', 'failed')) ORDER BY id
+                  AND batch_id = ?1 AND (state IS NULL OR state IN (\(states))) ORDER BY id
                 """, arguments: [batchID]).map { row in
                 Pending(id: row["id"], messageID: row["message_id"], seq: row["seq"],
                         state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written)
@@ -521,9 +526,17 @@ public final class NoticeLedger: Sendable {
     }
 
     func markFailed(_ id: Int64, retries: Int, error: String) throws(NoticeError) {
+        try markUnsent(id, .failed, retries: retries, error: error)
+    }
+
+    func markUnknown(_ id: Int64, retries: Int, error: String) throws(NoticeError) {
+        try markUnsent(id, .unknown, retries: retries, error: error)
+    }
+
+    private func markUnsent(_ id: Int64, _ state: State, retries: Int, error: String) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'failed', last_error = ?, attempts = attempts + ? WHERE id = ?",
-                           arguments: [String(error.prefix(500)), retries, id])
+            try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+                           arguments: [state.rawValue, String(error.prefix(500)), retries, id])
         }
     }
 

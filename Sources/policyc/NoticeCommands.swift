@@ -119,7 +119,9 @@ struct Send: Command {
         abstract: "Hand each written notice to a sendmail-compatible command, recording each result in the ledger.",
         discussion: """
         Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded \
-        but whose result the ledger had not recorded when the run died is sent again, with the same Message-ID.
+        but whose result the ledger had not recorded when the run died is sent again, with the same Message-ID: at most \
+        one message per killed run. A command stopped at --timeout (or ended by a signal) may have delivered its \
+        message: it is recorded as unknown and not sent again unless --resend-unknown is given.
         """,
         parameters: [
             ProjectOption.parameter,
@@ -127,12 +129,14 @@ struct Send: Command {
             .option("command", default: "sendmail -t -i",
                     help: "The command, run by /bin/sh with the message on standard input."),
             .option("rate", help: "At most this many messages a second (0.001 to 1000000)."),
-            .option("retries", default: "3", help: "Further attempts after a failure (0 to 100)."),
+            .option("retries", default: "3", help: "Further attempts after a non-zero exit (0 to 100)."),
             .option("retry-delay", default: "2.0", help: "Seconds before the first retry, doubling after each (0 to 3600)."),
             .option("limit", help: "Send at most this many messages in this run (1 or more)."),
             .option("timeout", default: "60.0",
-                    help: "Seconds a command may run before it is stopped and the attempt fails (0.001 to 86400)."),
+                    help: "Seconds a command may run (0.001 to 86400); then it is killed with all it started, and its message "
+                        + "recorded as unknown."),
             .option("out", help: "The folder of the batches, when notify wrote them elsewhere."),
+            .flag("resend-unknown", help: "Send again the messages recorded as unknown (their MTA may have delivered them)."),
             .flag("json", help: "Print the report as JSON."),
         ])
 
@@ -152,6 +156,7 @@ struct Send: Command {
     let limit: Int?
     let timeout: Double
     let out: String?
+    let resendUnknown: Bool
     let json: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
@@ -164,6 +169,7 @@ struct Send: Command {
         limit = try arguments.int("limit", in: 1...Int.max)
         timeout = try arguments.double("timeout", in: Self.timeouts, unit: "seconds") ?? 60.0
         out = arguments.string("out")
+        resendUnknown = arguments.flag("resend-unknown")
         json = arguments.flag("json")
     }
 
@@ -171,16 +177,18 @@ struct Send: Command {
         let notices = Notices(project: try project.open())
         let report = try notices.send(release, options: DeliveryOptions(
             command: command, rate: rate, retries: retries, retryDelay: .seconds(retryDelay), limit: limit,
-            timeout: .seconds(timeout)),
+            timeout: .seconds(timeout), resendUnknown: resendUnknown),
             outFolder: out.map(Terminal.absolutePath))
         if json {
             Terminal.write(try Notify.json(report))
         } else {
-            Terminal.write("\(report.release): \(report.sent) sent, \(report.failed) failed"
-                           + (report.resent > 0 ? ", \(report.resent) sent again after an interrupted run" : "")
-                           + "; \(report.totalSent) sent in all, \(report.remaining) to go\n")
+            Terminal.write("\(report.release): \(report.sent) sent, \(report.failed) failed, \(report.unknown) unknown"
+                           + (report.resent > 0 ? ", \(report.resent) sent again after an interrupted run or by request" : "")
+                           + "; \(report.totalSent) sent in all, \(report.remaining) to go"
+                           + (report.totalUnknown > 0 ? " (\(report.totalUnknown) unknown: see --resend-unknown)" : "") + "\n")
         }
-        if report.failed > 0 { throw Exit(status: 1) }
+        // An unknown message needs the operator as much as a failed one.
+        if report.failed > 0 || report.unknown > 0 { throw Exit(status: 1) }
     }
 }
 

@@ -495,7 +495,7 @@ def check_reports(results, policyc, project):
 
     result = policyc(project, "notices", "status", "--release", RELEASE, "--format", "json")
     status = json.loads(result.stdout) if result.returncode == 0 else {}
-    expected_states = {"planned": 0, "written": 0, "sending": 0, "sent": len(notices), "failed": 0}
+    expected_states = {"planned": 0, "written": 0, "sending": 0, "sent": len(notices), "failed": 0, "unknown": 0}
     merged = ledger(project, "SELECT user_id, covered_by FROM merged ORDER BY export_line")
     results.check(status == {"release": RELEASE, "effectiveDate": EFFECTIVE_DAY, "batches": batches,
                              "notices": len(notices), "states": expected_states, "merged": len(merged)},
