@@ -104,7 +104,8 @@ public enum Delivery {
                 }
                 lastStart = .now
                 handled += 1
-                let staged = try command.stage(raw, name: String(item.id))
+                // LF line ends: what a local sendmail expects.
+                let staged = try command.stage(localLineEnds(raw), name: String(item.id))
                 defer { command.discard(staged) }
                 try ledger.markSending(item.id)
                 CrashPoint.reach("send-sending", handled)
@@ -136,8 +137,8 @@ public enum Delivery {
         return report
     }
 
-    /// The batch's messages by position, with LF line ends (what a local sendmail expects), after
-    /// checking the batch against the SHA-256 the ledger recorded for it.
+    /// The batch's messages by position, as written (CRLF), after checking the batch against the
+    /// SHA-256 the ledger recorded for it.
     static func readBatch(_ batch: NoticeLedger.Batch, folder: URL) throws(NoticeError) -> [[UInt8]?] {
         let url = folder.appendingPathComponent(batch.file)
         if batch.format == BatchFormat.jsonl.rawValue {
@@ -150,7 +151,7 @@ public enum Delivery {
             bytes.withUnsafeBufferPointer { buffer in
                 for line in buffer.split(separator: 0x0A) {
                     let raw = JSONLine.string("raw", in: UnsafeBufferPointer(rebasing: line))
-                    messages.append(raw.map { localLineEnds(Array($0.utf8)) })
+                    messages.append(raw.map { Array($0.utf8) })
                 }
             }
             return messages
@@ -164,7 +165,7 @@ public enum Delivery {
             }
             hasher.update(data: Array(file.utf8) + [0])
             hasher.update(data: data)
-            messages.append(localLineEnds([UInt8](data)))
+            messages.append([UInt8](data))
         }
         try verify(Data(hasher.finalize()).hexString, batch, url)
         return messages
@@ -176,12 +177,17 @@ public enum Delivery {
         }
     }
 
-    private static func localLineEnds(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for (index, byte) in bytes.enumerated() where !(byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
-            out.append(byte)
+    /// CRLF to LF. Only messages about to be sent are converted, and over a buffer, not an iterator:
+    /// a debug build spent 40 ms a 100 KB message in the iterator, two thirds of a killed run.
+    static func localLineEnds(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count) { out, count in
+                count = 0
+                for index in 0..<source.count where !(source[index] == 0x0D && index + 1 < source.count && source[index + 1] == 0x0A) {
+                    out[count] = source[index]
+                    count += 1
+                }
+            }
         }
-        return out
     }
 }
