@@ -30,7 +30,7 @@ site: release
 	$(POLICYC) build --out _site
 
 # The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core;
-# the delivery check sends notices through msmtp to an aiosmtpd server.
+# the delivery checks send notices through msmtp to an aiosmtpd server.
 test-deps: deps
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp; \
@@ -51,6 +51,7 @@ test: test-deps
 	$(MAKE) release
 	python3 tests/site/check_site.py --policyc $(POLICYC)
 	python3 tests/notices/check_delivery.py --policyc $(POLICYC)
+	python3 tests/notices/check_send_kills.py --policyc $(POLICYC)
 
 bench: release
 	@if ! command -v hyperfine >/dev/null || ! command -v cmark-gfm >/dev/null || ! [ -x /usr/bin/time ]; then \

@@ -595,12 +595,20 @@ def check_interrupted_notify(results, policyc, project, rows):
     check_rejects(results, "interrupted notify", out, rows)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(description, *extra):
+    """--policyc (and the caller's own options, each a (name, keywords) pair), parsed."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--policyc", default=os.environ.get("POLICYC", str(ROOT / ".build" / "debug" / "policyc")))
-    args = parser.parse_args()
+    for name, keywords in extra:
+        parser.add_argument(name, **keywords)
+    return parser.parse_args()
+
+
+def run_checks(policyc_path, checks):
+    """Calls checks(results, policyc, inbox, folder, port) with an aiosmtpd server on 127.0.0.1 and a
+    scratch folder, then prints the tally and exits 1 when a check failed."""
     # The projects run policyc from their own folders: make the path absolute first.
-    policyc = Policyc(str(pathlib.Path(args.policyc).resolve()))
+    policyc = Policyc(str(pathlib.Path(policyc_path).resolve()))
     if not shutil.which("msmtp"):
         raise SystemExit("msmtp is not installed (Debian: apt-get install msmtp)")
     results = Results()
@@ -611,24 +619,31 @@ def main():
     server.start()
     try:
         with tempfile.TemporaryDirectory() as temporary:
-            folder = pathlib.Path(temporary)
-            project = make_project(policyc, folder / "delivery")
-            users = csv_users()
-            write_export(project / "users.csv", users, csv_row, b"id,email,name,locale,status\r\n")
-            check_notify(results, policyc, project, users)
-            check_send(results, policyc, project, inbox, msmtp_command(folder, port))
-            check_messages(results, project, users, inbox)
-            check_reports(results, policyc, project)
-            check_refusals(results, policyc, project)
-
-            project = make_project(policyc, folder / "interrupted")
-            users = jsonl_users()
-            write_export(project / "users.jsonl", users, jsonl_row)
-            check_interrupted_notify(results, policyc, project, users)
+            checks(results, policyc, inbox, pathlib.Path(temporary), port)
     finally:
         server.stop()
     print(f"checks: {results.passed} passed, {len(results.failed)} failed ({time.monotonic() - started:.1f} s)")
     sys.exit(1 if results.failed else 0)
+
+
+def delivery_checks(results, policyc, inbox, folder, port):
+    project = make_project(policyc, folder / "delivery")
+    users = csv_users()
+    write_export(project / "users.csv", users, csv_row, b"id,email,name,locale,status\r\n")
+    check_notify(results, policyc, project, users)
+    check_send(results, policyc, project, inbox, msmtp_command(folder, port))
+    check_messages(results, project, users, inbox)
+    check_reports(results, policyc, project)
+    check_refusals(results, policyc, project)
+
+    project = make_project(policyc, folder / "interrupted")
+    users = jsonl_users()
+    write_export(project / "users.jsonl", users, jsonl_row)
+    check_interrupted_notify(results, policyc, project, users)
+
+
+def main():
+    run_checks(arguments(__doc__).policyc, delivery_checks)
 
 
 if __name__ == "__main__":
