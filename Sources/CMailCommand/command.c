@@ -69,14 +69,25 @@ static void exec_shell(char *const argv[]) {
     _exit(127);
 }
 
+// Moves a descriptor above the standard three: policyc started with one of them closed would get it
+// back from open, and dup2 onto itself would leave it close-on-exec.
+static int above_standard(int fd) {
+    if (fd < 0 || fd > 2) return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int failure = errno;
+    close(fd);
+    errno = failure;
+    return moved;
+}
+
 pid_t policyc_command_start(const char *command, const char *input_path, const char *error_path, int *error_number) {
     // Opened before fork, so a failure is reported here rather than as the command's exit status.
-    int input = open(input_path, O_RDONLY | O_CLOEXEC);
+    int input = above_standard(open(input_path, O_RDONLY | O_CLOEXEC));
     if (input < 0) {
         *error_number = errno;
         return -1;
     }
-    int errors = open(error_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int errors = above_standard(open(error_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (errors < 0) {
         *error_number = errno;
         close(input);

@@ -98,7 +98,8 @@ public enum Delivery {
                     throw .delivery("\(batch.file): message \(item.seq + 1) (\(item.messageID)) is missing from the batch")
                 }
                 if item.state == .sending || item.state == .unknown { report.resent += 1 }
-                if let rate = options.rate, let lastStart {
+                // The CLI allows 0.001 to 1 000 000; a library caller's 0 means no limit, not a division by zero.
+                if let rate = options.rate, rate > 0, let lastStart {
                     let next = lastStart.advanced(by: .seconds(1 / rate))
                     if next > .now { Thread.sleep(forTimeInterval: (next - .now).seconds) }
                 }
