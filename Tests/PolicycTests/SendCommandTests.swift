@@ -20,7 +20,7 @@ struct SendCommandTests {
         try NoticeCommandTests.ledger(root).read { try Row.fetchAll($0, sql: "SELECT state, attempts, last_error FROM notice") }
     }
 
-    /// Processes of process group `group` that are not zombies, from /proc.
+    /// Processes of process group `group` that are not zombies, from /proc (Linux).
     static func living(group: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
@@ -96,6 +96,8 @@ struct SendCommandTests {
         #expect(try Self.states(root).first?["last_error"] == "cat >/dev/null; echo 'no route' >&2; exit 69 exited with status 69: no route")
     }
 
+    // Linux only: the command dies with send through PR_SET_PDEATHSIG, and /proc shows who is left.
+    #if os(Linux)
     @Test func aKilledSendTakesItsCommandAlongAndLeavesNoFileOutside() throws {
         let root = try Self.notified(users: 2)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -135,6 +137,7 @@ struct SendCommandTests {
         #expect(!FileManager.default.fileExists(atPath: staging.path), "the next run removed the killed run's files")
         #expect(!FileManager.default.fileExists(atPath: late.path))
     }
+    #endif
 
     @Test(arguments: [
         ("--timeout", ["1e300", "0", "-1", "nan", "inf"], "must be a number of seconds from 0.001 to 86400"),
