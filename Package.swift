@@ -20,8 +20,6 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "PolicyModel"),
-        // The libc calls of send's command: fork, exec and prctl run in C (see command.c).
-        .target(name: "CMailCommand"),
         .target(name: "PolicyCommandLine"),
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"], linkerSettings: [
             // Whatever links the parser exports its replacement for cmark-gfm's special-character
@@ -68,7 +66,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "PolicyNotice", dependencies: [
-            "PolicyModel", "PolicyDiff", "CMailCommand",
+            "PolicyModel", "PolicyDiff",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),

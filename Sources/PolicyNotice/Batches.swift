@@ -154,15 +154,21 @@ final class OutputFile {
     private let path: String
     private var descriptor: Int32
 
-    init(_ url: URL) throws(NoticeError) {
+    init(_ url: URL, mode: mode_t = 0o644) throws(NoticeError) {
         path = url.path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
     }
 
     func write(_ bytes: [UInt8]) throws(NoticeError) {
         guard let failure = bytes.withUnsafeBytes({ FileDescriptor.writeAll($0, to: descriptor) }) else { return }
         throw .unwritable(path: path, reason: String(cString: strerror(failure)))
+    }
+
+    /// Waits until what was written is on disk.
+    func sync() throws(NoticeError) {
+        guard fsync(descriptor) != 0 else { return }
+        throw .unwritable(path: path, reason: String(cString: strerror(errno)))
     }
 
     func close() throws(NoticeError) {

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCommandLine
+import PolicyNotice
 import PolicyProject
 
 /// A command the CLI runs: its declared parameters, built from a parsed command line, then run.
@@ -36,6 +37,8 @@ enum Policyc {
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
     static func main() {
+        // policyc started by policyc send as the keeper of a command's process group (MailCommand.swift).
+        if getenv(SendKeeper.environmentVariable) != nil { SendKeeper.run() }
         // A sendmail command that exits early must not take policyc down with it.
         signal(SIGPIPE, SIG_IGN)
         Allocator.useLargePages()

@@ -96,7 +96,7 @@ struct SendCommandTests {
         #expect(try Self.states(root).first?["last_error"] == "cat >/dev/null; echo 'no route' >&2; exit 69 exited with status 69: no route")
     }
 
-    // Linux only: the command dies with send through PR_SET_PDEATHSIG, and /proc shows who is left.
+    // Linux only: /proc shows who is left. (The keeper sees send die through a socket's EOF, which is POSIX.)
     #if os(Linux)
     @Test func aKilledSendTakesItsCommandAlongAndLeavesNoFileOutside() throws {
         let root = try Self.notified(users: 2)
