@@ -9,10 +9,29 @@ struct Classifier {
     /// How often each word occurs in both revisions, for telling typos from real words.
     let wordCounts: WordCounts
 
+    /// Each word of a name of `DiffOptions.sameParties` (lowercased) → the group it belongs to.
+    let partyGroups: [String: Int]
+
     init(options: DiffOptions, wordCounts: WordCounts) {
         self.options = options
         self.sensitiveWords = Set(options.sensitiveWords.map { $0.lowercased() })
         self.wordCounts = wordCounts
+        var groups: [String: Int] = [:]
+        for (index, names) in options.sameParties.enumerated() {
+            for name in names { groups[TextNormalizer.looseWords(name).joined(separator: " "), default: index] = index }
+        }
+        partyGroups = groups
+    }
+
+    /// "Flashtalking" → "DoubleClick" where the project says they are one party (`diff.sameParty`): the
+    /// words before and after name the same group.
+    private func isSameParty(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
+        guard !partyGroups.isEmpty, !deleted.isEmpty, !inserted.isEmpty else { return false }
+        func group(_ words: [WordToken]) -> Int? {
+            partyGroups[words.map { $0.key.lowercased() }.joined(separator: " ")]
+        }
+        guard let before = group(deleted), let after = group(inserted) else { return false }
+        return before == after
     }
 
     struct Verdict {
@@ -95,6 +114,10 @@ struct Classifier {
                 verdict.raise(.editorial, "equivalent-wording", detail)
                 continue
             }
+            if isSameParty(deletedWords, insertedWords) {
+                verdict.raise(.editorial, "same-party", detail)
+                continue
+            }
             if isReferenceRenumbered(deletedWords, insertedWords, after: wordBefore) {
                 verdict.raise(.editorial, "reference-renumbered", detail)
                 continue
@@ -150,12 +173,9 @@ struct Classifier {
         return verdict
     }
 
-    static let editorialRules: Set<String> = ["spelling", "duplicate-word", "punctuation-or-case", "equivalent-wording",
-                                              "grammar", "formatting", "link-same-host", "navigation-text",
-                                              "compound-spelling", "sentence-split", "connective"]
-
+    /// The reasons that stand for a material or consent finding (`RuleCatalog`).
     private func triggerCount(_ verdict: Verdict) -> Int {
-        verdict.reasons.filter { !Self.editorialRules.contains($0.rule) }.count
+        verdict.reasons.filter { RuleCatalog.entry($0.rule)?.tier != .editorial }.count
     }
 
     /// Pairs of (deleted tokens, inserted tokens), one per changed region of the word diff.

@@ -11,11 +11,15 @@ public struct DiffOptions: Sendable {
     public var sensitiveWords: [String]
     /// Author decisions on single changes, by fingerprint.
     public var overrides: [Override]
+    /// Names that stand for the same party ("Facebook" and "Meta", a vendor that renamed itself; a product
+    /// and its short name): one written for another names no new party.
+    public var sameParties: [[String]]
 
     public init(sectionCategories: [String: SectionCategory] = [:], sensitiveWords: [String] = [],
-                overrides: [Override] = []) {
+                overrides: [Override] = [], sameParties: [[String]] = []) {
         self.sectionCategories = sectionCategories
         self.sensitiveWords = sensitiveWords
         self.overrides = overrides
+        self.sameParties = sameParties
     }
 }

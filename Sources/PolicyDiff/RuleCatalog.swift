@@ -50,6 +50,7 @@ public enum RuleCatalog {
         Entry(rule: "table-of-contents", tier: .editorial, title: "Table of contents"),
         Entry(rule: "reference-renumbered", tier: .editorial, title: "Cross-reference renumbered"),
         Entry(rule: "link-same-host", tier: .editorial, title: "Link updated, same site"),
+        Entry(rule: "same-party", tier: .editorial, title: "Another name of the same party"),
         Entry(rule: "equivalent-wording", tier: .editorial, title: "Same meaning, other words"),
         Entry(rule: "sentence-split", tier: .editorial, title: "Sentence split or joined"),
         Entry(rule: "connective", tier: .editorial, title: "Linking word"),

@@ -77,11 +77,15 @@ public struct ProjectConfig: Sendable, Hashable {
         public var categories: [String: SectionCategory]
         public var sensitiveWords: [String]
         public var overrides: [Override]
+        /// Groups of names that stand for the same party (`sameParty: [[Facebook, Meta]]`).
+        public var sameParty: [[String]]
 
-        public init(categories: [String: SectionCategory] = [:], sensitiveWords: [String] = [], overrides: [Override] = []) {
+        public init(categories: [String: SectionCategory] = [:], sensitiveWords: [String] = [], overrides: [Override] = [],
+                    sameParty: [[String]] = []) {
             self.categories = categories
             self.sensitiveWords = sensitiveWords
             self.overrides = overrides
+            self.sameParty = sameParty
         }
     }
 
@@ -101,7 +105,7 @@ public struct ProjectConfig: Sendable, Hashable {
     public var diffOptions: DiffOptions {
         DiffOptions(sectionCategories: Dictionary(diff.categories.map { ($0.key.lowercased(), $0.value) },
                                                   uniquingKeysWith: { first, _ in first }),
-                    sensitiveWords: diff.sensitiveWords, overrides: diff.overrides)
+                    sensitiveWords: diff.sensitiveWords, overrides: diff.overrides, sameParties: diff.sameParty)
     }
 
     /// Reads the YAML text of a config file; `path` is for the error message.
@@ -176,7 +180,16 @@ private extension ProjectConfig.Recipients {
 private extension ProjectConfig.Diff {
     init(_ node: ConfigNode) throws(ProjectError) {
         self.init()
-        let fields = try node.fields(["categories", "sensitiveWords", "overrides"])
+        let fields = try node.fields(["categories", "sensitiveWords", "overrides", "sameParty"])
+        if let groups = fields["sameParty"] {
+            for group in try groups.items() {
+                let names = try group.strings()
+                guard names.count >= 2, names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                    throw group.error("each sameParty entry lists two or more names of one party, e.g. [Facebook, Meta]")
+                }
+                sameParty.append(names)
+            }
+        }
         if let categories = fields["categories"] {
             var lowered: Set<String> = []
             for (section, category) in try categories.entries() {

@@ -34,6 +34,17 @@ import Testing
         #expect(reasons.first?["summary"] as? String == "Kept longer: 2 years (730 days) where it was 90 days")
     }
 
+    /// A vendor that renamed itself, named so in `diff.sameParty`, is no new recipient; without the
+    /// project's word it is one (consent, in a clause about advertising).
+    @Test func namesTheProjectCallsOnePartyAreNoNewParty() throws {
+        let old = PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\nWe share device identifiers with Facebook for advertising.\n")
+        let new = PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\nWe share device identifiers with Meta for advertising.\n")
+        #expect(PolicyDiffer.diff(old, new).verdict == .consent)
+        let same = PolicyDiffer.diff(old, new, options: DiffOptions(sameParties: [["Facebook", "Meta Platforms", "Meta"]]))
+        #expect(same.verdict == .editorial)
+        #expect(same.changes.first?.reasons.map(\.rule) == ["same-party"])
+    }
+
     @Test func aLongQuoteKeepsItsEnd() throws {
         let long = "We may share information about the devices you use to reach the Service with the companies that"
             + " host it, with our auditors, and with the partners listed on our website, for up to two years."

@@ -52,6 +52,7 @@ import Testing
         ("diff:\n  categories:\n    Cookies: cookies\n", "policyc.yml:3: error: diff.categories.Cookies: 'cookies' is not one of collection, use"),
         ("notice:\n  recipients:\n    eligible: verified\n", "policyc.yml:3: error: notice.recipients.eligible: verified needs notice.recipients.column"),
         ("diff:\n  overrides:\n    - tier: editorial\n", "policyc.yml:3: error: diff.overrides[0]: an override needs a fingerprint, a tier and a reason"),
+        ("diff:\n  sameParty:\n    - [Facebook]\n", "policyc.yml:3: error: diff.sameParty[0]: each sameParty entry lists two or more names"),
     ])
     func mistakesAreErrorsWithLineAndKey(text: String, message: String) {
         do {
