@@ -699,7 +699,8 @@ struct Classifier {
     // MARK: Added and removed clauses
 
     func classifyAdded(_ clause: Clause, category: SectionCategory, besideItsCopy: Bool = false) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") ?? contentsEntry(clause, "added") {
+        if let hidden = hiddenMarkup(clause, "added") ?? wordless(clause, "added") ?? contentsEntry(clause, "added")
+            ?? updateNotice(clause, "added") {
             return hidden
         }
         if besideItsCopy { return duplicateClause(clause, "added") }
@@ -729,7 +730,8 @@ struct Classifier {
     }
 
     func classifyRemoved(_ clause: Clause, category: SectionCategory, besideItsCopy: Bool = false) -> Verdict {
-        if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") ?? contentsEntry(clause, "removed") {
+        if let hidden = hiddenMarkup(clause, "removed") ?? wordless(clause, "removed") ?? contentsEntry(clause, "removed")
+            ?? updateNotice(clause, "removed") {
             return hidden
         }
         if besideItsCopy { return duplicateClause(clause, "removed") }
@@ -766,6 +768,16 @@ struct Classifier {
               TextNormalizer.looseWords(linkText) == TextNormalizer.looseWords(clause.text) else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "table-of-contents",
                                                           detail: "\(change) “\(excerpt(clause.text))”, a link to a part of this document")])
+    }
+
+    /// A line that only announces a version of the policy ("We have updated our Privacy Policy. Learn what
+    /// changed.", "Version 3.2, effective May 1, 2026") that came or went: it promises nothing.
+    private func updateNotice(_ clause: Clause, _ change: String) -> Verdict? {
+        let words = TextNormalizer.looseWords(clause.text)
+        guard words.count >= 2, words.count <= 40, words.contains(where: { $0 == "version" || $0.hasPrefix("update") || $0 == "revised" || $0 == "amended" }),
+              words.allSatisfy({ Vocabulary.updateNoticeWords.contains($0) || $0.first?.isNumber == true }) else { return nil }
+        return Verdict(tier: .editorial, reasons: [Reason(rule: "update-notice",
+                                                          detail: "\(change) “\(excerpt(clause.text))”, a line about the policy's version")])
     }
 
     /// An HTML comment or a named anchor that came or went: readers never see one (`HTMLText.isHidden`).

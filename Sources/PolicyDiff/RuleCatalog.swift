@@ -48,6 +48,7 @@ public enum RuleCatalog {
         Entry(rule: "sentences-reordered", tier: .editorial, title: "Sentences reordered"),
         Entry(rule: "duplicate-clause", tier: .editorial, title: "Duplicate paragraph"),
         Entry(rule: "table-of-contents", tier: .editorial, title: "Table of contents"),
+        Entry(rule: "update-notice", tier: .editorial, title: "Notice of a new version"),
         Entry(rule: "reference-renumbered", tier: .editorial, title: "Cross-reference renumbered"),
         Entry(rule: "link-same-host", tier: .editorial, title: "Link updated, same site"),
         Entry(rule: "same-party", tier: .editorial, title: "Another name of the same party"),

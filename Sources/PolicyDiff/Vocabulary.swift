@@ -37,6 +37,8 @@ enum Vocabulary {
     static let referenceWords: Set<String> = Lexicon.words(PackageResources.reference_words_txt)
     /// Verbs of a practice: a region that removes one of these with "consent" removed the practice too.
     static let practiceVerbs: Set<String> = Lexicon.words(PackageResources.practice_verbs_txt)
+    /// The words of a line that only announces a new version of the policy.
+    static let updateNoticeWords: Set<String> = Lexicon.words(PackageResources.update_notice_words_txt)
     /// Words that say data flows to a party, or that a party tracks for itself, besides `disclosureWords`.
     static let flowWords: Set<String> = Lexicon.words(PackageResources.flow_words_txt)
     /// Words of a promise to ask for consent ("we will ask for it"): removing one with "consent" is adverse.
