@@ -56,6 +56,7 @@ let package = Package(
             .embedInCode("Lexicon/right-words.txt"),
             .embedInCode("Lexicon/sale-words.txt"),
             .embedInCode("Lexicon/sentence-joiners.txt"),
+            .embedInCode("Lexicon/tracker-words.txt"),
             .embedInCode("Lexicon/update-notice-words.txt"),
         ]),
         .target(name: "PolicyRelease", dependencies: [

@@ -160,7 +160,13 @@ struct Classifier {
             }
         }
         if !unexplained.isEmpty {
-            verdict.raise(.material, "words-changed", unexplained.prefix(3).joined(separator: "; "))
+            // The same replacement made several times ("User" → "Personal" twice) is said once, counted.
+            var distinct: [(detail: String, count: Int)] = []
+            for detail in unexplained {
+                if let index = distinct.firstIndex(where: { $0.detail == detail }) { distinct[index].count += 1 } else { distinct.append((detail, 1)) }
+            }
+            verdict.raise(.material, "words-changed", distinct.prefix(3)
+                .map { $0.count > 1 ? "\($0.detail) (\($0.count) times)" : $0.detail }.joined(separator: "; "))
         }
         if verdict.tier >= .material {
             checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
@@ -192,13 +198,22 @@ struct Classifier {
             deleted = []
             inserted = []
         }
-        for run in runs {
+        for (position, run) in runs.enumerated() {
             switch run.operation {
             case .equal:
-                // A lone space between two changes does not separate them.
-                if run.oldRange.count == 1, old[run.oldRange.lowerBound].isSpace {
-                    if !deleted.isEmpty { deleted.append(old[run.oldRange.lowerBound]) }
-                    if !inserted.isEmpty { inserted.append(old[run.oldRange.lowerBound]) }
+                // A lone space between two changes does not separate them; nor, inside a rewrite of
+                // several words, do a word or two like "the" or "of" that the diff happened to keep: split
+                // there, a rewrite reads as pairs of unrelated fragments ("(see https://" → "of issues";
+                // ")" → "user").
+                let kept = old[run.oldRange]
+                let between = position + 1 < runs.count && runs[position + 1].operation != .equal
+                    && !deleted.isEmpty && !inserted.isEmpty
+                    && (deleted.count(where: \.isWord) + inserted.count(where: \.isWord)) >= 4
+                    && kept.count(where: \.isWord) <= 2
+                    && kept.allSatisfy { !$0.isWord || Vocabulary.functionWords.contains($0.key.lowercased()) }
+                if (run.oldRange.count == 1 && kept.first!.isSpace) || between {
+                    if !deleted.isEmpty { deleted += kept }
+                    if !inserted.isEmpty { inserted += kept }
                     continue
                 }
                 flush()
@@ -261,7 +276,8 @@ struct Classifier {
             // A new party in an advertising clause gets data only if something flows to it or tracks for
             // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
             if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains),
-               clauseWords.contains(where: { Vocabulary.disclosureWords.contains($0) || Vocabulary.flowWords.contains($0) }) {
+               clauseWords.contains(where: { Vocabulary.disclosureWords.contains($0) || Vocabulary.flowWords.contains($0)
+                   || Vocabulary.trackerWords.contains($0) }) {
                 verdict.raise(span: detail, .consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
             }
         }
@@ -718,7 +734,9 @@ struct Classifier {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
                   words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
-                    || words.contains("third") || words.contains("vendor") || words.contains("vendors") {
+                    || words.contains("third") || words.contains("vendor") || words.contains("vendors")
+                    // A tracker for advertising ("Flashtalking, which uses a clear GIF … our advertising campaigns").
+                    || words.contains(where: Vocabulary.trackerWords.contains) {
             verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(quoted)”")
         } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
             verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(quoted)”")

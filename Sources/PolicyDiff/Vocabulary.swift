@@ -37,6 +37,8 @@ enum Vocabulary {
     static let referenceWords: Set<String> = Lexicon.words(PackageResources.reference_words_txt)
     /// Verbs of a practice: a region that removes one of these with "consent" removed the practice too.
     static let practiceVerbs: Set<String> = Lexicon.words(PackageResources.practice_verbs_txt)
+    /// Things a third party tracks with for itself: a pixel, a clear GIF, an SDK.
+    static let trackerWords: Set<String> = Lexicon.words(PackageResources.tracker_words_txt)
     /// The words of a line that only announces a new version of the policy.
     static let updateNoticeWords: Set<String> = Lexicon.words(PackageResources.update_notice_words_txt)
     /// Words that say data flows to a party, or that a party tracks for itself, besides `disclosureWords`.
