@@ -4,12 +4,50 @@ import PolicyModel
 /// A standalone redline page for a ChangeSet: `<ins>`/`<del>` with visually hidden "added"/"removed"
 /// labels (not colour alone), moved clauses marked as moved, the reasons beside each change.
 public enum RedlineRenderer {
+    /// Who reads the redline. The review (`policyc diff --format html`, the legal team) sees tiers, rules,
+    /// reasons and clause ids; the public site (Users) sees the words that changed, with a plain legend.
+    public enum Audience: Sendable {
+        case review, readers
+    }
+
     /// The redline as an `<article>` fragment (the site wraps it in its templates).
-    public static func article(_ changes: ChangeSet) -> String {
+    public static func article(_ changes: ChangeSet, for audience: Audience = .review) -> String {
         var out = HTMLWriter(capacity: 64 * 1024)
         out.raw("<article class=\"redline\">\n<header class=\"redline-header\">\n<h1>")
         out.text("Changes to \(changes.newTitle)")
-        out.raw("</h1>\n<p class=\"verdict verdict-\(changes.verdict.rawValue)\">Verdict: <strong>")
+        out.raw("</h1>\n")
+        if audience == .readers {
+            out.raw("<p class=\"legend\">Words added are underlined (<ins>like this</ins>); words removed are struck through "
+                    + "(<del>like this</del>). Parts that did not change are not shown.</p>\n</header>\n")
+        } else {
+            reviewHeader(changes, into: &out)
+        }
+        if changes.changes.isEmpty { out.raw("<p>No changes.</p>\n") }
+        var group: String?
+        for (index, change) in changes.changes.enumerated() {
+            // Readers are not shown what only a reviewer weighs: the date line, markup and numbering.
+            if audience == .readers, change.tier == .editorial, change.words == nil, change.kind != .added, change.kind != .removed {
+                continue
+            }
+            let heading = change.subject == .section ? "Sections"
+                : change.subject == .document ? "The whole document"
+                : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
+            if heading != group {
+                if group != nil { out.raw("</section>\n") }
+                out.raw("<section class=\"redline-group\">\n<h2>")
+                out.text(heading)
+                out.raw("</h2>\n")
+                group = heading
+            }
+            renderChange(change, index: index, for: audience, into: &out)
+        }
+        if group != nil { out.raw("</section>\n") }
+        out.raw("</article>\n")
+        return out.string
+    }
+
+    private static func reviewHeader(_ changes: ChangeSet, into out: inout HTMLWriter) {
+        out.raw("<p class=\"verdict verdict-\(changes.verdict.rawValue)\">Verdict: <strong>")
         out.text(changes.verdict.rawValue)
         out.raw("</strong>")
         if changes.material { out.raw(" — Users get advance notice by email") }
@@ -24,24 +62,6 @@ public enum RedlineRenderer {
             out.raw("</ul>\n")
         }
         out.raw("</header>\n")
-        if changes.changes.isEmpty { out.raw("<p>No changes.</p>\n") }
-        var group: String?
-        for (index, change) in changes.changes.enumerated() {
-            let heading = change.subject == .section ? "Sections"
-                : change.subject == .document ? "The whole document"
-                : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
-            if heading != group {
-                if group != nil { out.raw("</section>\n") }
-                out.raw("<section class=\"redline-group\">\n<h2>")
-                out.text(heading)
-                out.raw("</h2>\n")
-                group = heading
-            }
-            renderChange(change, index: index, into: &out)
-        }
-        if group != nil { out.raw("</section>\n") }
-        out.raw("</article>\n")
-        return out.string
     }
 
     /// A complete HTML page, with its own minimal style, for `policyc diff --format html`.
@@ -69,25 +89,31 @@ public enum RedlineRenderer {
 
     """
 
-    private static func renderChange(_ change: Change, index: Int, into out: inout HTMLWriter) {
-        out.raw("<div class=\"change tier-\(change.tier.rawValue) kind-\(change.kind.rawValue)\" id=\"change-\(index + 1)\"")
-        if let id = change.new?.id ?? change.old?.id {
-            out.raw(" data-clause=\"")
-            out.text(id)
-            out.raw("\"")
+    private static func renderChange(_ change: Change, index: Int, for audience: Audience, into out: inout HTMLWriter) {
+        if audience == .readers {
+            out.raw("<div class=\"change kind-\(change.kind.rawValue)\" id=\"change-\(index + 1)\">\n")
+            if change.kind == .moved { out.raw("<p class=\"change-meta\"><span class=\"moved-mark\">⇄ moved</span></p>\n") }
+        } else {
+            out.raw("<div class=\"change tier-\(change.tier.rawValue) kind-\(change.kind.rawValue)\" id=\"change-\(index + 1)\"")
+            if let id = change.new?.id ?? change.old?.id {
+                out.raw(" data-clause=\"")
+                out.text(id)
+                out.raw("\"")
+            }
+            out.raw(">\n<p class=\"change-meta\"><strong>")
+            out.text(change.tier.rawValue)
+            out.raw("</strong> · ")
+            if change.kind == .moved { out.raw("<span class=\"moved-mark\">⇄ moved</span>") } else { out.text(change.kind.rawValue) }
+            out.raw(" ")
+            out.text(change.subject.rawValue)
+            if let id = change.new?.id ?? change.old?.id {
+                out.raw(" · <code>")
+                out.text(id)
+                out.raw("</code>")
+            }
+            out.raw("</p>\n")
         }
-        out.raw(">\n<p class=\"change-meta\"><strong>")
-        out.text(change.tier.rawValue)
-        out.raw("</strong> · ")
-        if change.kind == .moved { out.raw("<span class=\"moved-mark\">⇄ moved</span>") } else { out.text(change.kind.rawValue) }
-        out.raw(" ")
-        out.text(change.subject.rawValue)
-        if let id = change.new?.id ?? change.old?.id {
-            out.raw(" · <code>")
-            out.text(id)
-            out.raw("</code>")
-        }
-        out.raw("</p>\n<p class=\"change-text\">")
+        out.raw("<p class=\"change-text\">")
         if let words = change.words {
             for run in words {
                 switch run.operation {
@@ -116,9 +142,13 @@ public enum RedlineRenderer {
                 out.text(change.newText ?? change.oldText ?? "")
             }
         }
-        out.raw("</p>\n<ul class=\"reasons\">\n")
-        for reason in change.reasons { reasonItem(reason, into: &out) }
-        out.raw("</ul>\n</div>\n")
+        out.raw("</p>\n")
+        if audience == .review {
+            out.raw("<ul class=\"reasons\">\n")
+            for reason in change.reasons { reasonItem(reason, into: &out) }
+            out.raw("</ul>\n")
+        }
+        out.raw("</div>\n")
     }
 
     private static func reasonItem(_ reason: Reason, into out: inout HTMLWriter) {

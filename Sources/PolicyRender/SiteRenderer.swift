@@ -160,18 +160,18 @@ public struct SiteRenderer: Sendable {
                     row["changesURL"] = "\(version.name)-changes.html"
                     files[changesPath] = page(template: "changes", title: "Changes in \(version.document.title) \(version.name)",
                                               path: changesPath, root: "../",
-                                              extra: ["changes": ["article": RedlineRenderer.article(changes),
+                                              extra: ["changes": ["article": RedlineRenderer.article(changes, for: .readers),
                                                                   "from": describe(previous), "to": describe(version),
                                                                   "archiveURL": "archive.html"] as [String: Any]])
                 }
                 rows.append(row)
                 feedEntries.append((version.releaseDate, [
-                    "title": "\(version.document.title) \(version.name): \(version.verdict)",
+                    "title": "\(version.document.title) \(version.name)",
                     "id": absoluteURL(versionPath, fallback: "urn:policyc:\(id):\(version.name)"),
                     "url": absoluteURL(versionPath, fallback: versionPath),
                     "updated": "\(version.releaseDate)T00:00:00Z",
-                    "summary": "Released \(version.releaseDate), effective \(version.effectiveDate). "
-                        + version.summary.joined(separator: " "),
+                    // Readers get dates, not the review's tiers and rule ids (`version.summary`).
+                    "summary": "Released \(version.releaseDate), effective \(version.effectiveDate).",
                 ]))
             }
             if !rows.isEmpty {

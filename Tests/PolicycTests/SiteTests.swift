@@ -55,13 +55,20 @@ import Testing
         let redline = try read(root, "\(doc)/v2-changes.html")
         #expect(redline.contains("<del><span class=\"visually-hidden\">removed: </span>45</del>"))
         #expect(redline.contains("<ins><span class=\"visually-hidden\">added: </span>60</ins>"))
-        #expect(try read(root, "\(doc)/v3-changes.html").contains("new-purpose"))
+        // Public pages speak to Users: the words that changed, never the review's tiers or rule ids.
+        let pending = try read(root, "\(doc)/v3-changes.html")
+        #expect(pending.contains("Words added are underlined"))
+        for page in [pending, redline, archive, try read(root, "feed.xml")] {
+            for word in ["new-purpose", "words-changed", "Verdict:", "tier-", "consent", "editorial", ">initial<"] {
+                #expect(!page.contains(word), "a public page shows “\(word)”")
+            }
+        }
         #expect(try read(root, "\(doc)/v1.html").contains("This is v1 (superseded)"))
 
         let feed = try read(root, "feed.xml")
         #expect(feed.hasPrefix("<?xml"))
         #expect(feed.ranges(of: "<entry>").count == 3)
-        #expect(feed.firstRange(of: "v3: consent")!.lowerBound < feed.firstRange(of: "v1: initial")!.lowerBound, "newest first")
+        #expect(feed.firstRange(of: "Privacy Policy v3<")!.lowerBound < feed.firstRange(of: "Privacy Policy v1<")!.lowerBound, "newest first")
     }
 
     @Test func everyInternalLinkLandsAndNoPageRequestsAnythingExternal() throws {

@@ -179,6 +179,13 @@ def own_site_checks(site, out, results):
         results.check((site / DOC / redline).exists(), f"own site: {DOC}/{redline} exists")
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     results.check(feed.count("<entry>") == 4, f"own site: the feed has {feed.count('<entry>')} entries, not 4")
+    # Public pages speak to Users: no tier, no rule id, no verdict (the review is `policyc diff --format html`).
+    internal = ("Verdict:", "tier-", "words-changed", "clause-added", "compound-spelling", ">initial<", ">editorial<",
+                ">material<", "[number]")
+    for page in [*site.rglob("*.html"), site / "feed.xml"]:
+        text = page.read_text(encoding="utf-8")
+        shown = [word for word in internal if word in text]
+        results.check(not shown, f"own site: {page.relative_to(site)} shows the review's {shown}")
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(flag)
