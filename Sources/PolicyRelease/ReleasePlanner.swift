@@ -150,12 +150,16 @@ public struct ReleasePlanner: Sendable {
         return order.map { heading in
             let group = bySection[heading]!
             let tier = group.map(\.tier).max() ?? .editorial
-            var rules: [String] = []
+            // What changed, in words (`RuleCatalog` titles), not rule ids.
+            var kinds: [String] = []
             for change in group where change.tier == tier {
-                for reason in change.reasons where !rules.contains(reason.rule) { rules.append(reason.rule) }
+                for reason in change.reasons {
+                    let kind = (RuleCatalog.entry(reason.rule)?.title ?? reason.rule).lowercased()
+                    if !kinds.contains(kind) { kinds.append(kind) }
+                }
             }
             let count = group.count == 1 ? "1 change" : "\(group.count) changes"
-            return "\(heading): \(tier.rawValue), \(count) (\(rules.prefix(4).joined(separator: ", ")))"
+            return "\(heading): \(tier.rawValue), \(count) (\(kinds.prefix(4).joined(separator: "; ")))"
         }
     }
 
@@ -181,11 +185,26 @@ public enum Changelog {
         entry += "- Effective: \(record.effectiveDate)\n"
         entry += "- Verdict: \(record.verdict.rawValue)\n"
         entry += "- SHA-256: `\(record.sha256)`\n\n"
-        for line in record.summary { entry += "- \(line)\n" }
+        for line in record.summary { entry += "- \(Self.prose(line))\n" }
         for override in record.overrides {
             entry += "- Override \(override.fingerprint) → \(override.tier.rawValue): \(override.reason)\n"
         }
         return entry + "\n"
+    }
+
+    /// A line as Markdown prose: a heading that starts "2. How We Use…" or "- " would otherwise open a
+    /// list inside the entry's list item.
+    static func prose(_ line: String) -> String {
+        // A list marker is digits and "." or ")" then a space; "-", "+" or "*" then a space; "#" or ">".
+        let digits = line.prefix { $0.isNumber }
+        let rest = line.dropFirst(digits.count)
+        if !digits.isEmpty, rest.first == "." || rest.first == ")", rest.dropFirst().first == " " {
+            return digits + "\\" + rest
+        }
+        if let first = line.first, "#>".contains(first) || ("-+*".contains(first) && line.dropFirst().first == " ") {
+            return "\\" + line
+        }
+        return line
     }
 
     /// The changelog with `entry` added on top of the existing entries.

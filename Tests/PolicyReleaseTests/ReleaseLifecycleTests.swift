@@ -106,8 +106,8 @@ import Testing
         #expect(v3.lowerBound < v2.lowerBound && v2.lowerBound < firstEntry.lowerBound)
         #expect(changelog.contains("- Effective: 2027-01-01\n- Verdict: material"))
         let v3Entry = changelog[v3.lowerBound..<v2.lowerBound]
-        #expect(v3Entry.contains("- Residents of California and Other U.S. States: material, 1 change (number"),
-                "each changed section has a line: \(v3Entry)")
+        #expect(v3Entry.contains("- Residents of California and Other U.S. States: material, 1 change (a number changed; "),
+                "each changed section has a line, in words: \(v3Entry)")
 
         // Status and the text in force on a day: before, between and after versions.
         let status = try Fixtures.policyc(["status", doc, "--on", "2026-12-15"], in: root)

@@ -84,3 +84,14 @@ import Testing
         #expect(updated.firstRange(of: "## Policy v1")!.lowerBound < updated.firstRange(of: "## Policy v0")!.lowerBound)
     }
 }
+
+/// CHANGELOG.md is Markdown: a section heading that starts "2. How We Use…" must not open a list.
+@Suite struct ChangelogProseTests {
+    @Test(arguments: [("2. How We Use Personal Data: material, 1 change", "2\\. How We Use Personal Data: material, 1 change"),
+                      ("4.2 Cookies: editorial", "4.2 Cookies: editorial"),
+                      ("- Preamble", "\\- Preamble"),
+                      ("Preamble: editorial, 1 change (spelling)", "Preamble: editorial, 1 change (spelling)")])
+    func numberedHeadingsStayProse(line: String, expected: String) {
+        #expect(Changelog.prose(line) == expected)
+    }
+}
