@@ -203,6 +203,16 @@ enum TextNormalizer {
     /// for similarity. Pairs make it tell a reworded clause (most pairs kept) from an unrelated one in the
     /// same legal vocabulary (many words shared, few pairs). FNV-1a over the bytes: the same on every
     /// run, and no strings made.
+    /// The hash of each loose word of `text` (as `wordHash` makes it), without making a string of each.
+    static func forEachWordHash(_ text: String, _ body: (Int) -> Void) {
+        forEachLooseWord(text) { body(Int(bitPattern: UInt(FNV1a.hash($0)))) }
+    }
+
+    /// The hash of one loose word (lowercase), as `forEachWordHash` gives it.
+    static func wordHash(_ word: String) -> Int {
+        Int(bitPattern: UInt(FNV1a.hash(Array(word.utf8))))
+    }
+
     static func wordBag(_ text: String) -> [Int] {
         var bag: [Int] = []
         var previous: Int?
