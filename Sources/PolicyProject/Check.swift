@@ -30,6 +30,8 @@ public struct Check: Sendable {
 
     public let project: Project
     public let today: CalendarDate
+    /// The notice period below which `check` warns (`notice-period-short`).
+    static let customaryNoticeDays = 30
 
     public init(project: Project, today: CalendarDate) {
         self.project = project
@@ -44,6 +46,12 @@ public struct Check: Sendable {
         for path in files {
             let document = try project.loadDocument(path)
             diagnostics += Linter.lint(document, options: options)
+        }
+        // A notice period shorter than a month is legal in some places and unkind in most: said, not refused.
+        if project.config.notice.periodDays < Self.customaryNoticeDays {
+            diagnostics.append(Diagnostic(path: Project.configFile, location: nil, severity: .warning,
+                                          message: "notice.periodDays is \(project.config.notice.periodDays): Users get less than "
+                                          + "\(Self.customaryNoticeDays) days' notice of a material change", rule: "notice-period-short"))
         }
         // The archive of every policy checked from policy/ is verified too. Nothing is written: a release
         // that was interrupted is reported, and left for `policyc release` to finish.

@@ -146,7 +146,10 @@ private extension ProjectConfig.Notice {
         let fields = try node.fields(["periodDays", "from", "ledger", "output", "recipients"])
         if let period = fields["periodDays"] {
             periodDays = try period.int()
-            guard (0...3650).contains(periodDays) else { throw period.error("must be between 0 and 3650 days") }
+            // Material changes need advance notice: a period of 0 days would give Users none.
+            guard (1...3650).contains(periodDays) else {
+                throw period.error("must be between 1 and 3650 days: Users get advance notice of a material change")
+            }
         }
         if let from = fields["from"], !from.isNull { self.from = try from.string() }
         if let ledger = fields["ledger"] { self.ledger = try ledger.string() }

@@ -482,3 +482,22 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A notice period of 0 days gives Users no notice: the config refuses it; under a month, check warns.
+@Suite struct NoticePeriodTests {
+    @Test func aShortNoticePeriodIsAWarningAndNoneIsAnError() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config = root.appendingPathComponent("policy/policyc.yml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacing("periodDays: 30", with: "periodDays: 14").write(to: config, atomically: true, encoding: .utf8)
+        let short = try Fixtures.policyc(["check", "--today", "2026-11-29"], in: root)
+        #expect(short.status == 0, "a warning, not an error")
+        #expect(short.stdout.contains("policy/policyc.yml: warning: notice.periodDays is 14: Users get less than 30 days' notice"),
+                "\(short.stdout)")
+        try text.replacing("periodDays: 30", with: "periodDays: 0").write(to: config, atomically: true, encoding: .utf8)
+        let none = try Fixtures.policyc(["check", "--today", "2026-11-29"], in: root)
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("notice.periodDays: must be between 1 and 3650 days"), "\(none.stderr)")
+    }
+}
