@@ -395,13 +395,16 @@ struct Classifier {
 
     /// "We" → "Furthermore, we", "Note: you" → "You": only linking words came or went.
     private func isConnective(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        let before = deleted.map { $0.key.lowercased() }, after = inserted.map { $0.key.lowercased() }
-        let strippedBefore = before.filter { !Vocabulary.connectives.contains($0) && $0 != "in" && $0 != "addition" }
-        let strippedAfter = after.filter { !Vocabulary.connectives.contains($0) && $0 != "in" && $0 != "addition" }
-        guard strippedBefore == strippedAfter, before != after else { return false }
-        // "in" and "addition" only as "In addition".
-        let all = before + after
-        return !all.contains("in") && !all.contains("addition") || (all.contains("in") && all.contains("addition"))
+        // The words left once linking words ("furthermore", and the phrase "in addition") are taken out.
+        func content(_ tokens: [WordToken]) -> [String] {
+            var words: [String] = []
+            for word in tokens.map({ $0.key.lowercased() }) where !Vocabulary.connectives.contains(word) {
+                if word == "addition", words.last == "in" { words.removeLast() } else { words.append(word) }
+            }
+            return words
+        }
+        return content(deleted) == content(inserted)
+            && deleted.map { $0.key.lowercased() } != inserted.map { $0.key.lowercased() }
     }
 
     /// A retention or deletion period that grew, in any units: "6 months" → "5 years", "180 days" →
@@ -791,6 +794,8 @@ struct Classifier {
     /// A line that only announces a version of the policy ("We have updated our Privacy Policy. Learn what
     /// changed.", "Version 3.2, effective May 1, 2026") that came or went: it promises nothing.
     private func updateNotice(_ clause: Clause, _ change: String) -> Verdict? {
+        // Such a line is short: longer clauses (most of those that come or go) are not read for words.
+        guard clause.text.utf8.count <= 300 else { return nil }
         let words = TextNormalizer.looseWords(clause.text)
         guard words.count >= 2, words.count <= 40, words.contains(where: { $0 == "version" || $0.hasPrefix("update") || $0 == "revised" || $0 == "amended" }),
               words.allSatisfy({ Vocabulary.updateNoticeWords.contains($0) || $0.first?.isNumber == true }) else { return nil }
