@@ -94,6 +94,11 @@ struct Classifier {
             return verdict
         }
 
+        if old.kind == .listItem, new.kind == .listItem, Self.onlyListConjunction(old.text, newWords) {
+            classifyLinks(old: old, new: new, into: &verdict)
+            verdict.raise(.editorial, "list-conjunction", describe(runs, oldTokens, newTokens))
+            return verdict
+        }
         var unexplained: [String] = []
         if Self.sameSentences(old.text, new.text) {
             classifyLinks(old: old, new: new, into: &verdict)
@@ -170,6 +175,7 @@ struct Classifier {
         }
         if verdict.tier >= .material {
             checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
+            raise(statements.compare(old: Statement.read(old.text), new: Statement.read(new.text)), into: &verdict)
         }
         // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not.
         if definesTerm, verdict.tier >= .material {
@@ -177,6 +183,17 @@ struct Classifier {
         }
         classifyLinks(old: old, new: new, into: &verdict)
         return verdict
+    }
+
+    /// The statements of a clause compared with the other version's, each sentence read on its own.
+    private var statements: StatementChanges {
+        StatementChanges(inNewDocument: wordCounts.newHolds,
+                         newStatements: { word in wordCounts.newClauses(holding: word).flatMap(Statement.read) },
+                         excerpt: { excerpt($0) })
+    }
+
+    private func raise(_ findings: [StatementChanges.Finding], into verdict: inout Verdict) {
+        for finding in findings { verdict.raise(.consent, finding.rule, finding.detail) }
     }
 
     /// The reasons that stand for a material or consent finding (`RuleCatalog`).
@@ -292,7 +309,7 @@ struct Classifier {
                       insertedWords.contains(where: Vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
                 verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
             }
-            if let word = insertedWords.first(where: { Vocabulary.newPurposeWords.contains($0) && isPurposeSense($0, in: clauseWords) }),
+            if let word = insertedWords.first(where: { Vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: clauseWords) }),
                !deletedWords.contains(where: Vocabulary.newPurposeWords.contains) {
                 verdict.raise(span: detail, .consent, "new-purpose", "“\(word)” added: \(detail)")
             }
@@ -314,6 +331,16 @@ struct Classifier {
                 verdict.raise(span: detail, .consent, "consent-dropped", "“\(word)” removed: \(detail)")
             }
         }
+    }
+
+    /// "a profile photo and display name;" → "…; and": the "and" or "or" that ends the last-but-one item of
+    /// a list came or went (the list grew, or its items traded places). A swap of "and" for "or" is not this.
+    static func onlyListConjunction(_ old: String, _ newWords: [String]) -> Bool {
+        func withoutConjunction(_ words: [String]) -> (words: ArraySlice<String>, conjunction: Bool) {
+            words.last.map { ["and", "or", "and/or"].contains($0) } == true ? (words.dropLast(), true) : (words[...], false)
+        }
+        let before = withoutConjunction(TextNormalizer.looseWords(old)), after = withoutConjunction(newWords)
+        return before.conjunction != after.conjunction && before.words == after.words
     }
 
     /// The same sentences, in another order (a "not" sentence moved inside its clause withdraws nothing).
@@ -338,20 +365,6 @@ struct Classifier {
             let numbers = Vocabulary.value(a.key.lowercased()) != nil && Vocabulary.value(b.key.lowercased()) != nil
             return numbers || a.key.lowercased() == b.key.lowercased()
         } && deleted.contains { Vocabulary.value($0.key.lowercased()) != nil }
-    }
-
-    /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" inside
-    /// "ad hoc" is no advertisement.
-    private func isPurposeSense(_ word: String, in clauseWords: [String]) -> Bool {
-        switch word {
-        case "attribution":
-            return clauseWords.contains { $0 != "attribution" && Vocabulary.adTechWords.contains($0) }
-                || clauseWords.contains("marketing") || clauseWords.contains("campaigns")
-        case "ad":
-            return !clauseWords.contains("hoc")
-        default:
-            return true
-        }
     }
 
     /// A sale word means a sale of personal data only in a clause about data, and not beside goods,
@@ -393,15 +406,23 @@ struct Classifier {
         return false
     }
 
-    /// "We" → "Furthermore, we", "Note: you" → "You": only linking words came or went.
+    /// "We" → "Furthermore, we", "No method" → "Please note that no method": only linking words came or
+    /// went (the words kept may change case, as the first word of a sentence does).
     private func isConnective(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        // The words left once linking words ("furthermore", and the phrase "in addition") are taken out.
+        // The words left once linking words and phrases ("furthermore", "in addition", "i.e.") are taken out.
         func content(_ tokens: [WordToken]) -> [String] {
-            var words: [String] = []
-            for word in tokens.map({ $0.key.lowercased() }) where !Vocabulary.connectives.contains(word) {
-                if word == "addition", words.last == "in" { words.removeLast() } else { words.append(word) }
+            let words = tokens.map { $0.key.lowercased() }
+            var kept: [String] = []
+            var index = 0
+            next: while index < words.count {
+                for phrase in Vocabulary.connectives where words[index...].starts(with: phrase) {
+                    index += phrase.count
+                    continue next
+                }
+                kept.append(words[index])
+                index += 1
             }
-            return words
+            return kept
         }
         return content(deleted) == content(inserted)
             && deleted.map { $0.key.lowercased() } != inserted.map { $0.key.lowercased() }
@@ -477,8 +498,12 @@ struct Classifier {
 
     /// `&` ↔ `and`, `solely` ↔ `only`: the same words in another spelling.
     private func isEquivalent(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        let before = deleted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
-        let after = inserted.filter { !$0.isSpace }.map { $0.key.lowercased() }.joined(separator: " ")
+        // Words only (and `&`): "the United States," → "the U.S.," brings its own stop.
+        func spelled(_ tokens: [WordToken]) -> String {
+            tokens.filter { $0.isWord || $0.key == "&" || $0.key == "/" }.map { $0.key.lowercased() }.joined(separator: " ")
+                .replacing(" / ", with: "/")
+        }
+        let before = spelled(deleted), after = spelled(inserted)
         return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
     }
 
@@ -641,8 +666,15 @@ struct Classifier {
         return targets
     }
 
-    /// Whether one target is relative and the other the same path written as a full URL.
+    /// Whether one target is relative and the other the same path written as a full URL; or both name the
+    /// same anchor of this document: `#sec-4` and the same anchor behind the document's address, or the same
+    /// path and anchor on another host (a site that moved its pages).
     static func samePage(_ a: String, _ b: String) -> Bool {
+        func isWeb(_ target: String) -> Bool { target.hasPrefix("https://") || target.hasPrefix("http://") }
+        for (anchor, other) in [(a, b), (b, a)] where anchor.hasPrefix("#") && anchor.count > 1 && !other.hasPrefix("#") {
+            return other.hasSuffix(anchor) && (isWeb(other) || !hasScheme(other))
+        }
+        if isWeb(a), isWeb(b), a.contains("#"), path(a) == path(b), !path(a).hasSuffix("#") { return true }
         let (relative, absolute) = a.contains("://") ? (b, a) : (a, b)
         guard absolute.contains("://"), !relative.contains("://"), !relative.hasPrefix("//"), !hasScheme(relative),
               !relative.isEmpty, !relative.hasPrefix("#") else { return false }
@@ -747,6 +779,7 @@ struct Classifier {
                   let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         }
+        if verdict.tier < .consent { raise(statements.compare(old: [], new: Statement.read(clause.text)), into: &verdict) }
         return verdict
     }
 
@@ -765,6 +798,7 @@ struct Classifier {
         if category == .rights {
             verdict.raise(.consent, "right-removed", "“\(quoted)”")
         }
+        if verdict.tier < .consent { raise(statements.compare(old: Statement.read(clause.text), new: []), into: &verdict) }
         return verdict
     }
 
@@ -888,6 +922,30 @@ final class WordCounts: Sendable {
         let answer = count(revisions[revisions.count - 1], changedNew) < count(revisions[0], changedOld)
         fewer.withLock { $0[word] = answer }
         return answer
+    }
+
+    private let held = Mutex<[[String]: Bool]>([:])
+
+    /// Whether the new revision holds `phrase` (lowercase words, in order) in any clause. Asked only of a
+    /// right or a promise that went from a clause, which is rare.
+    func newHolds(_ phrase: [String]) -> Bool {
+        guard let first = phrase.first else { return true }
+        if let known = held.withLock({ $0[phrase] }) { return known }
+        let answer = revisions[revisions.count - 1].clauses.contains { entry in
+            let text = entry.clause.text
+            guard Self.mayHold(text, first) else { return false }
+            let words = TextNormalizer.looseWords(text)
+            return words.indices.contains { words[$0...].starts(with: phrase) }
+        }
+        held.withLock { $0[phrase] = answer }
+        return answer
+    }
+
+    /// The texts of the new revision's clauses that hold `word` (lowercase), for reading their statements.
+    func newClauses(holding word: String) -> [String] {
+        revisions[revisions.count - 1].clauses.lazy.map(\.clause.text).filter { text in
+            Self.mayHold(text, word) && TextNormalizer.looseWords(text).contains(word)
+        }
     }
 
     private let changedClauses = Mutex<([Int], [Int])?>(nil)

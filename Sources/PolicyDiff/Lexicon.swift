@@ -6,14 +6,28 @@ enum Lexicon {
         Set(entries(file))
     }
 
-    /// Groups of spellings that stand for each other, `a | b` on a line.
+    /// Groups of spellings that stand for each other, `a | b` on a line, each as its words joined by a space
+    /// ("e.g." is "e g", as a diff's word tokens read it).
     static func pairs(_ file: [UInt8]) -> [Set<String>] {
-        entries(file).map { line in Set(line.split(separator: "|").map { $0.trimmingSpaces }) }
+        entries(file).map { line in Set(line.split(separator: "|").map { words(of: $0).joined(separator: " ") }) }
     }
 
-    /// Phrases as their words, one phrase a line.
+    /// Phrases as their words, one phrase a line; a stop splits words as a space does ("i.e." is `i`, `e`).
     static func phrases(_ file: [UInt8]) -> [[String]] {
-        entries(file).map { $0.split(separator: " ").map(String.init) }
+        entries(file).map(words(of:))
+    }
+
+    /// Named groups of phrases, `name: phrase, phrase` on a line, in file order.
+    static func groups(_ file: [UInt8]) -> [(name: String, phrases: [[String]])] {
+        entries(file).compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            let phrases = line[line.index(after: colon)...].split(separator: ",").map { words(of: $0) }.filter { !$0.isEmpty }
+            return (String(line[..<colon]).trimmingSpaces, phrases)
+        }
+    }
+
+    private static func words(of phrase: some StringProtocol) -> [String] {
+        phrase.split(whereSeparator: { (character: Character) in character == " " || character == "." }).map { String($0) }
     }
 
     private static func entries(_ file: [UInt8]) -> [String] {

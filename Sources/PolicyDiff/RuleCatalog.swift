@@ -54,6 +54,7 @@ public enum RuleCatalog {
         Entry(rule: "same-party", tier: .editorial, title: "Another name of the same party"),
         Entry(rule: "equivalent-wording", tier: .editorial, title: "Same meaning, other words"),
         Entry(rule: "sentence-split", tier: .editorial, title: "Sentence split or joined"),
+        Entry(rule: "list-conjunction", tier: .editorial, title: "List joined differently"),
         Entry(rule: "connective", tier: .editorial, title: "Linking word"),
         Entry(rule: "compound-spelling", tier: .editorial, title: "Spelling of a compound"),
         Entry(rule: "spelling", tier: .editorial, title: "Spelling"),

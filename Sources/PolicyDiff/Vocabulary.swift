@@ -20,7 +20,7 @@ enum Vocabulary {
     /// the two is a spelling fix even where both are common words of the policy.
     static let confusables: [Set<String>] = Lexicon.pairs(PackageResources.confusables_txt)
     /// Words that link a sentence to the one before without changing what it says ("Furthermore, we…").
-    static let connectives: Set<String> = Lexicon.words(PackageResources.connectives_txt)
+    static let connectives: [[String]] = Lexicon.phrases(PackageResources.connectives_txt).sorted { $0.count > $1.count }
     /// Conjunctions that join two sentences into one (", and you may" ↔ ". You may").
     static let sentenceJoiners: Set<String> = Lexicon.words(PackageResources.sentence_joiners_txt)
     /// The length of a unit of time in days, for comparing periods written in different units.

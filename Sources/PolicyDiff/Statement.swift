@@ -1,0 +1,218 @@
+/// One sentence of a clause, read for what it promises: who acts, whether it is denied or conditional,
+/// what is done with personal data, for what, with whom, for how long, and what Users may do about it.
+/// Shallow and rule-based: the lexicons of `Lexicon/` name every word it turns on.
+struct Statement: Sendable, Equatable {
+    enum Actor: String, Sendable {
+        case company, partner, user, unknown
+    }
+
+    enum ConsentBasis: String, Sendable {
+        case optIn = "opt-in", optOut = "opt-out"
+    }
+
+    /// The sentence as written, for quoting.
+    let text: String
+    /// Its words, as `TextNormalizer.looseWords` reads them.
+    let words: [String]
+    let actor: Actor
+    /// "We do not sell", "never mine them for advertising": some practice is denied.
+    let denied: Bool
+    /// The practices denied: a denial within three words before ("we do not sell", "nor shares it"), or
+    /// "no" just after ("we sell no data").
+    let deniedPractices: Set<String>
+    /// A purpose named after a denial: "never mine them for advertising".
+    let deniedPurpose: Bool
+    /// "unless", "only if", "when you": the statement holds under a condition.
+    let conditional: Bool
+    /// Names from `Lexicon/practices.txt`: collect, use, share, sell, retain, train…
+    let practices: Set<String>
+    /// Purposes adverse to Users (`Lexicon/new-purpose-words.txt`): advertising, profiling, training.
+    let purposes: Set<String>
+    /// Recipients adverse to Users (`Lexicon/recipients.txt`): advertising partners, data brokers.
+    let recipients: Set<String>
+    /// Rights and choices named (`Lexicon/rights.txt`): access, delete, object, opt out…
+    let rights: Set<String>
+    let basis: ConsentBasis?
+    /// Periods, in days (`.infinity` when open-ended).
+    let periods: [Double]
+
+    /// Whether the statement gives Users something: it speaks to or of them, and with a word of permission
+    /// ("you can", "you have the right", "we honour"); a cookie table's "access" grants nothing.
+    var grantsRights: Bool {
+        guard !rights.isEmpty, !denied, actor != .partner else { return false }
+        return words.indices.contains { index in
+            let next = words[(index + 1)..<min(words.count, index + 5)]
+            return Self.userWords.contains(words[index]) && next.contains(where: Self.permissionWords.contains)
+                || words[index] == "we" && next.prefix(2).contains(where: Self.honourWords.contains)
+        }
+    }
+
+    static let userWords: Set<String> = ["you", "users", "user", "individuals", "customers"]
+    private static let permissionWords: Set<String> = [
+        "can", "may", "able", "right", "rights", "choose", "entitled", "option", "options", "request", "ask", "have",
+    ]
+    private static let honourWords: Set<String> = ["honour", "honor", "honors", "honours", "respect", "respects"]
+
+    /// Whether the statement promises not to do something adverse: not to sell or share, not to use for
+    /// advertising, profiling or training.
+    var isAdversePromise: Bool {
+        !deniedPractices.isDisjoint(with: ["sell", "share", "train", "profile", "track"]) || deniedPurpose
+    }
+
+    /// The sentences of a clause. A stop after a single letter or a common abbreviation ("e.g.", "U.S.",
+    /// "Inc.") ends no sentence.
+    static func read(_ text: String) -> [Statement] {
+        var sentences: [String] = []
+        var current = ""
+        var previousWord = ""
+        var word = ""
+        var pendingEnd = false
+        for character in text {
+            // A stop ends a sentence only before a space: "mozilla.org/opt-out" and "3.5" go on.
+            if pendingEnd {
+                pendingEnd = false
+                if character.isWhitespace {
+                    sentences.append(current)
+                    current = ""
+                }
+            }
+            current.append(character)
+            if character.isLetter || character.isNumber {
+                word.append(character)
+                continue
+            }
+            if !word.isEmpty { previousWord = word.lowercased() }
+            word = ""
+            pendingEnd = character == ";" || character == "!" || character == "?"
+                || character == "." && previousWord.count > 1 && !abbreviations.contains(previousWord)
+        }
+        sentences.append(current)
+        return sentences.compactMap { sentence in
+            let words = TextNormalizer.looseWords(namesNeutralised(sentence))
+            return words.isEmpty ? nil : Statement(text: sentence.trimmingWhitespace, words: words)
+        }
+    }
+
+    /// A denial written with a capital inside a sentence is part of a name ("Do Not Track", "Do Not Sell My
+    /// Personal Information"), and denies nothing.
+    private static func namesNeutralised(_ sentence: String) -> String {
+        var words = sentence.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for index in words.indices.dropFirst() where ["Not", "No", "Never"].contains(words[index].filter(\.isLetter)) {
+            words[index] = "Name" + words[index]
+        }
+        return words.joined(separator: " ")
+    }
+
+    private static let abbreviations: Set<String> = ["inc", "ltd", "llc", "co", "corp", "etc", "vs", "no", "st", "mr", "ms", "dr"]
+
+    init(text: String, words: [String]) {
+        self.text = text
+        self.words = words
+        let firstPractice = words.firstIndex { Self.practiceOfWord[$0] != nil }
+            ?? Self.phraseStarts(words, Self.practicePhrases.map(\.phrase)).first
+        practices = Set(Self.find(words, Self.practicePhrases))
+        var deniedPractices: Set<String> = []
+        for (index, word) in words.enumerated() {
+            guard let practice = Self.practiceOfWord[word] else { continue }
+            // The denial right before the verb, with only auxiliaries, adverbs or other practices between:
+            // "we do not sell", "never mine", "not collect or sell"; not "do not generally prohibit use".
+            var back = index - 1, deniedHere = false
+            while back >= 0, index - back <= 4 {
+                if Self.denials.contains(words[back]) { deniedHere = true; break }
+                guard Self.betweenDenialAndVerb.contains(words[back]) || Self.practiceOfWord[words[back]] != nil else { break }
+                back -= 1
+            }
+            if deniedHere || index + 1 < words.count && ["no", "none", "nothing"].contains(words[index + 1]) {
+                deniedPractices.insert(practice)
+            }
+        }
+        self.deniedPractices = deniedPractices
+        let firstDenial = words.firstIndex(where: Self.denials.contains)
+        denied = !deniedPractices.isEmpty || practices.isEmpty && firstDenial != nil
+        conditional = words.contains(where: Self.conditions.contains)
+            || Self.phraseStarts(words, [["only", "if"], ["only", "when"], ["provided", "that"]]).first != nil
+        actor = Self.actor(words, before: firstPractice ?? words.count)
+        let purposes = Set(words.filter { Vocabulary.newPurposeWords.contains($0) && Self.isPurposeSense($0, in: words) })
+        self.purposes = purposes
+        deniedPurpose = !deniedPractices.isEmpty && firstDenial.map { denial in
+            words[denial...].contains { purposes.contains($0) }
+        } == true
+        recipients = Set(Self.find(words, Self.recipientPhrases.map { ($0.joined(separator: " "), $0) }))
+        rights = Set(Self.find(words, Self.rightPhrases))
+        let bases = Self.find(words, Self.basisPhrases)
+        // "unless you opt out … which is on by default" names only the opt-out; a sentence naming both is unclear.
+        basis = Set(bases).count == 1 ? bases.first.flatMap(ConsentBasis.init(rawValue:)) : nil
+        periods = Classifier.periods(words)
+    }
+
+    // MARK: Reading words
+
+    static let denials: Set<String> = Vocabulary.negations.subtracting(["without", "unless", "except", "excluding"])
+    private static let betweenDenialAndVerb: Set<String> = [
+        "do", "does", "did", "will", "would", "shall", "should", "can", "may", "to", "be", "is", "are", "been", "ever",
+        "also", "currently", "directly", "knowingly", "otherwise", "and", "or", "we", "it", "them", "your", "any",
+    ]
+    private static let conditions: Set<String> = ["unless", "if", "when", "where", "except", "excluding", "until"]
+
+    private static let practicePhrases: [(name: String, phrase: [String])] = flatten(Lexicon.groups(PackageResources.practices_txt))
+    static let practiceOfWord: [String: String] = Dictionary(
+        practicePhrases.filter { $0.phrase.count == 1 }.map { ($0.phrase[0], $0.name) }, uniquingKeysWith: { first, _ in first })
+    static let rightPhrases = flatten(Lexicon.groups(PackageResources.rights_txt))
+    private static let basisPhrases = flatten(Lexicon.groups(PackageResources.consent_bases_txt))
+    private static let recipientPhrases: [[String]] = Lexicon.phrases(PackageResources.recipients_txt)
+
+    static func practice(of word: String) -> String? { practiceOfWord[word] }
+
+    private static func flatten(_ groups: [(name: String, phrases: [[String]])]) -> [(name: String, phrase: [String])] {
+        groups.flatMap { group in group.phrases.map { (group.name, $0) } }
+    }
+
+    /// The names whose phrases occur in `words`, in order of occurrence.
+    private static func find(_ words: [String], _ phrases: [(name: String, phrase: [String])]) -> [String] {
+        var found: [String] = []
+        for index in words.indices {
+            for entry in phrases where entry.phrase.first == words[index] && words[index...].starts(with: entry.phrase) {
+                found.append(entry.name)
+            }
+        }
+        return found
+    }
+
+    private static func phraseStarts(_ words: [String], _ phrases: [[String]]) -> [Int] {
+        words.indices.filter { index in phrases.contains { words[index...].starts(with: $0) } }
+    }
+
+    private static let partyWords: Set<String> = ["partners", "partner", "vendors", "vendor", "providers", "provider", "advertisers",
+                                                 "affiliates", "processors", "subprocessors", "brokers", "parties", "networks"]
+
+    /// Who does the practice: the subject before the verb.
+    private static func actor(_ words: [String], before verb: Int) -> Actor {
+        // "Don't share your credentials": an instruction to the reader.
+        if let first = words.first, denials.contains(first) || first == "please" { return .user }
+        let subject = words[..<min(verb, words.count)]
+        if subject.contains("you") || subject.contains("users") { return .user }
+        if subject.contains(where: partyWords.contains) { return .partner }
+        if subject.contains("we") || subject.contains("our") || subject.contains("us") { return .company }
+        return .unknown
+    }
+
+    /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" inside
+    /// "ad hoc" is no advertisement.
+    static func isPurposeSense(_ word: String, in words: [String]) -> Bool {
+        switch word {
+        case "attribution":
+            return words.contains { $0 != "attribution" && Vocabulary.adTechWords.contains($0) }
+                || words.contains("marketing") || words.contains("campaigns")
+        case "ad":
+            return !words.contains("hoc")
+        default:
+            return true
+        }
+    }
+}
+
+private extension String {
+    var trimmingWhitespace: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,75 @@
+@testable import PolicyDiff
+import Testing
+
+/// How one sentence is read: who acts, what is denied, which rights it gives, and on what basis.
+/// Each sentence here is of a kind the classifier once misread.
+@Suite struct StatementTests {
+    func statement(_ text: String) throws -> Statement {
+        let statements = Statement.read(text)
+        try #require(statements.count == 1, "\(statements.map(\.text))")
+        return statements[0]
+    }
+
+    @Test func sentencesEndAtAStopBeforeASpaceOnly() {
+        let statements = Statement.read("We use e.g. cookies. See mozilla.org/opt-out for 3.5 days; you may object. Done")
+        #expect(statements.map(\.text) == ["We use e.g. cookies.", "See mozilla.org/opt-out for 3.5 days;", "you may object.", "Done"])
+    }
+
+    @Test func aDenialScopesThePracticeItStandsBefore() throws {
+        #expect(try statement("We do not sell personal data.").deniedPractices == ["sell"])
+        #expect(try statement("Quillmate never sells personal data, nor shares it for advertising.").deniedPractices == ["sell", "share"])
+        #expect(try statement("We sell no data to anyone.").deniedPractices == ["sell"])
+        #expect(try statement("We do not collect or sell your location.").deniedPractices == ["collect", "sell"])
+        // A denial of another verb denies no practice: "do not generally prohibit use".
+        #expect(try statement("We do not generally prohibit use of the Service for advertising.").deniedPractices.isEmpty)
+        // "Do Not Track" is a name.
+        #expect(try statement("\"Do Not Track\" is a preference you can set to tell services not to follow you.").deniedPractices
+            == ["track"])
+        #expect(try statement("Browsers may send a Do Not Track signal to sites you visit.").deniedPractices.isEmpty)
+    }
+
+    @Test func aPromiseIsADenialOfSomethingAdverse() throws {
+        #expect(try statement("We process them only to run the Service, and never mine them for advertising.").isAdversePromise)
+        #expect(try statement("We never sell your data.").isAdversePromise)
+        #expect(try !statement("We do not collect your precise location.").isAdversePromise)
+        #expect(try statement("Don’t share your password with anyone.").actor == .user)
+    }
+
+    @Test func rightsAreGivenToUsersWithAWordOfPermission() throws {
+        #expect(try statement("You can delete your uploaded screenshots at any time.").grantsRights)
+        #expect(try statement("Users have the right to object to processing.").grantsRights)
+        #expect(try statement("We also honour the Global Privacy Control signal.").grantsRights)
+        // A cookie table's row and a company's own options give Users nothing.
+        #expect(try !statement("This cookie is used for access control and first-party analytics.").grantsRights)
+        #expect(try !statement("We will provide individuals with opt-out or opt-in choice as appropriate.").grantsRights)
+    }
+
+    @Test func theObjectOfARightIsWhatItAppliesTo() throws {
+        #expect(try statement("You can delete your uploaded screenshots at any time.").object(ofRight: "delete")
+            == ["uploaded", "screenshots"])
+        #expect(try statement("You may opt out of Google Analytics tracking.").object(ofRight: "opt out")
+            == ["google", "analytics", "tracking"])
+        #expect(try statement("We honour the Global Privacy Control signal.").object(ofRight: "privacy signal").isEmpty)
+    }
+
+    @Test func theConsentBasisIsOptInOrOptOut() throws {
+        #expect(try statement("We train models on your notes only if you opt in, which is off by default.").basis == .optIn)
+        #expect(try statement("We train models on your notes unless you opt out, which is on by default.").basis == .optOut)
+        #expect(try statement("We train models on your notes.").basis == nil)
+    }
+
+    @Test func adversePurposesAndRecipientsAreNamed() throws {
+        let sharing = try statement("We share device identifiers with advertising partners for targeted ads.")
+        #expect(sharing.practices.contains("share"))
+        #expect(sharing.recipients == ["advertising partners"])
+        #expect(sharing.purposes.isSuperset(of: ["targeted", "ads"]))
+        #expect(sharing.actor == .company)
+        // Authorship is no advertising.
+        #expect(try statement("Give attribution to the authors of the content you reuse.").purposes.isEmpty)
+    }
+
+    @Test func periodsAreInDays() throws {
+        #expect(try statement("We keep chat transcripts for 2 years.").periods == [730])
+        #expect(try statement("We keep them indefinitely.").periods == [.infinity])
+    }
+}
