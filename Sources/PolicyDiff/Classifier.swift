@@ -150,7 +150,7 @@ struct Classifier {
             }
             let before = triggerCount(verdict)
             checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: newWords,
-                          clauseNegations: negations, into: &verdict)
+                          clauseTexts: (old.text, new.text), clauseNegations: negations, into: &verdict)
             if triggerCount(verdict) > before { continue }
             if isSpellingFix(deletedWords, insertedWords) {
                 verdict.raise(.editorial, "spelling", detail)
@@ -177,8 +177,9 @@ struct Classifier {
             checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
             raise(statements.compare(old: Statement.read(old.text), new: Statement.read(new.text)), into: &verdict)
         }
-        // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not.
-        if definesTerm, verdict.tier >= .material {
+        // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not,
+        // where it is in the sentence that defines the term (“Google”), not in another sentence of its clause.
+        if definesTerm, verdict.tier >= .material, Self.changesDefiningSentence(old.text, new.text) {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
         }
         classifyLinks(old: old, new: new, into: &verdict)
@@ -194,6 +195,15 @@ struct Classifier {
 
     private func raise(_ findings: [StatementChanges.Finding], into verdict: inout Verdict) {
         for finding in findings { verdict.raise(.consent, finding.rule, finding.detail) }
+    }
+
+    /// Whether a sentence that defines a term (quotes a name in parentheses: (“Google”), ("Services")) is
+    /// not in the new text word for word.
+    static func changesDefiningSentence(_ old: String, _ new: String) -> Bool {
+        let kept = Set(Statement.read(new).map(\.words))
+        let defining = Statement.read(old).filter { $0.text.contains("(“") || $0.text.contains("(\"") || $0.text.contains("(‘") }
+        // A clause said to define a term without such a sentence is judged whole, as before.
+        return defining.isEmpty || defining.contains { !kept.contains($0.words) }
     }
 
     /// The reasons that stand for a material or consent finding (`RuleCatalog`).
@@ -248,8 +258,8 @@ struct Classifier {
     }
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseWords: [String], clauseNegations: () -> (old: Int, new: Int),
-                               into verdict: inout Verdict) {
+                               category: SectionCategory, clauseWords: [String], clauseTexts: (old: String, new: String),
+                               clauseNegations: () -> (old: Int, new: Int), into verdict: inout Verdict) {
         // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
@@ -287,8 +297,16 @@ struct Classifier {
         }
         // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not,
         // nor does a word whose case alone changed ("Chatbots" → "chatbots").
-        let insertedNames = inserted.filter { isName($0) && !deletedWords.contains($0.key.lowercased()) }
-        if !insertedNames.isEmpty || deleted.contains(where: { isName($0) && !insertedWords.contains($0.key.lowercased()) }) {
+        // "Presently," → "Currently,": an adverb that opens a sentence, capitalised as the sentence's first word.
+        func isAdverb(_ token: WordToken, in text: String) -> Bool {
+            token.key.count > 4 && token.key.hasSuffix("ly") && text.contains(token.key + ",")
+        }
+        let insertedNames = inserted.filter {
+            isName($0) && !deletedWords.contains($0.key.lowercased()) && !isAdverb($0, in: clauseTexts.new)
+        }
+        if !insertedNames.isEmpty || deleted.contains(where: {
+            isName($0) && !insertedWords.contains($0.key.lowercased()) && !isAdverb($0, in: clauseTexts.old)
+        }) {
             verdict.raise(span: detail, .material, "named-party", detail)
             // A new party in an advertising clause gets data only if something flows to it or tracks for
             // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
@@ -445,19 +463,27 @@ struct Classifier {
         guard let longestGone = gone.max(), let longestCame = came.max(), longestCame > longestGone else { return }
         // The span whose number changed is now explained by this, the stronger reason.
         verdict.raise(span: verdict.span(ofRule: "number"), .consent, "retention-extended",
-                      longestCame == .infinity ? "with no end where a period was set"
-                          : "\(Self.days(longestCame)) where it was \(Self.days(longestGone))")
+                      "\(Self.days(longestCame)) where it was \(Self.days(longestGone))")
     }
 
     static let deletionWords: Set<String> = ["delete", "deletes", "deleted", "deletion", "erase", "erased", "remove",
                                              "removed", "purge", "purged", "anonymise", "anonymize"]
 
-    /// The periods a clause states, in days (`.infinity` for an open-ended one).
+    /// "As long as (is reasonably) necessary": longer than any period stated in days, shorter than "indefinitely".
+    static let asLongAsNecessary = 1_000_000_000.0
+
+    /// The periods a clause states, in days (`.infinity` for one with no end, `asLongAsNecessary` for one
+    /// that ends with its purpose).
     static func periods(_ words: [String]) -> [Double] {
         var found: [Double] = []
         for (index, word) in words.enumerated() {
             if let unit = Vocabulary.daysPerUnit[word], index > 0, let amount = Vocabulary.value(words[index - 1]) {
                 found.append(amount * unit)
+            }
+            if word == "as", words[index...].starts(with: ["as", "long", "as"]),
+               words[(index + 3)...].prefix(4).contains(where: Self.necessityWords.contains) {
+                found.append(asLongAsNecessary)
+                continue
             }
             for phrase in Vocabulary.openEndedPeriods where words[index...].starts(with: phrase) {
                 found.append(.infinity)
@@ -466,8 +492,12 @@ struct Classifier {
         return found
     }
 
+    private static let necessityWords: Set<String> = ["necessary", "needed", "required", "relevant", "appropriate", "useful"]
+
     private static func days(_ value: Double) -> String {
-        value >= 365 && value.truncatingRemainder(dividingBy: 365) == 0 ? "\(Int(value / 365)) years (\(Int(value)) days)"
+        if value == .infinity { return "with no end" }
+        if value == asLongAsNecessary { return "for as long as necessary" }
+        return value >= 365 && value.truncatingRemainder(dividingBy: 365) == 0 ? "\(Int(value / 365)) years (\(Int(value)) days)"
             : "\(Int(value.rounded())) days"
     }
 
