@@ -47,6 +47,7 @@ public struct Check: Sendable {
             let document = try project.loadDocument(path)
             diagnostics += Linter.lint(document, options: options)
         }
+        diagnostics += project.config.diagnostics(path: Project.configFile)
         // A notice period shorter than a month is legal in some places and unkind in most: said, not refused.
         if project.config.notice.periodDays < Self.customaryNoticeDays {
             diagnostics.append(Diagnostic(path: Project.configFile, location: nil, severity: .warning,

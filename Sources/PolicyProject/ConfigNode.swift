@@ -1,3 +1,4 @@
+import PolicyModel
 import Yams
 
 /// One value of `policyc.yml`, read by hand rather than through `Decodable`: the dynamic casts of
@@ -8,14 +9,21 @@ struct ConfigNode {
     /// Where the value sits, as a user writes it: `notice.recipients.months`.
     let keyPath: String
     let file: String
+    let source: ConfigSource
 
-    init(_ node: Node, keyPath: String, file: String) {
+    init(_ node: Node, keyPath: String, file: String, source: ConfigSource) {
         self.node = node
         self.keyPath = keyPath
         self.file = file
+        self.source = source
     }
 
     var line: Int? { node.mark?.line }
+
+    /// Where the value starts, as `check` reports it (the column in UTF-8 bytes, like every diagnostic).
+    var location: SourceLocation? {
+        node.mark.map { source.location(line: $0.line, scalarColumn: $0.column) }
+    }
 
     func error(_ message: String) -> ProjectError {
         .invalidConfig(path: file, line: line, message: keyPath.isEmpty ? message : "\(keyPath): \(message)")
@@ -28,7 +36,7 @@ struct ConfigNode {
         var fields: [String: ConfigNode] = [:]
         for (key, value) in mapping {
             let name = key.string ?? ""
-            let child = ConfigNode(value, keyPath: keyPath.isEmpty ? name : "\(keyPath).\(name)", file: file)
+            let child = ConfigNode(value, keyPath: keyPath.isEmpty ? name : "\(keyPath).\(name)", file: file, source: source)
             guard known.contains(name) else {
                 throw child.error("unknown key (known here: \(known.joined(separator: ", ")))")
             }
@@ -42,13 +50,13 @@ struct ConfigNode {
         guard let mapping = node.mapping else { throw error("expected keys and values, found \(shape)") }
         return mapping.map { key, value in
             let name = key.string ?? ""
-            return (name, ConfigNode(value, keyPath: "\(keyPath).\(name)", file: file))
+            return (name, ConfigNode(value, keyPath: "\(keyPath).\(name)", file: file, source: source))
         }
     }
 
     func items() throws(ProjectError) -> [ConfigNode] {
         guard let sequence = node.sequence else { throw error("expected a list, found \(shape)") }
-        return sequence.enumerated().map { index, item in ConfigNode(item, keyPath: "\(keyPath)[\(index)]", file: file) }
+        return sequence.enumerated().map { index, item in ConfigNode(item, keyPath: "\(keyPath)[\(index)]", file: file, source: source) }
     }
 
     func string() throws(ProjectError) -> String {
@@ -89,5 +97,22 @@ struct ConfigNode {
         case .sequence: "a list"
         case .alias: "an alias"
         }
+    }
+}
+
+/// The text of the config, to turn YAML's positions (columns in Unicode scalars) into UTF-8 byte
+/// columns, as every other diagnostic gives them.
+struct ConfigSource {
+    let lines: [Substring]
+
+    init(_ text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func location(line: Int, scalarColumn: Int) -> SourceLocation {
+        guard line >= 1, line <= lines.count, scalarColumn > 1 else { return SourceLocation(line: max(line, 1), column: max(scalarColumn, 1)) }
+        let scalars = lines[line - 1].unicodeScalars
+        let before = scalars.prefix(scalarColumn - 1)
+        return SourceLocation(line: line, column: before.reduce(0) { $0 + UTF8.width($1) } + 1 + max(0, scalarColumn - 1 - before.count))
     }
 }

@@ -90,9 +90,13 @@ public struct Notices: Sendable {
         guard options.today < record.effectiveDate else {
             throw .refused(path: name, message: "\(record.version) took effect on \(record.effectiveDate): it is too late for advance notice (today is \(options.today))")
         }
+        _ = try project.config.requireBaseURL(path: Project.configFile)
         guard let fromText = project.config.notice.from, let from = Self.parseMailbox(fromText) else {
-            throw .invalidConfig(path: Project.configFile, line: nil,
-                                 message: "notice.from must name the sender, e.g. 'Example Legal <legal@example.com>'")
+            let location = project.config.locations["notice.from"]
+            let problem = project.config.notice.from.flatMap(ProjectConfig.senderProblem) ?? "is not set"
+            throw .invalidConfig(path: Project.configFile, line: location?.line, column: location?.column,
+                                 message: "notice.from \(problem): it names the sender of the notices. Set it in "
+                                 + "\(Project.configFile) under notice:, e.g. `from: Example Legal <legal@example.com>`")
         }
         let facts = try facts(document: document, record: record, history: history)
         let templates: NoticeTemplateSources

@@ -111,7 +111,7 @@ public struct Project: Sendable {
 
     /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).
     public func lintOptions(today: CalendarDate) -> LintOptions {
-        LintOptions(glossary: config.glossary, today: today)
+        LintOptions(today: today)
     }
 }
 

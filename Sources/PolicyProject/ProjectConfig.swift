@@ -1,9 +1,10 @@
 import Foundation
 import PolicyDiff
+import PolicyModel
 import PolicyNotice
 import Yams
 
-/// `policy/policyc.yml`: the site, the notice period and the glossary of externally defined terms.
+/// `policy/policyc.yml`: the site, the advance notices and how changes are classified.
 public struct ProjectConfig: Sendable, Hashable {
     public struct Site: Sendable, Hashable {
         public var title: String
@@ -91,15 +92,29 @@ public struct ProjectConfig: Sendable, Hashable {
 
     public var site: Site
     public var notice: Notice
-    public var glossary: [String]
     public var diff: Diff
+    /// Where each value that `check` verifies was written (`site.baseURL`, `notice.from`), by key path.
+    public var locations: [String: SourceLocation]
 
-    public init(site: Site = Site(), notice: Notice = Notice(), glossary: [String] = [], diff: Diff = Diff()) {
+    public init(site: Site = Site(), notice: Notice = Notice(), diff: Diff = Diff(),
+                locations: [String: SourceLocation] = [:]) {
         self.site = site
         self.notice = notice
-        self.glossary = glossary
         self.diff = diff
+        self.locations = locations
     }
+
+    /// Every key the config reads, by its path: what `policyc init`'s commented policyc.yml documents.
+    public static let keys: [String] = topKeys + siteKeys.map { "site.\($0)" } + noticeKeys.map { "notice.\($0)" }
+        + recipientKeys.map { "notice.recipients.\($0)" } + columnKeys.map { "notice.recipients.columns.\($0)" }
+        + diffKeys.map { "diff.\($0)" } + overrideKeys.map { "diff.overrides[].\($0)" }
+    static let topKeys = ["site", "notice", "diff"]
+    static let siteKeys = ["title", "baseURL"]
+    static let noticeKeys = ["periodDays", "from", "ledger", "output", "recipients"]
+    static let recipientKeys = ["columns", "eligible", "statuses", "column", "months"]
+    static let columnKeys = ["id", "email", "name", "locale", "status"]
+    static let diffKeys = ["categories", "sensitiveWords", "overrides", "sameParty"]
+    static let overrideKeys = ["fingerprint", "tier", "reason"]
 
     /// The classification settings as the differ takes them.
     public var diffOptions: DiffOptions {
@@ -111,31 +126,38 @@ public struct ProjectConfig: Sendable, Hashable {
     /// Reads the YAML text of a config file; `path` is for the error message.
     public static func parse(_ text: String, path: String) throws(ProjectError) -> ProjectConfig {
         let root: Node?
+        let source = ConfigSource(text)
         do {
             // Composed without YAML's tag rules: each rule is an NSRegularExpression, and the first
             // one starts ICU's regex engine, which cost a small diff a third of its run. Values are
             // read from their text (ConfigNode); YAML merge keys (`<<`) are not read.
             root = try Yams.compose(yaml: text, Resolver.basic)
         } catch let error as YamlError {
-            throw .invalidConfig(path: path, line: error.line, message: error.summary)
+            let location = error.mark.map { source.location(line: $0.line, scalarColumn: $0.column) }
+            throw .invalidConfig(path: path, line: location?.line, column: location?.column, message: error.summary)
         } catch {
             throw .invalidConfig(path: path, line: nil, message: "\(error)")
         }
         // An empty file, or one of comments only, is the defaults.
         guard let root else { return ProjectConfig() }
-        return try ProjectConfig(ConfigNode(root, keyPath: "", file: path))
+        return try ProjectConfig(ConfigNode(root, keyPath: "", file: path, source: source))
     }
 
     private init(_ node: ConfigNode) throws(ProjectError) {
         self.init()
-        let fields = try node.fields(["site", "notice", "glossary", "diff"])
+        let fields = try node.fields(Self.topKeys)
         if let site = fields["site"] {
-            let fields = try site.fields(["title", "baseURL"])
+            let fields = try site.fields(Self.siteKeys)
             if let title = fields["title"] { self.site.title = try title.string() }
-            if let baseURL = fields["baseURL"] { self.site.baseURL = try baseURL.string() }
+            if let baseURL = fields["baseURL"] {
+                self.site.baseURL = try baseURL.string()
+                locations["site.baseURL"] = baseURL.location
+            }
         }
-        if let notice = fields["notice"] { self.notice = try Notice(notice) }
-        if let glossary = fields["glossary"] { self.glossary = try glossary.strings() }
+        if let notice = fields["notice"] {
+            self.notice = try Notice(notice)
+            if let from = try notice.fields(Self.noticeKeys)["from"] { locations["notice.from"] = from.location }
+        }
         if let diff = fields["diff"] { self.diff = try Diff(diff) }
     }
 }
@@ -143,7 +165,7 @@ public struct ProjectConfig: Sendable, Hashable {
 private extension ProjectConfig.Notice {
     init(_ node: ConfigNode) throws(ProjectError) {
         self.init()
-        let fields = try node.fields(["periodDays", "from", "ledger", "output", "recipients"])
+        let fields = try node.fields(ProjectConfig.noticeKeys)
         if let period = fields["periodDays"] {
             periodDays = try period.int()
             // Material changes need advance notice: a period of 0 days would give Users none.
@@ -161,9 +183,9 @@ private extension ProjectConfig.Notice {
 private extension ProjectConfig.Recipients {
     init(_ node: ConfigNode) throws(ProjectError) {
         self.init()
-        let fields = try node.fields(["columns", "eligible", "statuses", "column", "months"])
+        let fields = try node.fields(ProjectConfig.recipientKeys)
         if let columns = fields["columns"] {
-            let names = try columns.fields(["id", "email", "name", "locale", "status"])
+            let names = try columns.fields(ProjectConfig.columnKeys)
             if let id = names["id"] { self.columns.id = try id.string() }
             if let email = names["email"] { self.columns.email = try email.string() }
             if let name = names["name"] { self.columns.name = try name.string() }
@@ -183,7 +205,7 @@ private extension ProjectConfig.Recipients {
 private extension ProjectConfig.Diff {
     init(_ node: ConfigNode) throws(ProjectError) {
         self.init()
-        let fields = try node.fields(["categories", "sensitiveWords", "overrides", "sameParty"])
+        let fields = try node.fields(ProjectConfig.diffKeys)
         if let groups = fields["sameParty"] {
             for group in try groups.items() {
                 let names = try group.strings()
@@ -205,7 +227,7 @@ private extension ProjectConfig.Diff {
         if let words = fields["sensitiveWords"] { self.sensitiveWords = try words.strings() }
         if let overrides = fields["overrides"] {
             for item in try overrides.items() {
-                let fields = try item.fields(["fingerprint", "tier", "reason"])
+                let fields = try item.fields(ProjectConfig.overrideKeys)
                 guard let fingerprint = fields["fingerprint"], let tier = fields["tier"] else {
                     throw item.error("an override needs a fingerprint, a tier and a reason")
                 }
@@ -221,12 +243,13 @@ private extension ProjectConfig.Diff {
 }
 
 private extension YamlError {
-    var line: Int? {
+    /// Where libyaml stopped: line and column from 1, the column in Unicode scalars.
+    var mark: Mark? {
         switch self {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
+            return mark
         case .duplicatedKeysInMapping(_, let context):
-            return context.mark.line
+            return context.mark
         default:
             return nil
         }
@@ -234,12 +257,50 @@ private extension YamlError {
 
     var summary: String {
         switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
-            return problem
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            return "YAML syntax: " + Self.plainWords(problem: problem, context: context)
         case .duplicatedKeysInMapping(let duplicates, _):
             return "a key is given twice: " + duplicates.sorted().joined(separator: ", ")
+        case .reader(let problem, _, _, _):
+            return "YAML cannot read the file: \(problem)"
         default:
             return "\(self)"
         }
+    }
+
+    /// libyaml's problems as an author would say them, with libyaml's own words after (to search for).
+    static func plainWords(problem: String, context: Context?) -> String {
+        // What libyaml was reading when it stopped: where a bracket or quote that is never closed was opened.
+        let opened = context.map { context in
+            let what = ["flow sequence": "the '[' ", "flow mapping": "the '{' ", "quoted scalar": "the quote "]
+                .first { context.text.hasSuffix($0.key) }?.value ?? "what started "
+            return " (\(what)at line \(context.mark.line), column \(context.mark.column))"
+        } ?? ""
+        let plain: String? = switch problem {
+        case "mapping values are not allowed in this context":
+            "a ':' inside a value; put the value in quotes if it holds ': '"
+        case "could not find expected ':'":
+            "a key needs a ':' after it"
+        case "did not find expected key":
+            "this line's indentation does not match the keys above it"
+        case "did not find expected node content":
+            "a value is missing here"
+        case "found character that cannot start any token":
+            "this character cannot start a value (YAML indents with spaces, not tabs); put the value in quotes"
+        case "did not find expected ',' or ']'":
+            "a list in [brackets] is not closed with ']'\(opened)"
+        case "did not find expected ',' or '}'":
+            "keys in {braces} are not closed with '}'\(opened)"
+        case "found unexpected end of stream":
+            "the file ends before a quote is closed\(opened)"
+        case "found unknown escape character":
+            "an unknown escape after '\\' in a double-quoted value (use single quotes, or write '\\\\')"
+        case "block sequence entries are not allowed in this context":
+            "a '- ' list item where the line has a value already"
+        default:
+            problem.hasPrefix("found a tab character") ? "a tab used for indentation; YAML indents with spaces" : nil
+        }
+        return plain.map { "\($0) (libyaml: \(problem))" } ?? problem + opened
     }
 }

@@ -4,7 +4,7 @@ import PolicyModel
 public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case notFound(path: String, what: String)
-    case invalidConfig(path: String, line: Int?, message: String)
+    case invalidConfig(path: String, line: Int?, column: Int? = nil, message: String)
     case invalidTemplate(path: String, message: String)
     case unwritable(path: String, reason: String)
     /// A release, status or point-in-time question that cannot be answered as asked.
@@ -18,7 +18,8 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason): "\(path): error: cannot read: \(reason)"
         case .notFound(let path, let what): "\(path): error: \(what) not found"
-        case .invalidConfig(let path, let line, let message): "\(path)\(line.map { ":\($0)" } ?? ""): error: \(message)"
+        case .invalidConfig(let path, let line, let column, let message):
+            "\(path)\(line.map { ":\($0)" } ?? "")\(line == nil ? "" : column.map { ":\($0)" } ?? ""): error: \(message)"
         case .invalidTemplate(let path, let message): "\(path): error: invalid template: \(message)"
         case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
         case .refused(let path, let message): "\(path): error: \(message)"

@@ -25,7 +25,9 @@ public struct SiteBuild: Sendable {
     public func render() throws(ProjectError) -> [String: Data] {
         let releases = Releases(project: project)
         try releases.requireSettled()
-        let policies = try releases.documents().map { document throws(ProjectError) in try site(for: document, releases) }
+        let documents = try releases.documents()
+        _ = try project.config.requireBaseURL(path: Project.configFile)
+        let policies = try documents.map { document throws(ProjectError) in try site(for: document, releases) }
         let renderer: SiteRenderer
         do {
             renderer = try SiteRenderer(site: .init(title: project.config.site.title, baseURL: project.config.site.baseURL),

@@ -26,13 +26,13 @@ extension MarkedText {
 /// The default day lint runs on in these tests.
 let testToday = CalendarDate(year: 2026, month: 6, day: 1)!
 
-func lint(_ markdown: String, glossary: [String] = [], today: CalendarDate = testToday) -> [Diagnostic] {
-    Linter.lint(PolicyParser.parse(text: markdown, path: "policy.md"), options: LintOptions(glossary: glossary, today: today))
+func lint(_ markdown: String, today: CalendarDate = testToday) -> [Diagnostic] {
+    Linter.lint(PolicyParser.parse(text: markdown, path: "policy.md"), options: LintOptions(today: today))
 }
 
 /// One rule's diagnostics for `input`, as `line:col message` (`-` where there is no location).
-func findings(_ rule: String, in input: MarkedText, glossary: [String] = [], today: CalendarDate = testToday) -> [String] {
-    lint(input.text, glossary: glossary, today: today).filter { $0.rule == rule }.map(line)
+func findings(_ rule: String, in input: MarkedText, today: CalendarDate = testToday) -> [String] {
+    lint(input.text, today: today).filter { $0.rule == rule }.map(line)
 }
 
 func line(_ diagnostic: Diagnostic) -> String {

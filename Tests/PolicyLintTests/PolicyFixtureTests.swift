@@ -11,16 +11,13 @@ private var utcToday: CalendarDate {
 }
 
 @Suite struct PolicyFixtureTests {
-    /// `glossary:` in `policy/policyc.yml`.
-    static let ownGlossary = ["Terms of Service", "Service", "Account", "Subscription", "Team Plan"]
-
-    private func lint(_ url: URL, glossary: [String] = []) throws -> (Document, [Diagnostic]) {
+    private func lint(_ url: URL) throws -> (Document, [Diagnostic]) {
         let document = PolicyParser.parse(try Fixtures.data(url), path: url.path)
-        return (document, Linter.lint(document, options: LintOptions(glossary: glossary, today: utcToday)))
+        return (document, Linter.lint(document, options: LintOptions(today: utcToday)))
     }
 
     @Test func ownPolicyHasNoWarningsOrErrors() throws {
-        let (document, diagnostics) = try lint(Fixtures.ownPolicy, glossary: Self.ownGlossary)
+        let (document, diagnostics) = try lint(Fixtures.ownPolicy)
         // Make sure the rules had something to look at.
         #expect(document.definedTerms.count >= 10 && document.references.count >= 10)
         #expect(diagnostics.filter { $0.severity >= .warning }.map(\.formatted) == [])

@@ -19,16 +19,6 @@ import Testing
             """)
         #expect(findings("term-duplicate", in: input) == [])
     }
-
-    @Test func termTheGlossaryDefinesElsewhereIsAWarning() {
-        let input = MarkedText("""
-            ⟨a⟩Acme offers software (the “**Service**”) under the Service terms.
-            """)
-        #expect(findings("term-duplicate", in: input, glossary: ["Service"])
-                == input.expected(["a": "“Service” is defined here, but the glossary says it is defined in another document"]))
-        #expect(lint(input.text, glossary: ["Service"]).first { $0.rule == "term-duplicate" }?.severity == .warning)
-        #expect(findings("term-duplicate", in: input) == [])
-    }
 }
 
 @Suite struct TermUnusedTests {
