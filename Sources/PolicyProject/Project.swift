@@ -37,7 +37,11 @@ public struct Project: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            throw .notFound(path: Project.policyFolder, what: "policy folder")
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue {
+                throw .unreadable(path: Project.policyFolder, reason: error.localizedDescription)
+            }
+            throw .noProject(folder: root.path)
         }
         let policies = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }.sorted()
         if let bad = policies.first(where: { !DocumentName.isValid($0.dropLast(3)) }) {
@@ -87,6 +91,22 @@ public struct Project: Sendable {
         guard path.hasPrefix(prefix), path.hasSuffix(".md") else { return nil }
         let name = path.dropFirst(prefix.count).dropLast(3)
         return name.isEmpty || name.contains("/") ? nil : String(name)
+    }
+
+    /// The nearest folder at or above `folder` that holds a `policy/` folder, as git finds `.git`; nil
+    /// when none does.
+    public static func discover(from folder: URL) -> URL? {
+        var candidate = folder.standardizedFileURL
+        while true {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(policyFolder).path, isDirectory: &isFolder),
+               isFolder.boolValue {
+                return candidate
+            }
+            let parent = candidate.deletingLastPathComponent().standardizedFileURL
+            if parent.path == candidate.path { return nil }
+            candidate = parent
+        }
     }
 
     /// A path as given on the command line or relative to the root.

@@ -13,6 +13,8 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidUsage(message: String)
     /// A policy name that names no draft in `policy/`, with the names it may have meant.
     case unknownPolicy(name: String, suggestions: [String])
+    /// No `policy/` folder where the project was looked for.
+    case noProject(folder: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,9 @@ public enum ProjectError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unwritable(let path, let reason): "\(path): error: cannot write: \(reason)"
         case .refused(let path, let message): "\(path): error: \(message)"
         case .invalidUsage(let message): "policyc: error: \(message)"
+        case .noProject(let folder):
+            "\(Diagnostic.singleLine(folder)): error: no policy/ folder here or in any folder above: `policyc init` starts "
+                + "a project, and --project DIR names one elsewhere"
         case .unknownPolicy(let name, let suggestions):
             "\(Diagnostic.singleLine(name)): error: no policy of that name: a policy is named by its file in policy/, "
                 + "without .md" + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "“\($0)”" }.joined(separator: " or "))?")

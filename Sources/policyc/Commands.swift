@@ -66,7 +66,8 @@ struct Check: Command {
     }
 
     func run() throws {
-        let report = try PolicyProject.Check(project: try project.open(), today: today ?? .today()).run(paths: paths)
+        let report = try PolicyProject.Check(project: try project.open(), today: today ?? .today())
+            .run(paths: paths.map(project.path))
         switch format {
         case .json:
             Terminal.write(try JSONRenderer.render(report))
@@ -122,17 +123,20 @@ struct Build: Command {
 
     let project: ProjectOption
     let out: String
+    /// The default `_site` is the project's; a folder given is the user's, from the current folder.
+    let outGiven: Bool
     let today: CalendarDate?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         project = ProjectOption(arguments)
         out = arguments.string("out") ?? "_site"
+        outGiven = arguments.string("out") != nil
         today = try arguments.date("today")
     }
 
     func run() throws {
         let build = SiteBuild(project: try project.open(), today: today ?? .today())
-        let result = try build.build(outputFolder: out)
+        let result = try build.build(outputFolder: outGiven ? project.path(out) : out)
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
             : "\(out)/ is up to date (\(result.pages.count) pages)")
@@ -178,8 +182,9 @@ struct Diff: Command {
         let comparison = Comparison(project: try project.open())
         let changes: ChangeSet
         do {
-            changes = try new.map { new throws(ProjectError) in try comparison.compare(oldPath: old, newPath: new) }
-                ?? comparison.compareDraft(old)
+            changes = try new.map { new throws(ProjectError) in
+                try comparison.compare(oldPath: project.reference(old), newPath: project.reference(new))
+            } ?? comparison.compareDraft(project.reference(old))
         } catch {
             // Like diff(1): 1 means "differs", so every error is 2, a refusal included.
             Terminal.error((error as? ProjectError)?.description ?? "\(error)")

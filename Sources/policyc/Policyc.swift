@@ -82,18 +82,48 @@ enum Policyc {
     }
 }
 
-/// `--project`: the folder that holds the project, for every command that reads it.
+/// The project of every command that reads one: `--project DIR`, else the nearest folder holding
+/// `policy/` from the current folder up (as git finds `.git`), else the current folder.
 struct ProjectOption {
-    static let parameter = Parameter.option("project", default: ".", help: "The folder that holds policy/ and templates/.")
+    static let parameter = Parameter.option(
+        "project", help: "The folder that holds policy/ (default: the nearest one holding it, from the current folder up).")
 
-    let root: String
+    let root: URL
+    /// The current folder inside the project (`policy` when run in `root/policy`): relative paths given on
+    /// the command line are the user's, from there. Empty at the root, and with --project, whose paths
+    /// are read from DIR (as with `git -C DIR`).
+    let prefix: String
 
     init(_ arguments: ParsedArguments) {
-        root = arguments.string("project") ?? "."
+        if let given = arguments.string("project") {
+            root = URL(fileURLWithPath: given, isDirectory: true).standardizedFileURL
+            prefix = ""
+            return
+        }
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true).standardizedFileURL
+        root = Project.discover(from: current) ?? current
+        prefix = current.path == root.path ? "" : String(current.path.dropFirst(root.path == "/" ? 1 : root.path.count + 1))
     }
 
     func open() throws(ProjectError) -> Project {
-        try Project(root: URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL)
+        try Project(root: root)
+    }
+
+    /// A file path from the command line, as the project reads it: relative to its root where it lies
+    /// inside (`privacy-policy.md` in `policy/` is `policy/privacy-policy.md`), absolute otherwise.
+    func path(_ argument: String) -> String {
+        guard !prefix.isEmpty, !argument.hasPrefix("/") else { return argument }
+        let absolute = root.appendingPathComponent(prefix).appendingPathComponent(argument).standardizedFileURL.path
+        let base = root.path == "/" ? "/" : root.path + "/"
+        return absolute.hasPrefix(base) ? String(absolute.dropFirst(base.count)) : absolute
+    }
+
+    /// A revision for `diff`: `DOC` and `DOC@v2` stay names; a path (with a '/', a `.md` ending, or a file
+    /// in the current folder) is made one the project reads.
+    func reference(_ argument: String) -> String {
+        guard !prefix.isEmpty else { return argument }
+        let isFile = FileManager.default.fileExists(atPath: root.appendingPathComponent(prefix).appendingPathComponent(argument).path)
+        return argument.contains("/") || argument.hasSuffix(".md") || isFile ? path(argument) : argument
     }
 }
 
