@@ -67,15 +67,33 @@ let package = Package(
             "PolicyModel", "PolicyParser", "PolicyDiff",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The default templates of the site and of the notices, built into the binary; a project's own
+        // templates/ overrides them file by file (SiteTemplates.swift, NoticeTemplate.swift).
         .target(name: "PolicyRender", dependencies: [
             "PolicyModel", "PolicyDiff",
             .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [
+            .embedInCode("SiteTemplates/archive.mustache"),
+            .embedInCode("SiteTemplates/changes.mustache"),
+            .embedInCode("SiteTemplates/feed.mustache"),
+            .embedInCode("SiteTemplates/index.mustache"),
+            .embedInCode("SiteTemplates/layout-foot.mustache"),
+            .embedInCode("SiteTemplates/layout-head.mustache"),
+            .embedInCode("SiteTemplates/policy.mustache"),
+            .embedInCode("SiteTemplates/style.css"),
         ]),
         .target(name: "PolicyNotice", dependencies: [
             "PolicyModel", "PolicyDiff",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [
+            .embedInCode("EmailTemplates/notice.fr.html.mustache"),
+            .embedInCode("EmailTemplates/notice.fr.subject.mustache"),
+            .embedInCode("EmailTemplates/notice.fr.text.mustache"),
+            .embedInCode("EmailTemplates/notice.html.mustache"),
+            .embedInCode("EmailTemplates/notice.subject.mustache"),
+            .embedInCode("EmailTemplates/notice.text.mustache"),
         ]),
         .target(name: "PolicyProject", dependencies: [
             "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRelease", "PolicyRender", "PolicyNotice",

@@ -2,10 +2,11 @@
 """The benchmark's peer for `policyc notify --format jsonl`, in plain Python and Jinja2.
 
     notify_reference.py --users USERS.jsonl|USERS.csv --facts FACTS.json --out DIR
-                        [--templates templates/email] [--batch-size 1000]
+                        [--templates DIR] [--batch-size 1000]
 
 It renders the same notices as policyc, the way a Python team would without policyc: the
-Mustache templates of templates/email/ are translated to Jinja2 once at start-up and rendered
+Mustache templates (policyc's built-in ones in Sources/PolicyNotice/EmailTemplates/, or a project's
+templates/email/ given as --templates) are translated to Jinja2 once at start-up and rendered
 per User; the stdlib `email` package (email.mime) builds each multipart/alternative message
 (quoted-printable UTF-8 text and HTML parts, RFC 2047 headers); the export is streamed a row
 at a time (csv, or json per line); messages go into JSON Lines batches of 1000,
@@ -426,7 +427,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--facts", type=Path, required=True, help="the release's facts (see above)")
     parser.add_argument("--out", type=Path, required=True, help="the folder for the batches")
     parser.add_argument("--templates", type=Path,
-                        default=Path(__file__).resolve().parent.parent / "templates" / "email")
+                        default=Path(__file__).resolve().parent.parent / "Sources" / "PolicyNotice" / "EmailTemplates")
     parser.add_argument("--batch-size", type=int, default=1000)
     args = parser.parse_args(argv)
     counts = run(args.users, args.facts, args.out, args.templates, args.batch_size)

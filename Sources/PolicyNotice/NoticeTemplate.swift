@@ -3,8 +3,10 @@ import Foundation
 import PolicyModel
 import Mustache
 
-/// The email templates: `templates/email/notice.{subject,text,html}.mustache`, and per locale
+/// The email templates: `notice.{subject,text,html}.mustache`, and per locale
 /// `notice.<locale>.{subject,text,html}.mustache` (`fr-CA` falls back to `fr`, then to the default).
+/// The defaults are built into the binary (`EmailTemplates/`); a project's `templates/email/` replaces
+/// them file by file, and may add locales.
 public struct NoticeTemplateSources: Sendable {
     public struct Set: Sendable, Hashable {
         public var subject: String
@@ -15,7 +17,8 @@ public struct NoticeTemplateSources: Sendable {
     public static let parts = ["subject", "text", "html"]
     /// Locale key ("" for the default) → its three templates.
     public var sets: [String: Set]
-    /// File → SHA-256, for the manifest.
+    /// File → SHA-256, for the manifest. A built-in template is named `built-in:<file>`: no file of the
+    /// project was read, and `policyc templates export` of the same policyc writes exactly those bytes.
     public var fileDigests: [String: String]
 
     public init(sets: [String: Set], fileDigests: [String: String] = [:]) {
@@ -23,34 +26,52 @@ public struct NoticeTemplateSources: Sendable {
         self.fileDigests = fileDigests
     }
 
-    /// Reads the templates of `folder`; `displayFolder` names it in errors.
-    public static func load(folder: URL, displayFolder: String) throws(NoticeError) -> NoticeTemplateSources {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw .unreadable(path: displayFolder, reason: "no email templates (notice.subject.mustache, notice.text.mustache, notice.html.mustache)")
+    /// The built-in templates by file name, as a project's `templates/email/` names them.
+    public static let builtIn: [String: [UInt8]] = [
+        "notice.fr.html.mustache": PackageResources.notice_fr_html_mustache,
+        "notice.fr.subject.mustache": PackageResources.notice_fr_subject_mustache,
+        "notice.fr.text.mustache": PackageResources.notice_fr_text_mustache,
+        "notice.html.mustache": PackageResources.notice_html_mustache,
+        "notice.subject.mustache": PackageResources.notice_subject_mustache,
+        "notice.text.mustache": PackageResources.notice_text_mustache,
+    ]
+
+    /// The built-in templates with the project's own in `folder` (when there is one) in their place;
+    /// `displayFolder` names it in errors and in the digests.
+    public static func load(folder: URL?, displayFolder: String) throws(NoticeError) -> NoticeTemplateSources {
+        var sources: [String: (data: [UInt8], path: String)] = [:]
+        for (name, data) in builtIn { sources[name] = (data, "built-in:\(name)") }
+        if let folder, FileManager.default.fileExists(atPath: folder.path) {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            } catch {
+                throw .unreadable(path: displayFolder, reason: "cannot list the email templates: \(error.localizedDescription)")
+            }
+            for name in names where name.hasPrefix("notice.") && name.hasSuffix(".mustache") {
+                let path = "\(displayFolder)/\(name)"
+                guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                    throw .unreadable(path: path, reason: "cannot read the template")
+                }
+                sources[name] = (Array(data), path)
+            }
         }
         var files: [String: [String: String]] = [:]
         var digests: [String: String] = [:]
-        for name in names.sorted() where name.hasPrefix("notice.") && name.hasSuffix(".mustache") {
+        for name in sources.keys.sorted() {
             let middle = name.dropFirst("notice.".count).dropLast(".mustache".count).split(separator: ".")
             guard let part = middle.last, parts.contains(String(part)), middle.count <= 2 else { continue }
             let locale = middle.count == 2 ? String(middle[0]).lowercased() : ""
-            let path = "\(displayFolder)/\(name)"
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                throw .unreadable(path: path, reason: "cannot read the template")
-            }
+            let (data, path) = sources[name]!
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw .invalidTemplate(path: path, message: "not valid UTF-8")
             }
             files[locale, default: [:]][String(part)] = text
             digests[path] = Data(SHA256.hash(data: data)).hexString
         }
-        guard let base = files[""], let subject = base["subject"], let text = base["text"], let html = base["html"] else {
-            throw .unreadable(path: displayFolder,
-                              reason: "the default templates notice.subject.mustache, notice.text.mustache and notice.html.mustache are all needed")
-        }
+        // The built-in default set is always there: a project cannot lose it, only replace its parts.
+        let base = files[""]!
+        let subject = base["subject"]!, text = base["text"]!, html = base["html"]!
         let fallback = Set(subject: subject, text: text, html: html)
         var sets = ["": fallback]
         for (locale, parts) in files where !locale.isEmpty {

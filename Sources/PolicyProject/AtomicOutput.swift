@@ -95,3 +95,118 @@ public enum AtomicOutput {
         return seen == files.count
     }
 }
+
+/// A file a command creates where there was none (`policyc init`, `policyc templates export`).
+public struct NewFile: Sendable, Hashable {
+    /// Relative to the folder it is created in.
+    public var path: String
+    public var bytes: [UInt8]
+    public var executable: Bool
+
+    public init(path: String, bytes: [UInt8], executable: Bool = false) {
+        self.path = path
+        self.bytes = bytes
+        self.executable = executable
+    }
+}
+
+extension AtomicOutput {
+    /// Creates `files` in `folder`, all or none, and never over anything: when a file (or anything in
+    /// the way of one) exists, they are all named in the error and nothing is written.
+    ///
+    /// Every file is written and flushed in a staging folder first. A folder that does not exist or is
+    /// empty then receives them all in one rename of the staging folder. In a folder that holds other
+    /// things, each file is hard-linked into place (a link fails rather than replace a file that appeared
+    /// since), and on any failure the ones already placed are taken back. Returns the paths created.
+    @discardableResult
+    public static func createFiles(_ files: [NewFile], in folder: URL, displayPath: String) throws(ProjectError) -> [String] {
+        let manager = FileManager.default
+        let folder = folder.standardizedFileURL
+        let paths = files.map(\.path).sorted()
+        let existing = paths.filter { path in
+            // The file itself, or a file where one of its folders should be.
+            var url = folder
+            for part in path.split(separator: "/") {
+                url.appendPathComponent(String(part))
+                var status = stat()
+                guard lstat(url.path, &status) == 0 else { return false }
+                if status.st_mode & S_IFMT != S_IFDIR { return true }
+            }
+            return true
+        }
+        guard existing.isEmpty else {
+            let shown = existing.prefix(10).map(Diagnostic.singleLine).joined(separator: ", ")
+                + (existing.count > 10 ? " and \(existing.count - 10) more" : "")
+            throw .refused(path: displayPath, message: "already holds \(shown): nothing was written (policyc overwrites "
+                           + "no file here; move \(existing.count == 1 ? "it" : "them") aside, or choose another folder)")
+        }
+        let pid = ProcessInfo.processInfo.processIdentifier
+        var isFolder: ObjCBool = false
+        let folderExists = manager.fileExists(atPath: folder.path, isDirectory: &isFolder)
+        if folderExists && !isFolder.boolValue {
+            throw .refused(path: displayPath, message: "is a file, not a folder; nothing was written")
+        }
+        let empty = !folderExists || ((try? manager.contentsOfDirectory(atPath: folder.path))?.isEmpty ?? false)
+        let parent = folder.deletingLastPathComponent()
+        let staging = empty ? parent.appendingPathComponent(".\(folder.lastPathComponent).policyc-new-\(pid)")
+            : folder.appendingPathComponent(".policyc-new-\(pid)")
+        func fail(_ error: Error, _ path: String) -> ProjectError {
+            try? manager.removeItem(at: staging)
+            return .unwritable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try? manager.removeItem(at: staging)
+            try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+            var folders: Set<String> = [staging.path]
+            for file in files {
+                let target = staging.appendingPathComponent(file.path)
+                let parent = target.deletingLastPathComponent()
+                if !folders.contains(parent.path) {
+                    try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+                    folders.insert(parent.path)
+                }
+                if let code = DurableFile.write(file.bytes, to: target.path, mode: file.executable ? 0o755 : 0o644) {
+                    throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+                }
+            }
+            for path in folders { DurableFile.syncFolder(path) }
+        } catch {
+            throw fail(error, displayPath)
+        }
+        if empty {
+            // rename(2) replaces an empty folder, and fails (ENOTEMPTY) if something arrived in it since.
+            guard rename(staging.path, folder.path) == 0 else {
+                throw fail(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO), displayPath)
+            }
+            DurableFile.syncFolder(parent.path)
+            return paths
+        }
+        var placed: [URL] = []
+        var madeFolders: [URL] = []
+        for path in paths {
+            let target = folder.appendingPathComponent(path)
+            var missing: [URL] = []
+            var ancestor = target.deletingLastPathComponent()
+            while !manager.fileExists(atPath: ancestor.path) {
+                missing.insert(ancestor, at: 0)
+                ancestor = ancestor.deletingLastPathComponent()
+            }
+            var failure: Int32 = 0
+            for made in missing where failure == 0 {
+                if mkdir(made.path, 0o755) == 0 { madeFolders.append(made) } else { failure = errno }
+            }
+            if failure == 0, link(staging.appendingPathComponent(path).path, target.path) != 0 { failure = errno }
+            if failure != 0 {
+                for url in placed.reversed() { unlink(url.path) }
+                for url in madeFolders.reversed() { rmdir(url.path) }
+                throw fail(POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO), "\(displayPath)/\(path)")
+            }
+            placed.append(target)
+        }
+        try? manager.removeItem(at: staging)
+        for url in Set(placed.map { $0.deletingLastPathComponent().path }) { DurableFile.syncFolder(url) }
+        DurableFile.syncFolder(folder.path)
+        return paths
+    }
+}

@@ -30,8 +30,9 @@ public struct SiteBuild: Sendable {
         let policies = try documents.map { document throws(ProjectError) in try site(for: document, releases) }
         let renderer: SiteRenderer
         do {
+            let files = try templateFiles()
             renderer = try SiteRenderer(site: .init(title: project.config.site.title, baseURL: project.config.site.baseURL),
-                                        templates: try loadTemplates(), assets: try loadAssets())
+                                        templates: try loadTemplates(files), assets: files.filter { $0.key.hasSuffix(".css") })
         } catch let error as SiteRenderer.TemplateError {
             throw .invalidTemplate(path: "\(Project.templatesFolder)/\(error.template).mustache", message: error.message)
         } catch let error as ProjectError {
@@ -177,34 +178,38 @@ public struct SiteBuild: Sendable {
         return Result(pages: files.keys.filter { $0.hasSuffix(".html") }.sorted(), changed: changed)
     }
 
-    private var templatesURL: URL { project.root.appendingPathComponent(Project.templatesFolder) }
+    /// The templates and stylesheets of the site by file name: the built-in ones, with the project's own
+    /// `templates/*.mustache` and `templates/*.css` in their place (a project may override one file only).
+    func templateFiles() throws(ProjectError) -> [String: [UInt8]] {
+        var files = SiteTemplates.builtIn
+        for name in try projectTemplateNames() where name.hasSuffix(".mustache") || name.hasSuffix(".css") {
+            let path = "\(Project.templatesFolder)/\(name)"
+            files[name] = Array(try PolicySource.readBytes(try project.fileURL(path), displayPath: path))
+        }
+        return files
+    }
 
-    private func loadTemplates() throws(ProjectError) -> [String: String] {
+    private func loadTemplates(_ files: [String: [UInt8]]) throws(ProjectError) -> [String: String] {
         var templates: [String: String] = [:]
-        for name in try templateFolderEntries() where name.hasSuffix(".mustache") {
-            let stem = String(name.dropLast(".mustache".count))
-            templates[stem] = try PolicySource.readText(templatesURL.appendingPathComponent(name),
-                                                        displayPath: "\(Project.templatesFolder)/\(name)")
+        for (name, bytes) in files where name.hasSuffix(".mustache") {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw .unreadable(path: "\(Project.templatesFolder)/\(name)", reason: "not valid UTF-8")
+            }
+            templates[String(name.dropLast(".mustache".count))] = text
         }
         return templates
     }
 
-    private func loadAssets() throws(ProjectError) -> [String: [UInt8]] {
-        var assets: [String: [UInt8]] = [:]
-        for name in try templateFolderEntries() where name.hasSuffix(".css") {
-            let data = try PolicySource.readBytes(templatesURL.appendingPathComponent(name),
-                                                  displayPath: "\(Project.templatesFolder)/\(name)")
-            assets[name] = Array(data)
-        }
-        return assets
-    }
-
-    private func templateFolderEntries() throws(ProjectError) -> [String] {
+    /// The names in the project's `templates/`; none when it has no such folder (the built-in templates serve).
+    private func projectTemplateNames() throws(ProjectError) -> [String] {
+        let folder = project.root.appendingPathComponent(Project.templatesFolder)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) else { return [] }
         try project.requireContained(folder: Project.templatesFolder)
         do {
-            return try FileManager.default.contentsOfDirectory(atPath: templatesURL.path).sorted()
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         } catch {
-            throw .notFound(path: Project.templatesFolder, what: "templates folder")
+            throw .unreadable(path: Project.templatesFolder, reason: isFolder.boolValue ? error.localizedDescription : "not a folder")
         }
     }
 }

@@ -114,7 +114,7 @@ struct Render: Command {
 
 struct Build: Command {
     static let spec = CommandSpec(
-        "build", abstract: "Build the static site from every policy in policy/ and the templates in templates/.",
+        "build", abstract: "Build the static site from every policy in policy/, through the built-in templates and the project's templates/.",
         parameters: [
             ProjectOption.parameter,
             .option("out", default: "_site", help: "The output folder, replaced atomically."),

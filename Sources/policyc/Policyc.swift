@@ -22,14 +22,17 @@ enum Policyc {
     static let commands: [any Command.Type] = [Parse.self, Check.self, Render.self, Build.self, Diff.self,
                                                Release.self, Status.self, Show.self, Notify.self, Send.self]
     static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self]
+    static let templateCommands: [any Command.Type] = [TemplatesExport.self]
 
     static let notices = CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",
                                      subcommands: noticeCommands.map { $0.spec })
+    static let templates = CommandSpec("templates", abstract: "The built-in templates of the site and the notice emails.",
+                                       subcommands: templateCommands.map { $0.spec })
 
     static let root = CommandSpec(
         "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
-        subcommands: commands.map { $0.spec } + [notices])
+        subcommands: commands.map { $0.spec } + [notices, templates])
 
     /// The commands that parse whole policies into models: millions of small values on every core.
     static let modelCommands: Set<String> = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
@@ -59,7 +62,8 @@ enum Policyc {
             case .version:
                 Terminal.write(version + "\n")
             case .run(let path, let arguments):
-                let commands = path.first == notices.name ? noticeCommands : self.commands
+                let commands = path.first == notices.name ? noticeCommands
+                    : path.first == templates.name ? templateCommands : self.commands
                 guard let type = commands.first(where: { $0.spec.name == path.last }) else {
                     throw arguments.invalid("no such command")
                 }

@@ -122,8 +122,7 @@ struct MessageTests {
         editorialCount: 3)
 
     static func composer(_ encoding: MessageEncoding, locale: String = "") throws -> MessageComposer {
-        let templates = try NoticeTemplateSources.load(folder: Fixtures.packageRoot.appendingPathComponent("templates/email"),
-                                                       displayFolder: "templates/email")
+        let templates = try NoticeTemplateSources.load(folder: nil, displayFolder: "templates/email")
         let key = templates.key(for: locale)
         let notice = try CompiledNotice.compile(templates.sets[key]!, locale: key, facts: facts, templatePath: "templates/email")
         let envelope = MessageEnvelope(fromName: "Quillmate Legal", fromAddress: "legal@quillmate.example",

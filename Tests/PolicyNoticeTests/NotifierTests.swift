@@ -21,8 +21,7 @@ struct NotifierTests {
 
     func request(users: String, format: BatchFormat = .jsonl, provider: Provider = .generic, batchSize: Int? = nil,
                  out: String = "out") throws -> NotifyRequest {
-        let templates = try NoticeTemplateSources.load(folder: Fixtures.packageRoot.appendingPathComponent("templates/email"),
-                                                       displayFolder: "templates/email")
+        let templates = try NoticeTemplateSources.load(folder: nil, displayFolder: "templates/email")
         return NotifyRequest(
             document: "privacy-policy", version: "v2", policySHA256: String(repeating: "ab", count: 32), facts: MessageTests.facts,
             templates: templates, templatesFolder: "templates/email", fromName: "Quillmate Legal",
@@ -90,7 +89,7 @@ struct NotifierTests {
             let data = try Data(contentsOf: folder.appendingPathComponent("out").appendingPathComponent(batch["file"] as! String))
             #expect(Data(SHA256Digest.of(data)) == Data(hex: batch["sha256"] as! String))
         }
-        #expect((manifest["templates"] as! [String: String]).keys.contains("templates/email/notice.text.mustache"))
+        #expect((manifest["templates"] as! [String: String]).keys.contains("built-in:notice.text.mustache"))
     }
 
     @Test func reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers() throws {

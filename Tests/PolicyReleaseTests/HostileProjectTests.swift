@@ -155,7 +155,7 @@ import Testing
         for trial in 0..<trials {
             let root = try Fixtures.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: root) }
-            for name in ["policy", "templates", "CHANGELOG.md"] {
+            for name in ["policy", "CHANGELOG.md"] {
                 try FileManager.default.copyItem(at: base.appendingPathComponent(name), to: root.appendingPathComponent(name))
             }
             // A lock file left by a release killed under the old lock (a process id in a file), which an
@@ -311,6 +311,7 @@ import Testing
             let root = try project()
             defer { try? FileManager.default.removeItem(at: root) }
             let link = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? FileManager.default.removeItem(at: link)
             try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: secret.path)
             let build = try Fixtures.policyc(["build", "--out", "site"], in: root)

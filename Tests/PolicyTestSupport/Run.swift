@@ -47,12 +47,10 @@ extension Fixtures {
     }
 
     /// A project that has never been released, in a scratch folder, for commands that write: the
-    /// project's own privacy policy (its current draft), its config and `templates/`. Not its release
-    /// archive nor its other policies: tests make their own releases from v1.
+    /// project's own privacy policy (its current draft) and its config, with the built-in templates.
+    /// Not its release archive nor its other policies: tests make their own releases from v1.
     public static func scratchProject() throws -> URL {
         let root = try temporaryDirectory()
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("templates"),
-                                         to: root.appendingPathComponent("templates"))
         try FileManager.default.createDirectory(at: root.appendingPathComponent("policy"), withIntermediateDirectories: true)
         for file in ["policy/privacy-policy.md", "policy/policyc.yml"] {
             try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(file), to: root.appendingPathComponent(file))

@@ -170,6 +170,7 @@ import Testing
         #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
 
         // A broken template fails the build and leaves the old site exactly as it was.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates"), withIntermediateDirectories: true)
         try "{{#unclosed}}".write(to: root.appendingPathComponent("templates/policy.mustache"), atomically: true, encoding: .utf8)
         let broken = try Fixtures.policyc(["build"], in: root)
         #expect(broken.status == 2)

@@ -113,8 +113,8 @@ class Row:
 
     @property
     def html_template(self):
-        """A set without its own HTML uses the default one (templates/email has no French HTML)."""
-        own = ROOT / "templates" / "email" / f"notice.{self.template}.html.mustache"
+        """A set without its own HTML uses the default one (when the built-in templates have no French HTML)."""
+        own = ROOT / "Sources" / "PolicyNotice" / "EmailTemplates" / f"notice.{self.template}.html.mustache"
         return self.template if self.template and own.exists() else ""
 
 
@@ -250,8 +250,7 @@ class Policyc:
 
 def make_project(policyc, project):
     """v1, then v2 with a material change (a new kind of personal data), effective 2026-12-20."""
-    copy_unreleased_policy(project)
-    shutil.copytree(ROOT / "templates", project / "templates")
+    copy_unreleased_policy(project)  # the built-in email templates serve: the project has no templates/
     policyc.must(project, "release", DOC, "--date", "2026-11-02")
     draft = project / "policy" / f"{DOC}.md"
     text = draft.read_text(encoding="utf-8")

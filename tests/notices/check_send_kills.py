@@ -35,9 +35,11 @@ USERS = 600
 KILLS = 50
 
 
-def long_notice(project):
+def long_notice(policyc, project):
     """Templates that quote the new text, and in the text part the old one too: each message
-    outgrows a 64 KB pipe buffer, so a sender that streams it can be killed halfway."""
+    outgrows a 64 KB pipe buffer, so a sender that streams it can be killed halfway. The built-in
+    templates are exported into the project, then lengthened."""
+    policyc.must(project, "templates", "export")
     new = (project / "policy" / f"{delivery.DOC}.md").read_text(encoding="utf-8").replace("{{", "{ {")
     # v1 is the project's own policy, which make_project copied before changing it.
     old = (delivery.ROOT / "policy" / f"{delivery.DOC}.md").read_text(encoding="utf-8").replace("{{", "{ {")
@@ -87,7 +89,7 @@ def living_commands(marker):
 def kill_checks(seed, kills, results, policyc, inbox, folder, port):
     generator = random.Random(seed)
     project = delivery.make_project(policyc, folder / "kills")
-    long_notice(project)
+    long_notice(policyc, project)
     rows = [delivery.Row(f"k{n:04d}", f"user{n:04d}@example.com", f"User {n:04d}") for n in range(USERS)]
     delivery.write_export(project / "users.csv", rows, delivery.csv_row, b"id,email,name,locale,status\r\n")
     policyc.must(project, "notify", delivery.DOC, "--users", "users.csv", "--today", delivery.NOTIFY_DAY,

@@ -56,8 +56,7 @@ def run(policyc, *args, cwd):
 def build_fixture(policyc, folder):
     """Three releases: v1, v2 (renames a subsection, in force on TODAY), v3 (pending)."""
     project = folder / "project"
-    copy_unreleased_policy(project)
-    shutil.copytree(ROOT / "templates", project / "templates")
+    copy_unreleased_policy(project)  # the built-in templates serve: the project has no templates/
     draft = project / "policy" / f"{DOC}.md"
 
     def edit(old, new):
@@ -157,7 +156,8 @@ def build_own_site(policyc, folder):
     """What `make site` builds: the project's own policies with their release history, as of OWN_TODAY."""
     project = folder / "own"
     shutil.copytree(ROOT / "policy", project / "policy")
-    shutil.copytree(ROOT / "templates", project / "templates")
+    if (ROOT / "templates").exists():
+        shutil.copytree(ROOT / "templates", project / "templates")
     run(policyc, "build", "--today", OWN_TODAY, "--out", "_site", cwd=project)
     return project / "_site"
 
