@@ -95,9 +95,17 @@ let package = Package(
             .embedInCode("EmailTemplates/notice.subject.mustache"),
             .embedInCode("EmailTemplates/notice.text.mustache"),
         ]),
+        // What `policyc init` writes (StarterProject.swift). Starter/policy-pipeline is a copy of
+        // script/policy-pipeline, kept equal by a test.
         .target(name: "PolicyProject", dependencies: [
             "PolicyModel", "PolicyParser", "PolicyLint", "PolicyDiff", "PolicyRelease", "PolicyRender", "PolicyNotice",
             .product(name: "Yams", package: "Yams"),
+        ], resources: [
+            .embedInCode("Starter/gitignore"),
+            .embedInCode("Starter/policy-pipeline"),
+            .embedInCode("Starter/policy-workflow.yml"),
+            .embedInCode("Starter/policyc.yml"),
+            .embedInCode("Starter/privacy-policy.md"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
             "PolicyCommandLine", "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender",

@@ -178,6 +178,8 @@ public enum Changelog {
 
     """
     static let noReleasesLine = "No policy has been released yet."
+    /// The changelog of a project that has released nothing yet (`policyc init` writes it).
+    public static var noReleases: String { header + "\n" + noReleasesLine + "\n" }
 
     static func entry(for record: ReleaseRecord, title: String) -> String {
         var entry = "## \(title) \(record.version)\n\n"

@@ -19,7 +19,7 @@ struct Exit: Error {
 enum Policyc {
     static let version = "0.1.0"
 
-    static let commands: [any Command.Type] = [Parse.self, Check.self, Render.self, Build.self, Diff.self,
+    static let commands: [any Command.Type] = [Init.self, Parse.self, Check.self, Render.self, Build.self, Diff.self,
                                                Release.self, Status.self, Show.self, Notify.self, Send.self]
     static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self]
     static let templateCommands: [any Command.Type] = [TemplatesExport.self]
