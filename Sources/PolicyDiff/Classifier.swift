@@ -5,6 +5,8 @@ import Synchronization
 /// When no editorial rule explains a change of words, it is material: under-notifying is the costly error.
 struct Classifier {
     let options: DiffOptions
+    /// The built-in lexicons with the project's additions (`diff.lexicon`).
+    let vocabulary: Vocabulary
     let sensitiveWords: Set<String>
     /// How often each word occurs in both revisions, for telling typos from real words.
     let wordCounts: WordCounts
@@ -14,6 +16,7 @@ struct Classifier {
 
     init(options: DiffOptions, wordCounts: WordCounts) {
         self.options = options
+        vocabulary = options.lexicon.isEmpty ? .standard : Vocabulary(extensions: options.lexicon)
         self.sensitiveWords = Set(options.sensitiveWords.map { $0.lowercased() })
         self.wordCounts = wordCounts
         var groups: [String: Int] = [:]
@@ -108,8 +111,8 @@ struct Classifier {
         // Counted only where a negation went: most reworded clauses drop none.
         let oldText = old.text
         let negations: @Sendable () -> (old: Int, new: Int) = {
-            (TextNormalizer.looseWords(oldText).filter(Vocabulary.negations.contains).count,
-             newWords.filter(Vocabulary.negations.contains).count)
+            (TextNormalizer.looseWords(oldText).filter(vocabulary.negations.contains).count,
+             newWords.filter(vocabulary.negations.contains).count)
         }
         for (deleted, inserted, wordBefore) in changedRegions(runs, oldTokens, newTokens) {
             let deletedWords = deleted.filter(\.isWord)
@@ -175,11 +178,11 @@ struct Classifier {
         }
         if verdict.tier >= .material {
             checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
-            raise(statements.compare(old: Statement.read(old.text), new: Statement.read(new.text)), into: &verdict)
+            raise(statements.compare(old: Statement.read(vocabulary: vocabulary, old.text), new: Statement.read(vocabulary: vocabulary, new.text)), into: &verdict)
         }
         // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not,
         // where it is in the sentence that defines the term (“Google”), not in another sentence of its clause.
-        if definesTerm, verdict.tier >= .material, Self.changesDefiningSentence(old.text, new.text) {
+        if definesTerm, verdict.tier >= .material, changesDefiningSentence(old.text, new.text) {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
         }
         classifyLinks(old: old, new: new, into: &verdict)
@@ -188,8 +191,10 @@ struct Classifier {
 
     /// The statements of a clause compared with the other version's, each sentence read on its own.
     private var statements: StatementChanges {
-        StatementChanges(inNewDocument: wordCounts.newHolds,
-                         newStatements: { word in wordCounts.newClauses(holding: word).flatMap(Statement.read) },
+        StatementChanges(vocabulary: vocabulary, inNewDocument: wordCounts.newHolds,
+                         newStatements: { [vocabulary] word in
+                             wordCounts.newClauses(holding: word).flatMap { Statement.read(vocabulary: vocabulary, $0) }
+                         },
                          excerpt: { excerpt($0) })
     }
 
@@ -199,9 +204,9 @@ struct Classifier {
 
     /// Whether a sentence that defines a term (quotes a name in parentheses: (“Google”), ("Services")) is
     /// not in the new text word for word.
-    static func changesDefiningSentence(_ old: String, _ new: String) -> Bool {
-        let kept = Set(Statement.read(new).map(\.words))
-        let defining = Statement.read(old).filter { $0.text.contains("(“") || $0.text.contains("(\"") || $0.text.contains("(‘") }
+    func changesDefiningSentence(_ old: String, _ new: String) -> Bool {
+        let kept = Set(Statement.read(vocabulary: vocabulary, new).map(\.words))
+        let defining = Statement.read(vocabulary: vocabulary, old).filter { $0.text.contains("(“") || $0.text.contains("(\"") || $0.text.contains("(‘") }
         // A clause said to define a term without such a sentence is judged whole, as before.
         return defining.isEmpty || defining.contains { !kept.contains($0.words) }
     }
@@ -237,7 +242,7 @@ struct Classifier {
                     && !deleted.isEmpty && !inserted.isEmpty
                     && (deleted.count(where: \.isWord) + inserted.count(where: \.isWord)) >= 4
                     && kept.count(where: \.isWord) <= 2
-                    && kept.allSatisfy { !$0.isWord || Vocabulary.functionWords.contains($0.key.lowercased()) }
+                    && kept.allSatisfy { !$0.isWord || vocabulary.functionWords.contains($0.key.lowercased()) }
                 if (run.oldRange.count == 1 && kept.first!.isSpace) || between {
                     if !deleted.isEmpty { deleted += kept }
                     if !inserted.isEmpty { inserted += kept }
@@ -264,27 +269,27 @@ struct Classifier {
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
         let all = deletedWords + insertedWords
-        let hasNegation = all.contains(where: Vocabulary.negations.contains)
+        let hasNegation = all.contains(where: vocabulary.negations.contains)
 
-        if let word = all.first(where: Vocabulary.negations.contains) {
+        if let word = all.first(where: vocabulary.negations.contains) {
             verdict.raise(span: detail, .material, "negation", "“\(word)”: \(detail)")
             // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
             // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing.
-            if deletedWords.contains(where: Vocabulary.negations.contains),
-               !insertedWords.contains(where: Vocabulary.negations.contains),
+            if deletedWords.contains(where: vocabulary.negations.contains),
+               !insertedWords.contains(where: vocabulary.negations.contains),
                clauseNegations().new < clauseNegations().old {
-                if clauseWords.contains(where: Vocabulary.saleWords.contains) && Self.sellsData(clauseWords)
-                    || clauseWords.contains(where: Vocabulary.disclosureWords.contains) && category == .disclosure {
+                if clauseWords.contains(where: vocabulary.saleWords.contains) && sellsData(clauseWords)
+                    || clauseWords.contains(where: vocabulary.disclosureWords.contains) && category == .disclosure {
                     verdict.raise(span: detail, .consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
-                } else if clauseWords.contains(where: Vocabulary.newPurposeWords.contains) {
+                } else if clauseWords.contains(where: vocabulary.newPurposeWords.contains) {
                     verdict.raise(span: detail, .consent, "new-purpose", "a promise not to use data this way was withdrawn: \(detail)")
                 }
             }
         }
-        if all.contains(where: Vocabulary.modals.contains) {
+        if all.contains(where: vocabulary.modals.contains) {
             verdict.raise(span: detail, .material, "modal", detail)
         }
-        if all.contains(where: Vocabulary.quantifiers.contains) {
+        if all.contains(where: vocabulary.quantifiers.contains) {
             verdict.raise(span: detail, .material, "quantifier", detail)
         }
         if all.contains(where: Vocabulary.isNumber) {
@@ -292,7 +297,7 @@ struct Classifier {
             // Whether a period grew is decided over the whole clause, in days (`checkRetention`): a bare
             // number that grew ("Product 3" → "Product 4", "Section 4" → "Section 5") keeps nothing longer.
         }
-        if all.contains(where: Vocabulary.places.contains) {
+        if all.contains(where: vocabulary.places.contains) {
             verdict.raise(span: detail, .material, "place", detail)
         }
         // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not,
@@ -310,9 +315,9 @@ struct Classifier {
             verdict.raise(span: detail, .material, "named-party", detail)
             // A new party in an advertising clause gets data only if something flows to it or tracks for
             // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
-            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: Vocabulary.adTechWords.contains),
-               clauseWords.contains(where: { Vocabulary.disclosureWords.contains($0) || Vocabulary.flowWords.contains($0)
-                   || Vocabulary.trackerWords.contains($0) }) {
+            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: vocabulary.adTechWords.contains),
+               clauseWords.contains(where: { vocabulary.disclosureWords.contains($0) || vocabulary.flowWords.contains($0)
+                   || vocabulary.trackerWords.contains($0) }) {
                 verdict.raise(span: detail, .consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
             }
         }
@@ -321,18 +326,18 @@ struct Classifier {
         }
         // Consent: adverse to Users. Only words that come (or go) without a negation beside them count.
         if !hasNegation {
-            if let word = insertedWords.first(where: Vocabulary.saleWords.contains), Self.sellsData(clauseWords) {
+            if let word = insertedWords.first(where: vocabulary.saleWords.contains), sellsData(clauseWords) {
                 verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
-            } else if category == .disclosure, let word = insertedWords.first(where: Vocabulary.disclosureWords.contains),
-                      insertedWords.contains(where: Vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
+            } else if category == .disclosure, let word = insertedWords.first(where: vocabulary.disclosureWords.contains),
+                      insertedWords.contains(where: vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
                 verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
             }
-            if let word = insertedWords.first(where: { Vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: clauseWords) }),
-               !deletedWords.contains(where: Vocabulary.newPurposeWords.contains) {
+            if let word = insertedWords.first(where: { vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: clauseWords, vocabulary: vocabulary) }),
+               !deletedWords.contains(where: vocabulary.newPurposeWords.contains) {
                 verdict.raise(span: detail, .consent, "new-purpose", "“\(word)” added: \(detail)")
             }
-            if let word = deletedWords.first(where: Vocabulary.rightWords.contains),
-               !insertedWords.contains(where: Vocabulary.rightWords.contains),
+            if let word = deletedWords.first(where: vocabulary.rightWords.contains),
+               !insertedWords.contains(where: vocabulary.rightWords.contains),
                category == .rights || clauseWords.contains("right") || clauseWords.contains("rights"),
                // A right is removed when the policy no longer grants it anywhere, not when one paragraph
                // that named it was rewritten or moved.
@@ -340,12 +345,12 @@ struct Classifier {
                 verdict.raise(span: detail, .consent, "right-removed", "“\(word)” removed: \(detail)")
             }
             // Consent dropped as the basis of a practice that stays; not when the practice went with it.
-            if let word = deletedWords.first(where: Vocabulary.consentWords.contains),
-               !insertedWords.contains(where: Vocabulary.consentWords.contains),
+            if let word = deletedWords.first(where: vocabulary.consentWords.contains),
+               !insertedWords.contains(where: vocabulary.consentWords.contains),
                !clauseWords.contains(word),
                // A promise to ask for consent removed is adverse; a practice removed with its consent is not.
-               deletedWords.contains(where: Vocabulary.consentPromiseWords.contains)
-                || !deletedWords.contains(where: Vocabulary.practiceVerbs.contains) {
+               deletedWords.contains(where: vocabulary.consentPromiseWords.contains)
+                || !deletedWords.contains(where: vocabulary.practiceVerbs.contains) {
                 verdict.raise(span: detail, .consent, "consent-dropped", "“\(word)” removed: \(detail)")
             }
         }
@@ -375,7 +380,7 @@ struct Classifier {
 
     /// "see Section 4" → "see Section 5": a number that only points at a part of the document.
     private func isReferenceRenumbered(_ deleted: [WordToken], _ inserted: [WordToken], after word: String?) -> Bool {
-        guard let word, Vocabulary.referenceWords.contains(word), !deleted.isEmpty, deleted.count == inserted.count else {
+        guard let word, vocabulary.referenceWords.contains(word), !deleted.isEmpty, deleted.count == inserted.count else {
             return false
         }
         // Only numbers (and range or list punctuation between them) changed: "4–7" → "5–8", "4 and 5" → "5 and 6".
@@ -387,8 +392,8 @@ struct Classifier {
 
     /// A sale word means a sale of personal data only in a clause about data, and not beside goods,
     /// plans or taxes: "Users who sell goods through the Service", "the plans we sell", "sales tax".
-    static func sellsData(_ clauseWords: [String]) -> Bool {
-        clauseWords.contains(where: Vocabulary.dataWords.contains) && !clauseWords.contains(where: Vocabulary.commerceWords.contains)
+    func sellsData(_ clauseWords: [String]) -> Bool {
+        clauseWords.contains(where: vocabulary.dataWords.contains) && !clauseWords.contains(where: vocabulary.commerceWords.contains)
     }
 
     /// "e-mail" → "email", "thirdparty" → "third party", "opt out" → "opt-out": the same letters, joined or
@@ -405,7 +410,7 @@ struct Classifier {
         let split = deleted.count > inserted.count ? deleted : inserted
         return split.count == 1 || !split.contains { token in
             let word = token.key.lowercased()
-            return Vocabulary.modals.contains(word) || Vocabulary.negations.contains(word) || Vocabulary.quantifiers.contains(word)
+            return vocabulary.modals.contains(word) || vocabulary.negations.contains(word) || vocabulary.quantifiers.contains(word)
         }
     }
 
@@ -415,7 +420,7 @@ struct Classifier {
         func stops(_ tokens: [WordToken]) -> Bool { tokens.contains { $0.key == "." || $0.key == ";" } }
         for (joined, split) in [(deleted, inserted), (inserted, deleted)] {
             let joinedWords = words(joined), splitWords = words(split)
-            guard let first = joinedWords.first, Vocabulary.sentenceJoiners.contains(first),
+            guard let first = joinedWords.first, vocabulary.sentenceJoiners.contains(first),
                   Array(joinedWords.dropFirst()) == splitWords, stops(split), !stops(joined) else { continue }
             // The sentence that now starts is capitalised.
             if let start = split.first(where: \.isWord), start.key.first?.isUppercase == true { return true }
@@ -433,7 +438,7 @@ struct Classifier {
             var kept: [String] = []
             var index = 0
             next: while index < words.count {
-                for phrase in Vocabulary.connectives where words[index...].starts(with: phrase) {
+                for phrase in vocabulary.connectives where words[index...].starts(with: phrase) {
                     index += phrase.count
                     continue next
                 }
@@ -451,11 +456,11 @@ struct Classifier {
     /// are compared with those that came, so "30 days" → "60 days" counts beside an unchanged "1 year",
     /// and "2 years" → "18 months" is shorter, whatever its number.
     private func checkRetention(old: String, newWords: [String], category: SectionCategory, into verdict: inout Verdict) {
-        guard category == .retention || newWords.contains(where: Vocabulary.retentionWords.contains)
+        guard category == .retention || newWords.contains(where: vocabulary.retentionWords.contains)
             || newWords.contains(where: Self.deletionWords.contains) else { return }
-        var came = Self.periods(newWords)
+        var came = Self.periods(newWords, vocabulary: vocabulary)
         guard !came.isEmpty else { return }
-        var gone = Self.periods(TextNormalizer.looseWords(old))
+        var gone = Self.periods(TextNormalizer.looseWords(old), vocabulary: vocabulary)
         for period in came where gone.contains(period) {
             gone.remove(at: gone.firstIndex(of: period)!)
             came.remove(at: came.firstIndex(of: period)!)
@@ -474,7 +479,7 @@ struct Classifier {
 
     /// The periods a clause states, in days (`.infinity` for one with no end, `asLongAsNecessary` for one
     /// that ends with its purpose).
-    static func periods(_ words: [String]) -> [Double] {
+    static func periods(_ words: [String], vocabulary: Vocabulary) -> [Double] {
         var found: [Double] = []
         for (index, word) in words.enumerated() {
             if let unit = Vocabulary.daysPerUnit[word], index > 0, let amount = Vocabulary.value(words[index - 1]) {
@@ -485,7 +490,7 @@ struct Classifier {
                 found.append(asLongAsNecessary)
                 continue
             }
-            for phrase in Vocabulary.openEndedPeriods where words[index...].starts(with: phrase) {
+            for phrase in vocabulary.openEndedPeriods where words[index...].starts(with: phrase) {
                 found.append(.infinity)
             }
         }
@@ -502,11 +507,11 @@ struct Classifier {
     }
 
     private func isName(_ token: WordToken) -> Bool {
-        guard token.key.first?.isUppercase == true, !Vocabulary.navigationWords.contains(token.key.lowercased()) else {
+        guard token.key.first?.isUppercase == true, !vocabulary.navigationWords.contains(token.key.lowercased()) else {
             return false
         }
         let lowered = token.key.lowercased()
-        return !Vocabulary.modals.contains(lowered) && !Vocabulary.commonCapitalised.contains(lowered)
+        return !vocabulary.modals.contains(lowered) && !vocabulary.commonCapitalised.contains(lowered)
     }
 
     /// Words replaced by near spellings of themselves: `recieve` → `receive`, `you` → `your`.
@@ -515,7 +520,7 @@ struct Classifier {
     private func isSpellingFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
         guard deleted.count == inserted.count, !deleted.isEmpty else { return false }
         for (a, b) in zip(deleted, inserted) {
-            if Vocabulary.confusables.contains([a.key.lowercased(), b.key.lowercased()]) { continue }
+            if vocabulary.confusables.contains([a.key.lowercased(), b.key.lowercased()]) { continue }
             let x = Array(a.key.lowercased().unicodeScalars), y = Array(b.key.lowercased().unicodeScalars)
             guard min(x.count, y.count) >= 3, max(x.count, y.count) <= 40, !Vocabulary.isNumber(a.key),
                   !Vocabulary.isNumber(b.key) else { return false }
@@ -534,7 +539,7 @@ struct Classifier {
                 .replacing(" / ", with: "/")
         }
         let before = spelled(deleted), after = spelled(inserted)
-        return Vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+        return vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
     }
 
     private static func changesNumbers(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> Bool {
@@ -577,7 +582,7 @@ struct Classifier {
 
     /// "Learn more.", "Click here": words that point the reader elsewhere and promise nothing.
     private func isNavigation(_ words: [WordToken]) -> Bool {
-        !words.isEmpty && words.allSatisfy { Vocabulary.navigationWords.contains($0.key.lowercased()) }
+        !words.isEmpty && words.allSatisfy { vocabulary.navigationWords.contains($0.key.lowercased()) }
     }
 
     /// Only articles and prepositions came, or only went ("violate of" → "violate"). A swap of one for
@@ -585,7 +590,7 @@ struct Classifier {
     private func isGrammarFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
         guard deleted.isEmpty != inserted.isEmpty else { return false }
         let words = (deleted + inserted).map { $0.key.lowercased() }
-        return words.count <= 2 && words.allSatisfy(Vocabulary.functionWords.contains)
+        return words.count <= 2 && words.allSatisfy(vocabulary.functionWords.contains)
     }
 
     /// "the the" → "the", "to improve the service to improve the service" → once: a word or a phrase
@@ -662,7 +667,7 @@ struct Classifier {
             // A document the User agrees to ("incorporated by reference", "you agree to its terms") that is
             // now another page is another agreement, whatever the host.
             let words = TextNormalizer.looseWords(new.text)
-            if Vocabulary.bindingPhrases.contains(where: { phrase in words.indices.contains { words[$0...].starts(with: phrase) } }),
+            if vocabulary.bindingPhrases.contains(where: { phrase in words.indices.contains { words[$0...].starts(with: phrase) } }),
                let changed = zip(before, after).first(where: { !Self.samePage($0, $1) && Self.isAnotherDocument($0, $1) }) {
                 verdict.raise(.material, "binding-link-changed", "a linked document the User agrees to changed: "
                               + "\(changed.0) → \(changed.1)")
@@ -792,24 +797,24 @@ struct Classifier {
         // The words in clause order name the trigger, so the same clause always reports the same word.
         let wordList = TextNormalizer.looseWords(clause.text)
         let words = Set(wordList)
-        let negated = words.contains(where: Vocabulary.negations.contains)
-        if !negated, words.contains(where: Vocabulary.saleWords.contains), Self.sellsData(wordList) {
+        let negated = words.contains(where: vocabulary.negations.contains)
+        if !negated, words.contains(where: vocabulary.saleWords.contains), sellsData(wordList) {
             verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(quoted)”")
-        } else if !negated, category == .use, let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
+        } else if !negated, category == .use, let word = wordList.first(where: vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
-        } else if !negated, words.contains(where: Vocabulary.adTechWords.contains),
-                  words.contains(where: Vocabulary.disclosureWords.contains) || category == .disclosure
+        } else if !negated, words.contains(where: vocabulary.adTechWords.contains),
+                  words.contains(where: vocabulary.disclosureWords.contains) || category == .disclosure
                     || words.contains("third") || words.contains("vendor") || words.contains("vendors")
                     // A tracker for advertising ("Flashtalking, which uses a clear GIF … our advertising campaigns").
-                    || words.contains(where: Vocabulary.trackerWords.contains) {
+                    || words.contains(where: vocabulary.trackerWords.contains) {
             verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(quoted)”")
         } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
             verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(quoted)”")
         } else if !negated, category == .use || category == .collection || category == .disclosure,
-                  let word = wordList.first(where: Vocabulary.newPurposeWords.contains) {
+                  let word = wordList.first(where: vocabulary.newPurposeWords.contains) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         }
-        if verdict.tier < .consent { raise(statements.compare(old: [], new: Statement.read(clause.text)), into: &verdict) }
+        if verdict.tier < .consent { raise(statements.compare(old: [], new: Statement.read(vocabulary: vocabulary, clause.text)), into: &verdict) }
         return verdict
     }
 
@@ -828,7 +833,7 @@ struct Classifier {
         if category == .rights {
             verdict.raise(.consent, "right-removed", "“\(quoted)”")
         }
-        if verdict.tier < .consent { raise(statements.compare(old: Statement.read(clause.text), new: []), into: &verdict) }
+        if verdict.tier < .consent { raise(statements.compare(old: Statement.read(vocabulary: vocabulary, clause.text), new: []), into: &verdict) }
         return verdict
     }
 
@@ -862,7 +867,7 @@ struct Classifier {
         guard clause.text.utf8.count <= 300 else { return nil }
         let words = TextNormalizer.looseWords(clause.text)
         guard words.count >= 2, words.count <= 40, words.contains(where: { $0 == "version" || $0.hasPrefix("update") || $0 == "revised" || $0 == "amended" }),
-              words.allSatisfy({ Vocabulary.updateNoticeWords.contains($0) || $0.first?.isNumber == true }) else { return nil }
+              words.allSatisfy({ vocabulary.updateNoticeWords.contains($0) || $0.first?.isNumber == true }) else { return nil }
         return Verdict(tier: .editorial, reasons: [Reason(rule: "update-notice",
                                                           detail: "\(change) “\(excerpt(clause.text))”, a line about the policy's version")])
     }

@@ -14,12 +14,18 @@ public struct DiffOptions: Sendable {
     /// Names that stand for the same party ("Facebook" and "Meta", a vendor that renamed itself; a product
     /// and its short name): one written for another names no new party.
     public var sameParties: [[String]]
+    /// Entries the project adds to the built-in lexicons (`Lexicon/*.txt`), by lexicon name.
+    public var lexicon: [String: [String]]
 
     public init(sectionCategories: [String: SectionCategory] = [:], sensitiveWords: [String] = [],
-                overrides: [Override] = [], sameParties: [[String]] = []) {
+                overrides: [Override] = [], sameParties: [[String]] = [], lexicon: [String: [String]] = [:]) {
         self.sectionCategories = sectionCategories
         self.sensitiveWords = sensitiveWords
         self.overrides = overrides
         self.sameParties = sameParties
+        self.lexicon = lexicon
     }
+
+    /// The names of the lexicons a project may extend, as `diff.lexicon` takes them.
+    public static var lexiconNames: [String] { Vocabulary.files.keys.sorted() }
 }

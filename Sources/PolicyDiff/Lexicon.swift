@@ -26,6 +26,11 @@ enum Lexicon {
         }
     }
 
+    /// `groups` as one list of (name, phrase).
+    static func namedPhrases(_ file: [UInt8]) -> [(name: String, phrase: [String])] {
+        groups(file).flatMap { group in group.phrases.map { (group.name, $0) } }
+    }
+
     private static func words(of phrase: some StringProtocol) -> [String] {
         phrase.split(whereSeparator: { (character: Character) in character == " " || character == "." }).map { String($0) }
     }

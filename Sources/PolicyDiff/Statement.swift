@@ -35,6 +35,14 @@ struct Statement: Sendable, Equatable {
     let basis: ConsentBasis?
     /// Periods, in days (`.infinity` when open-ended).
     let periods: [Double]
+    /// What each right named applies to, where it is written as a verb and its object: "opt out of Google
+    /// Analytics tracking" → "google analytics tracking". Absent for a right named as a noun.
+    let rightObjects: [String: [String]]
+    /// The words from the first denial on, up to six: "never mine them for advertising".
+    let deniedSpan: [String]
+    /// What a promise is about: the words of its denied span that are not a practice, a purpose, a
+    /// pronoun or a function word ("personal", "data" in "not sell personal data").
+    let focus: Set<String>
 
     /// Whether the statement gives Users something: it speaks to or of them, and with a word of permission
     /// ("you can", "you have the right", "we honour"); a cookie table's "access" grants nothing.
@@ -61,7 +69,7 @@ struct Statement: Sendable, Equatable {
 
     /// The sentences of a clause. A stop after a single letter or a common abbreviation ("e.g.", "U.S.",
     /// "Inc.") ends no sentence.
-    static func read(_ text: String) -> [Statement] {
+    static func read(vocabulary: Vocabulary, _ text: String) -> [Statement] {
         var sentences: [String] = []
         var current = ""
         var previousWord = ""
@@ -89,7 +97,7 @@ struct Statement: Sendable, Equatable {
         sentences.append(current)
         return sentences.compactMap { sentence in
             let words = TextNormalizer.looseWords(namesNeutralised(sentence))
-            return words.isEmpty ? nil : Statement(text: sentence.trimmingWhitespace, words: words)
+            return words.isEmpty ? nil : Statement(text: sentence.trimmingWhitespace, words: words, vocabulary: vocabulary)
         }
     }
 
@@ -103,23 +111,41 @@ struct Statement: Sendable, Equatable {
         return words.joined(separator: " ")
     }
 
+    private static let pronouns: Set<String> = ["them", "they", "their", "this", "that", "these", "those"]
+
+    /// The object of each right written as a verb: the words after it and a linking word ("of", "to",
+    /// "your"), up to the first that ends the object ("at", "by", "if"…).
+    private static func objects(_ words: [String], _ rights: [(name: String, phrase: [String])]) -> [String: [String]] {
+        let linking: Set<String> = ["of", "to", "your", "the", "any", "our", "their"]
+        let ending: Set<String> = ["at", "by", "in", "from", "through", "if", "when", "and", "or", "to", "for", "with"]
+        var objects: [String: [String]] = [:]
+        for (name, phrase) in rights where objects[name] == nil {
+            guard let start = words.indices.first(where: { words[$0...].starts(with: phrase) }) else { continue }
+            let after = words[(start + phrase.count)...]
+            guard phrase.last == "your" || after.first.map(linking.contains) == true else { continue }
+            objects[name] = Array(after.drop(while: linking.contains).prefix(4).prefix { !ending.contains($0) })
+        }
+        return objects
+    }
+
     private static let abbreviations: Set<String> = ["inc", "ltd", "llc", "co", "corp", "etc", "vs", "no", "st", "mr", "ms", "dr"]
 
-    init(text: String, words: [String]) {
+    init(text: String, words: [String], vocabulary: Vocabulary) {
         self.text = text
         self.words = words
-        let firstPractice = words.firstIndex { Self.practiceOfWord[$0] != nil }
-            ?? Self.phraseStarts(words, Self.practicePhrases.map(\.phrase)).first
-        practices = Set(Self.find(words, Self.practicePhrases))
+        let practiceOfWord = vocabulary.practiceOfWord, denials = vocabulary.denials
+        let firstPractice = words.firstIndex { practiceOfWord[$0] != nil }
+            ?? Self.phraseStarts(words, vocabulary.practices.map(\.phrase)).first
+        practices = Set(Self.find(words, vocabulary.practices))
         var deniedPractices: Set<String> = []
         for (index, word) in words.enumerated() {
-            guard let practice = Self.practiceOfWord[word] else { continue }
+            guard let practice = practiceOfWord[word] else { continue }
             // The denial right before the verb, with only auxiliaries, adverbs or other practices between:
             // "we do not sell", "never mine", "not collect or sell"; not "do not generally prohibit use".
             var back = index - 1, deniedHere = false
             while back >= 0, index - back <= 4 {
-                if Self.denials.contains(words[back]) { deniedHere = true; break }
-                guard Self.betweenDenialAndVerb.contains(words[back]) || Self.practiceOfWord[words[back]] != nil else { break }
+                if denials.contains(words[back]) { deniedHere = true; break }
+                guard Self.betweenDenialAndVerb.contains(words[back]) || practiceOfWord[words[back]] != nil else { break }
                 back -= 1
             }
             if deniedHere || index + 1 < words.count && ["no", "none", "nothing"].contains(words[index + 1]) {
@@ -127,45 +153,40 @@ struct Statement: Sendable, Equatable {
             }
         }
         self.deniedPractices = deniedPractices
-        let firstDenial = words.firstIndex(where: Self.denials.contains)
+        let firstDenial = words.firstIndex(where: denials.contains)
         denied = !deniedPractices.isEmpty || practices.isEmpty && firstDenial != nil
         conditional = words.contains(where: Self.conditions.contains)
             || Self.phraseStarts(words, [["only", "if"], ["only", "when"], ["provided", "that"]]).first != nil
-        actor = Self.actor(words, before: firstPractice ?? words.count)
-        let purposes = Set(words.filter { Vocabulary.newPurposeWords.contains($0) && Self.isPurposeSense($0, in: words) })
+        actor = Self.actor(words, before: firstPractice ?? words.count, denials: denials)
+        let purposes = Set(words.filter {
+            vocabulary.newPurposeWords.contains($0) && Self.isPurposeSense($0, in: words, vocabulary: vocabulary)
+        })
         self.purposes = purposes
         deniedPurpose = !deniedPractices.isEmpty && firstDenial.map { denial in
             words[denial...].contains { purposes.contains($0) }
         } == true
-        recipients = Set(Self.find(words, Self.recipientPhrases.map { ($0.joined(separator: " "), $0) }))
-        rights = Set(Self.find(words, Self.rightPhrases))
-        let bases = Self.find(words, Self.basisPhrases)
+        recipients = Set(Self.find(words, vocabulary.recipients.map { ($0.joined(separator: " "), $0) }))
+        rights = Set(Self.find(words, vocabulary.rights))
+        rightObjects = Self.objects(words, vocabulary.rights)
+        let bases = Self.find(words, vocabulary.consentBases)
         // "unless you opt out … which is on by default" names only the opt-out; a sentence naming both is unclear.
         basis = Set(bases).count == 1 ? bases.first.flatMap(ConsentBasis.init(rawValue:)) : nil
-        periods = Classifier.periods(words)
+        periods = Classifier.periods(words, vocabulary: vocabulary)
+        let span = firstDenial.map { Array(words[$0...].prefix(6)) } ?? []
+        deniedSpan = span
+        focus = Set(span.filter { word in
+            word.count > 3 && !denials.contains(word) && practiceOfWord[word] == nil && !purposes.contains(word)
+                && !vocabulary.functionWords.contains(word) && !Self.pronouns.contains(word)
+        })
     }
 
     // MARK: Reading words
 
-    static let denials: Set<String> = Vocabulary.negations.subtracting(["without", "unless", "except", "excluding"])
     private static let betweenDenialAndVerb: Set<String> = [
         "do", "does", "did", "will", "would", "shall", "should", "can", "may", "to", "be", "is", "are", "been", "ever",
         "also", "currently", "directly", "knowingly", "otherwise", "and", "or", "we", "it", "them", "your", "any",
     ]
     private static let conditions: Set<String> = ["unless", "if", "when", "where", "except", "excluding", "until"]
-
-    private static let practicePhrases: [(name: String, phrase: [String])] = flatten(Lexicon.groups(PackageResources.practices_txt))
-    static let practiceOfWord: [String: String] = Dictionary(
-        practicePhrases.filter { $0.phrase.count == 1 }.map { ($0.phrase[0], $0.name) }, uniquingKeysWith: { first, _ in first })
-    static let rightPhrases = flatten(Lexicon.groups(PackageResources.rights_txt))
-    private static let basisPhrases = flatten(Lexicon.groups(PackageResources.consent_bases_txt))
-    private static let recipientPhrases: [[String]] = Lexicon.phrases(PackageResources.recipients_txt)
-
-    static func practice(of word: String) -> String? { practiceOfWord[word] }
-
-    private static func flatten(_ groups: [(name: String, phrases: [[String]])]) -> [(name: String, phrase: [String])] {
-        groups.flatMap { group in group.phrases.map { (group.name, $0) } }
-    }
 
     /// The names whose phrases occur in `words`, in order of occurrence.
     private static func find(_ words: [String], _ phrases: [(name: String, phrase: [String])]) -> [String] {
@@ -186,7 +207,7 @@ struct Statement: Sendable, Equatable {
                                                  "affiliates", "processors", "subprocessors", "brokers", "parties", "networks"]
 
     /// Who does the practice: the subject before the verb.
-    private static func actor(_ words: [String], before verb: Int) -> Actor {
+    private static func actor(_ words: [String], before verb: Int, denials: Set<String>) -> Actor {
         // "Don't share your credentials": an instruction to the reader.
         if let first = words.first, denials.contains(first) || first == "please" { return .user }
         let subject = words[..<min(verb, words.count)]
@@ -198,10 +219,10 @@ struct Statement: Sendable, Equatable {
 
     /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" inside
     /// "ad hoc" is no advertisement.
-    static func isPurposeSense(_ word: String, in words: [String]) -> Bool {
+    static func isPurposeSense(_ word: String, in words: [String], vocabulary: Vocabulary) -> Bool {
         switch word {
         case "attribution":
-            return words.contains { $0 != "attribution" && Vocabulary.adTechWords.contains($0) }
+            return words.contains { $0 != "attribution" && vocabulary.adTechWords.contains($0) }
                 || words.contains("marketing") || words.contains("campaigns")
         case "ad":
             return !words.contains("hoc")

@@ -8,6 +8,7 @@ struct StatementChanges {
         let detail: String
     }
 
+    let vocabulary: Vocabulary
     /// Whether the new revision still holds these words, in this order, anywhere.
     let inNewDocument: (_ words: [String]) -> Bool
     /// The statements of the new revision's clauses that hold a word.
@@ -43,7 +44,7 @@ struct StatementChanges {
         // The same promise said elsewhere in the new policy ("We do not sell personal data" moved out of a
         // section that went) is kept: a sentence that denies the same practice of the same thing.
         let keyWords = promise.words.filter { word in
-            promise.purposes.contains(word) || Statement.practice(of: word).map(promise.deniedPractices.contains) == true
+            promise.purposes.contains(word) || vocabulary.practiceOfWord[word].map(promise.deniedPractices.contains) == true
         }
         let focus = promise.focus
         let keptElsewhere = keyWords.contains { word in
@@ -62,10 +63,10 @@ struct StatementChanges {
     private func removedRight(_ grant: Statement, new: [Statement]) -> Finding? {
         guard grant.grantsRights else { return nil }
         for right in grant.rights.sorted() where !new.contains(where: { $0.rights.contains(right) }) {
-            guard !Statement.phrases(ofRight: right).contains(where: inNewDocument) else { continue }
+            guard !vocabulary.rights.contains(where: { $0.name == right && inNewDocument($0.phrase) }) else { continue }
             // "You can delete your uploaded screenshots": where what the right applied to is gone from the
             // policy too, the practice went with the right, which is no loss to Users.
-            let object = grant.object(ofRight: right)
+            let object = grant.rightObjects[right] ?? []
             guard object.isEmpty || inNewDocument(object) else { continue }
             return Finding(rule: "right-removed", detail: "\(right) is no longer offered: “\(excerpt(grant.text))”")
         }
@@ -92,41 +93,5 @@ struct StatementChanges {
         let named = old.reduce(into: Set<String>()) { $0.formUnion($1.recipients) }
         guard let recipient = statement.recipients.subtracting(named).sorted().first else { return nil }
         return Finding(rule: "new-disclosure", detail: "personal data now goes to \(recipient): “\(excerpt(statement.text))”")
-    }
-}
-
-extension Statement {
-    static func phrases(ofRight right: String) -> [[String]] {
-        rightPhrases.filter { $0.name == right }.map(\.phrase)
-    }
-
-    /// The words from the first denial on, up to six: "never mine them for advertising".
-    var deniedSpan: [String] {
-        guard let start = words.firstIndex(where: Self.denials.contains) else { return [] }
-        return Array(words[start...].prefix(6))
-    }
-
-    /// What a promise is about: the words of its denied span that are not a practice, a purpose, a
-    /// pronoun or a function word ("personal", "data" in "not sell personal data").
-    var focus: Set<String> {
-        Set(deniedSpan.filter { word in
-            word.count > 3 && !Self.denials.contains(word) && Self.practiceOfWord[word] == nil && !purposes.contains(word)
-                && !Vocabulary.functionWords.contains(word) && !["them", "they", "their", "this", "that", "these", "those"].contains(word)
-        })
-    }
-
-    /// What a right applies to, where it is written as a verb and its object: "opt out of Google Analytics
-    /// tracking" → "google analytics tracking", "delete your uploaded screenshots" → "uploaded screenshots".
-    /// Empty for a right named as a noun ("the Global Privacy Control signal").
-    func object(ofRight right: String) -> [String] {
-        let linking: Set<String> = ["of", "to", "your", "the", "any", "our", "their"]
-        for phrase in Self.phrases(ofRight: right) {
-            guard let start = words.indices.first(where: { words[$0...].starts(with: phrase) }) else { continue }
-            let after = words[(start + phrase.count)...]
-            guard phrase.last == "your" || after.first.map(linking.contains) == true else { return [] }
-            return Array(after.drop(while: linking.contains).prefix(4)
-                .prefix { !["at", "by", "in", "from", "through", "if", "when", "and", "or", "to", "for", "with"].contains($0) })
-        }
-        return []
     }
 }

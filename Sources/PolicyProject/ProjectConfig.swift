@@ -80,13 +80,16 @@ public struct ProjectConfig: Sendable, Hashable {
         public var overrides: [Override]
         /// Groups of names that stand for the same party (`sameParty: [[Facebook, Meta]]`).
         public var sameParty: [[String]]
+        /// Entries added to the built-in lexicons, by lexicon name (`lexicon: {places: [Quebec]}`).
+        public var lexicon: [String: [String]]
 
         public init(categories: [String: SectionCategory] = [:], sensitiveWords: [String] = [], overrides: [Override] = [],
-                    sameParty: [[String]] = []) {
+                    sameParty: [[String]] = [], lexicon: [String: [String]] = [:]) {
             self.categories = categories
             self.sensitiveWords = sensitiveWords
             self.overrides = overrides
             self.sameParty = sameParty
+            self.lexicon = lexicon
         }
     }
 
@@ -113,14 +116,15 @@ public struct ProjectConfig: Sendable, Hashable {
     static let noticeKeys = ["periodDays", "from", "ledger", "output", "recipients"]
     static let recipientKeys = ["columns", "eligible", "statuses", "column", "months"]
     static let columnKeys = ["id", "email", "name", "locale", "status"]
-    static let diffKeys = ["categories", "sensitiveWords", "overrides", "sameParty"]
+    static let diffKeys = ["categories", "sensitiveWords", "overrides", "sameParty", "lexicon"]
     static let overrideKeys = ["fingerprint", "tier", "reason"]
 
     /// The classification settings as the differ takes them.
     public var diffOptions: DiffOptions {
         DiffOptions(sectionCategories: Dictionary(diff.categories.map { ($0.key.lowercased(), $0.value) },
                                                   uniquingKeysWith: { first, _ in first }),
-                    sensitiveWords: diff.sensitiveWords, overrides: diff.overrides, sameParties: diff.sameParty)
+                    sensitiveWords: diff.sensitiveWords, overrides: diff.overrides, sameParties: diff.sameParty,
+                    lexicon: diff.lexicon)
     }
 
     /// Reads the YAML text of a config file; `path` is for the error message.
@@ -225,6 +229,20 @@ private extension ProjectConfig.Diff {
             }
         }
         if let words = fields["sensitiveWords"] { self.sensitiveWords = try words.strings() }
+        if let lexicons = fields["lexicon"] {
+            for (name, entries) in try lexicons.entries() {
+                guard DiffOptions.lexiconNames.contains(name) else {
+                    throw lexicons.error("there is no lexicon “\(name)”; the lexicons are \(DiffOptions.lexiconNames.joined(separator: ", "))")
+                }
+                let words = try entries.strings()
+                // One entry is one line of the lexicon: a line break or a comment would make it several, or none.
+                if let bad = words.first(where: { $0.contains(where: \.isNewline) || $0.trimmingCharacters(in: .whitespaces).isEmpty
+                    || $0.hasPrefix("#") }) {
+                    throw entries.error("lexicon entry \(bad.debugDescription) must be one line of words, not empty and not a comment")
+                }
+                lexicon[name, default: []] += words
+            }
+        }
         if let overrides = fields["overrides"] {
             for item in try overrides.items() {
                 let fields = try item.fields(ProjectConfig.overrideKeys)

@@ -45,6 +45,22 @@ import Testing
         #expect(same.changes.first?.reasons.map(\.rule) == ["same-party"])
     }
 
+    /// A project's words extend the built-in lexicons: its own synonym is an equivalent, its own adverse
+    /// recipient needs consent; without them the same edits are only material.
+    @Test func theProjectExtendsTheLexicons() throws {
+        func verdict(_ old: String, _ new: String, _ lexicon: [String: [String]] = [:]) -> Tier {
+            PolicyDiffer.diff(PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\n\(old)\n"),
+                              PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\n\(new)\n"),
+                              options: DiffOptions(lexicon: lexicon)).verdict
+        }
+        let synonym = ("Write to us through the help centre.", "Write to us through the support portal.")
+        #expect(verdict(synonym.0, synonym.1) == .material)
+        #expect(verdict(synonym.0, synonym.1, ["equivalents": ["help centre | support portal"]]) == .editorial)
+        let recipient = ("We share usage data with our auditors.", "We share usage data with our auditors and growth agencies.")
+        #expect(verdict(recipient.0, recipient.1) == .material)
+        #expect(verdict(recipient.0, recipient.1, ["recipients": ["growth agencies"]]) == .consent)
+    }
+
     @Test func aLongQuoteKeepsItsEnd() throws {
         let long = "We may share information about the devices you use to reach the Service with the companies that"
             + " host it, with our auditors, and with the partners listed on our website, for up to two years."

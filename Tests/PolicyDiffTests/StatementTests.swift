@@ -5,13 +5,13 @@ import Testing
 /// Each sentence here is of a kind the classifier once misread.
 @Suite struct StatementTests {
     func statement(_ text: String) throws -> Statement {
-        let statements = Statement.read(text)
+        let statements = Statement.read(vocabulary: .standard, text)
         try #require(statements.count == 1, "\(statements.map(\.text))")
         return statements[0]
     }
 
     @Test func sentencesEndAtAStopBeforeASpaceOnly() {
-        let statements = Statement.read("We use e.g. cookies. See mozilla.org/opt-out for 3.5 days; you may object. Done")
+        let statements = Statement.read(vocabulary: .standard, "We use e.g. cookies. See mozilla.org/opt-out for 3.5 days; you may object. Done")
         #expect(statements.map(\.text) == ["We use e.g. cookies.", "See mozilla.org/opt-out for 3.5 days;", "you may object.", "Done"])
     }
 
@@ -45,11 +45,11 @@ import Testing
     }
 
     @Test func theObjectOfARightIsWhatItAppliesTo() throws {
-        #expect(try statement("You can delete your uploaded screenshots at any time.").object(ofRight: "delete")
+        #expect(try statement("You can delete your uploaded screenshots at any time.").rightObjects["delete"]
             == ["uploaded", "screenshots"])
-        #expect(try statement("You may opt out of Google Analytics tracking.").object(ofRight: "opt out")
+        #expect(try statement("You may opt out of Google Analytics tracking.").rightObjects["opt out"]
             == ["google", "analytics", "tracking"])
-        #expect(try statement("We honour the Global Privacy Control signal.").object(ofRight: "privacy signal").isEmpty)
+        #expect(try statement("We honour the Global Privacy Control signal.").rightObjects["privacy signal"] == nil)
     }
 
     @Test func theConsentBasisIsOptInOrOptOut() throws {

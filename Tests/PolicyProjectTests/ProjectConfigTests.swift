@@ -57,6 +57,8 @@ import Testing
         ("notice:\n  recipients:\n    eligible: verified\n", "policyc.yml:3: error: notice.recipients.eligible: verified needs notice.recipients.column"),
         ("diff:\n  overrides:\n    - tier: editorial\n", "policyc.yml:3: error: diff.overrides[0]: an override needs a fingerprint, a tier and a reason"),
         ("diff:\n  sameParty:\n    - [Facebook]\n", "policyc.yml:3: error: diff.sameParty[0]: each sameParty entry lists two or more names"),
+        ("diff:\n  lexicon:\n    place: [Quebec]\n", "policyc.yml:3: error: diff.lexicon: there is no lexicon “place”; the lexicons are ad-tech-words"),
+        ("diff:\n  lexicon:\n    places: [\"Quebec\\nEvil\"]\n", "policyc.yml:3: error: diff.lexicon.places: lexicon entry \"Quebec\\nEvil\" must be one line"),
     ])
     func mistakesAreErrorsWithLineAndKey(text: String, message: String) {
         do {
