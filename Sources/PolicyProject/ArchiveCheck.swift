@@ -44,6 +44,7 @@ struct ArchiveCheck {
             }
             checkNotice(record, historyPath, config.notice.periodDays, report)
             texts.append(archivedText(document, record, path, report))
+            checkNotes(document, record, report)
         }
         checkVerdicts(history, texts, document, historyPath, report)
         for name in unrecordedFiles(document, history) {
@@ -108,6 +109,24 @@ struct ArchiveCheck {
         return text
     }
 
+    /// The release notes, checked against their hash like the archived copy: they are what Users were shown.
+    /// A release without notes is accepted: editorial ones may go without, and releases made before notes
+    /// were kept have none (a new material release cannot be made without them).
+    private func checkNotes(_ document: String, _ record: ReleaseRecord,
+                            _ report: (String, String, String, Diagnostic.Severity) -> Void) {
+        guard let file = record.notes, let digest = record.notesSHA256 else { return }
+        let path = "\(Releases.archiveFolder)/\(document)/\(file)"
+        guard let url = try? releases.project.fileURL(path), let data = FileManager.default.contents(atPath: url.path) else {
+            report(path, "the notes of \(record.version) are missing", "archive-tampered", .error)
+            return
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if ReleasePlanner.sha256(text) != digest || data != Data(text.utf8) {
+            report(path, "the notes of \(record.version) do not match their SHA-256 \(digest.prefix(12))…: "
+                   + "they were changed after release", "archive-tampered", .error)
+        }
+    }
+
     /// Each verdict again, from the texts. A release recorded as less than policyc finds it (material
     /// written down as editorial) would have skipped its notices: an error. One recorded as more is a
     /// warning: Users were told more than they had to be, or the classifier has grown wiser since.
@@ -151,7 +170,7 @@ struct ArchiveCheck {
     /// Files of the archive folder that no record names (other than `releases.json`).
     private func unrecordedFiles(_ document: String, _ history: ReleaseHistory) -> [String] {
         let folder = releases.project.root.appendingPathComponent("\(Releases.archiveFolder)/\(document)")
-        let named = Set(history.releases.map(\.file) + ["releases.json"])
+        let named = Set(history.releases.map(\.file) + history.releases.compactMap(\.notes) + ["releases.json"])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { !named.contains($0) && !$0.hasPrefix(".") && !FileTransaction.isLitter($0) }.sorted()
     }

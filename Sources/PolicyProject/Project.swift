@@ -43,7 +43,10 @@ public struct Project: Sendable {
             }
             throw .noProject(folder: root.path)
         }
-        let policies = names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" }.sorted()
+        // `DOC.notes.md` beside a draft holds the notes of its next release, not a policy.
+        let policies = names.filter {
+            $0.hasSuffix(".md") && !$0.hasPrefix(".") && $0.lowercased() != "readme.md" && !$0.hasSuffix(ReleaseNotes.besideSuffix)
+        }.sorted()
         if let bad = policies.first(where: { !DocumentName.isValid($0.dropLast(3)) }) {
             throw .refused(path: Project.policyFolder + "/" + Diagnostic.singleLine(bad),
                            message: "a policy's file name may only use letters, digits, '.', '_' and '-', "

@@ -14,7 +14,7 @@ public struct Releases: Sendable {
         self.project = project
     }
 
-    static let archiveFolder = "policy/archive"
+    public static let archiveFolder = "policy/archive"
     static let changelogPath = "CHANGELOG.md"
 
     var policyFolder: URL { project.root.appendingPathComponent(Project.policyFolder) }
@@ -81,6 +81,11 @@ public struct Releases: Sendable {
                 throw .invalidConfig(path: path, line: nil, message: "release \(Diagnostic.singleLine(record.version)) is not "
                                      + "named v<N> after its number, with its copy in v<N>.md; the archive cannot be read")
             }
+            guard record.notes == nil || record.notes == "\(record.version)\(ReleaseNotes.archivedSuffix)",
+                  (record.notes == nil) == (record.notesSHA256 == nil) else {
+                throw .invalidConfig(path: path, line: nil, message: "the notes of \(record.version) are not "
+                                     + "\(record.version)\(ReleaseNotes.archivedSuffix) with their SHA-256; the archive cannot be read")
+            }
         }
         return history
     }
@@ -137,7 +142,67 @@ public struct Releases: Sendable {
         return text
     }
 
+    /// The notes of a release, verified against the SHA-256 its record holds; nil when it has none.
+    public func archivedNotes(_ document: String, _ record: ReleaseRecord) throws(ProjectError) -> ReleaseNotes? {
+        guard let file = record.notes, let digest = record.notesSHA256 else { return nil }
+        let path = "\(Self.archiveFolder)/\(document)/\(file)"
+        let text = try PolicySource.readText(try project.fileURL(path), displayPath: path)
+        guard ReleasePlanner.sha256(text) == digest else {
+            throw .refused(path: path, message: "the notes of \(record.version) do not match their SHA-256 "
+                           + "\(digest.prefix(12))…: they were changed after release (see `policyc check`)")
+        }
+        return ReleaseNotes(archived: text)
+    }
+
     // MARK: Release
+
+    /// Where a release's notes come from, besides `policy/DOC.notes.md`.
+    public enum NotesSource: Sendable {
+        /// A file, relative to the project root unless absolute.
+        case file(String)
+        /// Bytes already read (standard input), and how to name them in messages.
+        case bytes(Data, displayPath: String)
+    }
+
+    /// The notes of a release: `--notes`, or the notes file beside the draft. Also whether the release must
+    /// empty that file (it took its notes from it). Two sources at once are refused: one would be lost.
+    func notes(for document: String, given source: NotesSource?) throws(ProjectError) -> (notes: ReleaseNotes?, consumesBeside: Bool) {
+        let besidePath = ReleaseNotes.besidePath(document)
+        let besideURL = try project.fileURL(besidePath)
+        let beside = FileManager.default.fileExists(atPath: besideURL.path)
+            ? try PolicySource.readBytes(besideURL, displayPath: besidePath) : nil
+        let besideHoldsNotes = beside.map { !ReleaseNotes.normalized(String(decoding: $0, as: UTF8.self)).isEmpty } ?? false
+        let bytes: Data
+        let displayPath: String
+        var consumes = false
+        switch source {
+        case .none:
+            guard let beside, besideHoldsNotes else { return (nil, false) }
+            (bytes, displayPath, consumes) = (beside, besidePath, true)
+        case .file(let path):
+            let url = project.url(for: path)
+            if url.standardizedFileURL.path == project.url(for: besidePath).standardizedFileURL.path {
+                (bytes, displayPath, consumes) = (beside ?? Data(), besidePath, true)
+            } else {
+                guard !besideHoldsNotes else { throw Self.twoSources(besidePath) }
+                (bytes, displayPath) = (try PolicySource.readBytes(url, displayPath: path), path)
+            }
+        case .bytes(let data, let path):
+            guard !besideHoldsNotes else { throw Self.twoSources(besidePath) }
+            (bytes, displayPath) = (data, path)
+        }
+        do {
+            return (try ReleaseNotes.validate(bytes), consumes)
+        } catch {
+            let place = [error.line, error.column].compactMap { $0 }.map { ":\($0)" }.joined()
+            throw .refused(path: Diagnostic.singleLine(displayPath) + place, message: error.description)
+        }
+    }
+
+    private static func twoSources(_ besidePath: String) -> ProjectError {
+        .refused(path: besidePath, message: "holds release notes, and --notes gives others; give the notes one way "
+                 + "(drop --notes, or empty \(besidePath))")
+    }
 
     public enum Outcome: Sendable {
         case released(ReleasePlan)
@@ -148,8 +213,8 @@ public struct Releases: Sendable {
         case nothingToRelease(ReleaseRecord)
     }
 
-    public func release(_ name: String, date: CalendarDate, effective: CalendarDate?,
-                        dryRun: Bool) throws(ProjectError) -> Outcome {
+    public func release(_ name: String, date: CalendarDate, effective: CalendarDate?, dryRun: Bool,
+                        notes notesSource: NotesSource? = nil) throws(ProjectError) -> Outcome {
         let document = try document(named: name)
         let draftPath = draftPath(document)
         let lock: ReleaseLock?
@@ -176,11 +241,12 @@ public struct Releases: Sendable {
             throw .refused(path: draftPath, message: "`policyc check` reports \(count) error\(count == 1 ? "" : "s") "
                            + "(first: \(first.formatted)); fix them before releasing")
         }
+        let (notes, consumesBeside) = try notes(for: document, given: notesSource)
         let planner = ReleasePlanner(noticeDays: project.config.notice.periodDays, diffOptions: project.config.diffOptions)
         let plan: ReleasePlan
         do {
             plan = try planner.plan(documentID: document, draftPath: draftPath, draftText: draftText, history: history,
-                                    previousText: previousText, date: date, effective: effective)
+                                    previousText: previousText, date: date, effective: effective, notes: notes)
         } catch {
             if case .nothingChanged = error, let latest = history.latest { return .nothingToRelease(latest) }
             throw .refused(path: draftPath, message: error.description.replacing("\(draftPath): ", with: ""))
@@ -199,13 +265,17 @@ public struct Releases: Sendable {
             throw .unwritable(path: Self.archiveFolder, reason: "\(error)")
         }
         let archive = "\(Self.archiveFolder)/\(document)"
+        var files: [(path: String, bytes: [UInt8])] = [("\(archive)/\(plan.record.file)", Array(plan.stampedText.utf8))]
+        if let notes = plan.notes, let file = plan.record.notes { files.append(("\(archive)/\(file)", Array(notes.text.utf8))) }
+        files += [
+            ("\(archive)/releases.json", Array(historyData)),
+            (Self.changelogPath, Array(Changelog.inserting(plan.changelogEntry, into: changelog).utf8)),
+            (draftPath, Array(plan.stampedText.utf8)),
+        ]
+        // The notes beside the draft are used up: emptied with the rest, so the next release needs its own.
+        if consumesBeside { files.append((ReleaseNotes.besidePath(document), [])) }
         do {
-            try FileTransaction(root: project.root).commit([
-                ("\(archive)/\(plan.record.file)", Array(plan.stampedText.utf8)),
-                ("\(archive)/releases.json", Array(historyData)),
-                (Self.changelogPath, Array(Changelog.inserting(plan.changelogEntry, into: changelog).utf8)),
-                (draftPath, Array(plan.stampedText.utf8)),
-            ])
+            try FileTransaction(root: project.root).commit(files)
         } catch {
             throw .unwritable(path: Self.archiveFolder, reason: "\(error)")
         }
@@ -258,6 +328,20 @@ public struct Releases: Sendable {
         public var pending: [ReleaseRecord]
         /// The verdict of the draft's changes since the latest release; nil when there are none.
         public var unreleased: String?
+        /// The next day a pending version takes effect: the published site changes then, so it must be rebuilt.
+        public var nextChange: CalendarDate?
+
+        private enum CodingKeys: String, CodingKey { case document, inForce, pending, unreleased, nextChange }
+
+        /// `nextChange` is always there, `null` when nothing is pending: a pipeline reads one key.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(document, forKey: .document)
+            try container.encodeIfPresent(inForce, forKey: .inForce)
+            try container.encode(pending, forKey: .pending)
+            try container.encodeIfPresent(unreleased, forKey: .unreleased)
+            try container.encode(nextChange, forKey: .nextChange)
+        }
     }
 
     public func status(_ name: String, today: CalendarDate) throws(ProjectError) -> Status {
@@ -280,6 +364,6 @@ public struct Releases: Sendable {
             unreleased = "initial"
         }
         return Status(document: document, inForce: history.inForce(on: today), pending: history.pending(on: today),
-                      unreleased: unreleased)
+                      unreleased: unreleased, nextChange: history.nextChange(after: today))
     }
 }

@@ -9,8 +9,8 @@ import PolicyModel
 /// `recover`); a crash after it is rolled forward by `recover`, which `policyc release` runs first.
 ///
 /// The journal is read back from a folder that a pull request may have written, so it is trusted for
-/// nothing: `recover` finishes only a journal whose every write is one a release makes (a draft in
-/// `policy/`, a version or `releases.json` in its archive, `CHANGELOG.md`), staged beside its target,
+/// nothing: `recover` finishes only a journal whose every write is one a release makes (a draft or its
+/// notes in `policy/`, a version, its notes or `releases.json` in its archive, `CHANGELOG.md`), staged beside its target,
 /// through real folders and onto regular files. Anything else is `Failure.invalidJournal`, and nothing
 /// is moved.
 public struct FileTransaction: Sendable {
@@ -128,7 +128,8 @@ public struct FileTransaction: Sendable {
 
     // MARK: What a journal may name
 
-    /// `CHANGELOG.md`, `policy/DOC.md`, `policy/archive/DOC/releases.json` or `policy/archive/DOC/vN.md`.
+    /// `CHANGELOG.md`, `policy/DOC.md` (a draft, or `DOC.notes.md`, the notes the release empties),
+    /// `policy/archive/DOC/releases.json`, `policy/archive/DOC/vN.md` or `policy/archive/DOC/vN.notes.md`.
     static func isReleaseTarget(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
@@ -138,7 +139,10 @@ public struct FileTransaction: Sendable {
             return parts[0] == "policy" && parts[1].hasSuffix(".md") && DocumentName.isValid(parts[1].dropLast(3))
         case 4:
             guard parts[0] == "policy", parts[1] == "archive", DocumentName.isValid(parts[2]) else { return false }
-            return parts[3] == "releases.json" || (parts[3].hasSuffix(".md") && DocumentName.isVersion(parts[3].dropLast(3)))
+            if parts[3] == "releases.json" { return true }
+            let notes = ReleaseNotes.archivedSuffix
+            if parts[3].hasSuffix(notes) { return DocumentName.isVersion(parts[3].dropLast(notes.count)) }
+            return parts[3].hasSuffix(".md") && DocumentName.isVersion(parts[3].dropLast(3))
         default:
             return false
         }

@@ -35,6 +35,11 @@ public struct ReleaseRecord: Sendable, Hashable, Codable {
     public var overrides: [Override]
     /// The notice period in force when it was released (nil in records written before it was kept).
     public var noticeDays: Int?
+    /// The author's release notes, `v<N>.notes.md` beside the archived copy (nil when the release had
+    /// none: editorial releases may go without, and releases made before notes were kept have none).
+    public var notes: String?
+    /// SHA-256 of the notes file, hex: the notes Users read are the notes that were released.
+    public var notesSHA256: String?
 
     public init(version: String, number: Int, releaseDate: CalendarDate, effectiveDate: CalendarDate,
                 verdict: ReleaseVerdict, sha256: String, file: String, summary: [String], overrides: [Override]) {
@@ -61,6 +66,12 @@ public struct ReleaseHistory: Sendable, Hashable, Codable {
     }
 
     public var latest: ReleaseRecord? { releases.last }
+
+    /// The first effective date after `day`: when the version in force changes next (the site must be
+    /// rebuilt then); nil when no release is pending.
+    public func nextChange(after day: CalendarDate) -> CalendarDate? {
+        pending(on: day).map(\.effectiveDate).min()
+    }
 
     public func release(_ version: String) -> ReleaseRecord? {
         releases.first { $0.version == version }

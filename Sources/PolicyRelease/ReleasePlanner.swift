@@ -10,6 +10,8 @@ public enum ReleaseError: Error, Sendable, Hashable, CustomStringConvertible {
     case effectiveBeforeRelease(requested: CalendarDate, release: CalendarDate)
     case noLastUpdatedLine(path: String)
     case releaseDateBeforeLatest(requested: CalendarDate, latest: CalendarDate)
+    /// A material or consent release without the author's notes for Users.
+    case notesRequired(document: String, verdict: ReleaseVerdict)
 
     public var description: String {
         switch self {
@@ -23,6 +25,11 @@ public enum ReleaseError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(path): no \"Last updated\" line in the text to stamp (a date in front matter is not stamped); add one, for example `_Last updated: January 1, 2026_`, under the title"
         case .releaseDateBeforeLatest(let requested, let latest):
             "release date \(requested) is before the latest release (\(latest)): releases are dated in order"
+        case .notesRequired(let document, let verdict):
+            "this release is \(verdict.rawValue), so Users are told of it, and it needs release notes: a short summary "
+                + "in plain words, shown first in the email, on the redline page, in the feed and in CHANGELOG.md. Write "
+                + "them in \(ReleaseNotes.besidePath(document)) (the release takes them from there and empties it), or "
+                + "give --notes FILE, or --notes - to read them from standard input"
         }
     }
 }
@@ -36,6 +43,8 @@ public struct ReleasePlan: Sendable {
     /// What changed since the previous release (nil for the first).
     public var changes: ChangeSet?
     public var changelogEntry: String
+    /// The author's notes, archived as `record.notes`.
+    public var notes: ReleaseNotes?
 }
 
 /// Decides a release: the version, the verdict, the effective date, the stamped text and the CHANGELOG entry.
@@ -52,7 +61,7 @@ public struct ReleasePlanner: Sendable {
     /// `previousText`: the archived text of the latest release, when there is one.
     public func plan(documentID: String, draftPath: String, draftText: String, history: ReleaseHistory,
                      previousText: String?, date: CalendarDate,
-                     effective requestedEffective: CalendarDate?) throws(ReleaseError) -> ReleasePlan {
+                     effective requestedEffective: CalendarDate?, notes: ReleaseNotes? = nil) throws(ReleaseError) -> ReleasePlan {
         if let latest = history.latest, date < latest.releaseDate {
             throw .releaseDateBeforeLatest(requested: date, latest: latest.releaseDate)
         }
@@ -85,6 +94,8 @@ public struct ReleasePlanner: Sendable {
             verdict = .initial
         }
 
+        // Users who are told of a change read the author's words first: a release that owes them notice owes them notes.
+        if verdict.needsNotice, notes == nil { throw .notesRequired(document: documentID, verdict: verdict) }
         let effective = try effectiveDate(verdict: verdict, date: date, requested: requestedEffective, history: history)
         let number = (history.latest?.number ?? 0) + 1
         let version = "v\(number)"
@@ -93,10 +104,15 @@ public struct ReleasePlanner: Sendable {
                                    summary: changes.map(Self.summary) ?? ["First release."],
                                    overrides: changes?.changes.compactMap(\.override) ?? [])
         record.noticeDays = noticeDays
+        if let notes {
+            record.notes = "\(version).notes.md"
+            record.notesSHA256 = Self.sha256(notes.text)
+        }
         var history = history
         history.releases.append(record)
         return ReleasePlan(record: record, history: history, stampedText: stamped, changes: changes,
-                           changelogEntry: Changelog.entry(for: record, title: stampedDocument.title))
+                           changelogEntry: Changelog.entry(for: record, title: stampedDocument.title, notes: notes),
+                           notes: notes)
     }
 
     /// Whether anything but the "Last updated" line changed.
@@ -174,15 +190,18 @@ public enum Changelog {
     # Changelog
 
     The release history of the policies in `policy/`, newest first. `policyc release` writes
-    each entry: version, release and effective dates, verdict, and the sections that changed.
+    each entry: the author's notes, version, release and effective dates, verdict, and the
+    sections that changed.
 
     """
     static let noReleasesLine = "No policy has been released yet."
     /// The changelog of a project that has released nothing yet (`policyc init` writes it).
     public static var noReleases: String { header + "\n" + noReleasesLine + "\n" }
 
-    static func entry(for record: ReleaseRecord, title: String) -> String {
+    static func entry(for record: ReleaseRecord, title: String, notes: ReleaseNotes? = nil) -> String {
         var entry = "## \(title) \(record.version)\n\n"
+        // The author's words first, as Markdown (they hold no heading, so the entry stays one entry).
+        if let notes { entry += notes.text + "\n" }
         entry += "- Released: \(record.releaseDate)\n"
         entry += "- Effective: \(record.effectiveDate)\n"
         entry += "- Verdict: \(record.verdict.rawValue)\n"

@@ -226,6 +226,10 @@ struct Release: Command {
             .argument("document", help: "The policy: the name of its file in policy/ without .md."),
             .option("date", help: "The release date (YYYY-MM-DD; default today, UTC)."),
             .option("effective", help: "The effective date (YYYY-MM-DD)."),
+            .option("notes", help: """
+                The release notes: a short summary in Markdown, for Users (FILE, or - for standard input). Needed by \
+                material and consent releases; without it, policy/DOC.notes.md is used, and emptied by the release.
+                """),
             .flag("dry-run", help: "Print what would happen and write nothing."),
             .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
         ])
@@ -234,6 +238,7 @@ struct Release: Command {
     let document: String
     let date: CalendarDate?
     let effective: CalendarDate?
+    let notes: String?
     let dryRun: Bool
     let format: ReleaseFormat
 
@@ -242,13 +247,23 @@ struct Release: Command {
         document = try arguments.required("document")
         date = try arguments.date("date")
         effective = try arguments.date("effective")
+        notes = arguments.string("notes")
         dryRun = arguments.flag("dry-run")
         format = try arguments.choice("format", ReleaseFormat.self) ?? .text
     }
 
     func run() throws {
         let releases = Releases(project: try project.open())
-        let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun)
+        var source: Releases.NotesSource?
+        if notes == "-" {
+            let standardInput = "<standard input>"
+            source = .bytes(try PolicySource.readBytes(URL(fileURLWithPath: "/dev/stdin"), displayPath: standardInput),
+                            displayPath: standardInput)
+        } else if let notes {
+            source = .file(notes)
+        }
+        let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun,
+                                           notes: source)
         switch (outcome, format) {
         case (.upToDate(let record), .text):
             Terminal.write("\(document) is up to date: the draft is \(record.version), released \(record.releaseDate)\n")
@@ -264,6 +279,7 @@ struct Release: Command {
             Terminal.write("\(document) \(record.version) \(verb): \(record.verdict.rawValue), released \(record.releaseDate), "
                            + "effective \(record.effectiveDate)\n")
             for line in record.summary { Terminal.write("  \(line)\n") }
+            if let notes = record.notes { Terminal.write("  release notes: \(Releases.archiveFolder)/\(document)/\(notes)\n") }
             if record.verdict.needsNotice {
                 Terminal.write("Users must be notified by email before \(record.effectiveDate).\n")
             }
@@ -321,6 +337,9 @@ struct Status: Command {
             }
             out += "  draft: " + (status.unreleased.map { "unreleased changes (\($0))" } ?? "no unreleased changes") + "\n"
             Terminal.write(out)
+        }
+        if let next = statuses.compactMap(\.nextChange).min() {
+            Terminal.write("The site next changes on \(next): rebuild it that day (policyc build).\n")
         }
     }
 }

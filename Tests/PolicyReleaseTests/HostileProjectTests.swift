@@ -22,6 +22,8 @@ import Testing
         if released {
             let first = try Fixtures.policyc(["release", doc, "--date", "2026-11-29"], in: root)
             #expect(first.status == 0, "\(first.stderr)")
+            // The notes of the next release, which the tests make material.
+            try write("Appeals now take longer.\n", root, "policy/\(doc).notes.md")
         }
         return root
     }
@@ -67,6 +69,8 @@ import Testing
         ("staged elsewhere", #"{"format":"policyc release journal 1","writes":[{"target":"policy/privacy-policy.md","staged":"policy/notes.txt"}]}"#),
         ("staged is a link", #"{"format":"policyc release journal 1","writes":[{"target":"CHANGELOG.md","staged":"CHANGELOG.md.policyc-new-7"}]}"#),
         ("through a linked folder", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/linked/v1.md","staged":"policy/archive/linked/v1.md.policyc-new-7"}]}"#),
+        ("notes out of the archive", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/privacy-policy/../../../.git/v1.notes.md","staged":"policy/archive/privacy-policy/../../../.git/v1.notes.md.policyc-new-1"}]}"#),
+        ("notes through a linked folder", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/linked/v1.notes.md","staged":"policy/archive/linked/v1.notes.md.policyc-new-7"}]}"#),
     ]
 
     @Test(arguments: hostileJournals.map(\.name))
@@ -87,7 +91,8 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("policy/archive/linked").path,
                                                    withDestinationPath: outside.path)
         try "staged".write(to: outside.appendingPathComponent("v1.md.policyc-new-7"), atomically: true, encoding: .utf8)
-        for staged in [".git/hooks/pre-commit.policyc-new-1", "policy/../.git/config.policyc-new-1"] {
+        try "staged".write(to: outside.appendingPathComponent("v1.notes.md.policyc-new-7"), atomically: true, encoding: .utf8)
+        for staged in [".git/hooks/pre-commit.policyc-new-1", "policy/../.git/config.policyc-new-1", ".git/v1.notes.md.policyc-new-1"] {
             try "#!/bin/sh\necho pwned\n".write(to: root.appendingPathComponent(staged), atomically: true, encoding: .utf8)
         }
         try "x".write(to: root.deletingLastPathComponent().appendingPathComponent("escaped.md.policyc-new-1"),
@@ -397,12 +402,16 @@ import Testing
              try rewritten { $0[1]["noticeDays"] = 0; $0[1]["effectiveDate"] = "2026-12-02" },
              "v2 is material but records a notice period of 0 days [archive-notice]"),
             ("two versions named v1",
-             try rewritten { $0[1]["version"] = "v1"; $0[1]["number"] = 1; $0[1]["file"] = "v1.md" },
+             try rewritten { $0[1]["version"] = "v1"; $0[1]["number"] = 1; $0[1]["file"] = "v1.md"; $0[1]["notes"] = "v1.notes.md" },
              "v1 is out of order after v1 [archive-order]"),
             ("the last record deleted", try rewritten { $0.removeLast() },
              "v2.md is in the archive but no release in releases.json names it: a record was removed [archive-tampered]"),
             ("the first record deleted", try rewritten { $0.removeFirst() },
              "v2 is where v1 should be: a release is missing from the history [archive-order]"),
+            ("notes named after another file", try rewritten { $0[1]["notes"] = "../../../CHANGELOG.md" },
+             "the notes of v2 are not v2.notes.md with their SHA-256; the archive cannot be read [archive-tampered]"),
+            ("notes without their hash", try rewritten { $0[1]["notesSHA256"] = nil },
+             "the notes of v2 are not v2.notes.md with their SHA-256; the archive cannot be read [archive-tampered]"),
         ]
         for (label, text, expected) in cases {
             try text.write(to: root.appendingPathComponent(historyPath), atomically: true, encoding: .utf8)

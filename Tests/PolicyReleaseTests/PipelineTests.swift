@@ -31,13 +31,24 @@ import Testing
         let draft = root.appendingPathComponent("policy/privacy-policy.md")
         try (try String(contentsOf: draft, encoding: .utf8)).replacing("45 days", with: "90 days", maxReplacements: 1)
             .write(to: draft, atomically: true, encoding: .utf8)
+        // Without release notes the pull request fails, saying where they go.
+        let withoutNotes = try pipeline("pr", in: root)
+        #expect(withoutNotes.status == 1)
+        #expect(withoutNotes.stdout.contains("Verdict: material"))
+        #expect(withoutNotes.stderr.contains("policy/privacy-policy.notes.md: error: a material change needs release notes"),
+                "\(withoutNotes.stderr)")
+        let notes = root.appendingPathComponent("policy/privacy-policy.notes.md")
+        try "You now have 90 days to appeal a decision on your request.\n".write(to: notes, atomically: true, encoding: .utf8)
         let materialPR = try pipeline("pr", in: root)
-        #expect(materialPR.status == 0)
-        #expect(materialPR.stdout.contains("Verdict: material"))
+        #expect(materialPR.status == 0, "\(materialPR.stderr)")
         #expect(materialPR.stdout.contains("30 days' notice"))
         let materialMain = try pipeline("main", in: root)
         #expect(materialMain.status == 0, "\(materialMain.stderr)")
         #expect(materialMain.stdout.contains("v2 released: material"))
+        // The release took the notes, archived them, and emptied the file for the next one.
+        #expect(try Data(contentsOf: notes).isEmpty)
+        #expect(try String(contentsOf: root.appendingPathComponent("policy/archive/privacy-policy/v2.notes.md"), encoding: .utf8)
+                == "You now have 90 days to appeal a decision on your request.\n")
         #expect(materialMain.stdout.contains("notified by email"))
         #expect(materialMain.stdout.contains("privacy-policy@v2: 2 notices planned in 1 batch"), "\(materialMain.stdout)")
 

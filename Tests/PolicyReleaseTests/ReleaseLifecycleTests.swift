@@ -34,6 +34,11 @@ import Testing
         return files
     }
 
+    /// The notes of the next release, beside the draft: the release takes them and empties the file.
+    func writeNotes(_ root: URL, _ text: String = "You now have **60 days** to appeal our decision.\n") throws {
+        try text.write(to: root.appendingPathComponent("policy/\(doc).notes.md"), atomically: true, encoding: .utf8)
+    }
+
     func release(_ root: URL, _ extra: [String] = [], environment: [String: String] = [:]) throws -> ProcessResult {
         try Fixtures.policyc(["release", doc] + extra, in: root, environment: environment)
     }
@@ -77,6 +82,15 @@ import Testing
 
         // A material edit: 30 days' notice; an earlier effective date is refused and writes nothing.
         try edit(root) { $0.replacing("45 days", with: "60 days", maxReplacements: 1) }
+        // Without release notes a material release is refused, says how to give them, and writes nothing.
+        let noNotes = try snapshot(root)
+        let withoutNotes = try release(root, ["--date", "2026-12-02"])
+        #expect(withoutNotes.status == 1)
+        #expect(withoutNotes.stderr.contains("it needs release notes"), "\(withoutNotes.stderr)")
+        #expect(withoutNotes.stderr.contains("policy/\(doc).notes.md") && withoutNotes.stderr.contains("--notes FILE")
+                && withoutNotes.stderr.contains("--notes -"))
+        #expect(try snapshot(root) == noNotes)
+        try writeNotes(root)
         let beforeRefusal = try snapshot(root)
         let tooEarly = try release(root, ["--date", "2026-12-02", "--effective", "2026-12-20"])
         #expect(tooEarly.status == 1)
@@ -91,6 +105,8 @@ import Testing
         #expect(material.status == 0, "\(material.stderr)")
         #expect(material.stdout.contains("v3 released: material, released 2026-12-02, effective 2027-01-01"))
         #expect(material.stdout.contains("notified by email"))
+        #expect(try read(root, "policy/archive/\(doc)/v3.notes.md") == "You now have **60 days** to appeal our decision.\n")
+        #expect(try read(root, "policy/\(doc).notes.md").isEmpty, "the release used the notes up")
 
         // An editorial release while v3 is pending cannot take effect before v3 (it carries v3's words).
         try edit(root) { $0.replacing("\n- ", with: "\n* ") }
@@ -106,6 +122,8 @@ import Testing
         #expect(v3.lowerBound < v2.lowerBound && v2.lowerBound < firstEntry.lowerBound)
         #expect(changelog.contains("- Effective: 2027-01-01\n- Verdict: material"))
         let v3Entry = changelog[v3.lowerBound..<v2.lowerBound]
+        #expect(v3Entry.hasPrefix("## Privacy Policy v3\n\nYou now have **60 days** to appeal our decision.\n\n- Released:"),
+                "the author's notes come first: \(v3Entry)")
         #expect(v3Entry.contains("- Residents of California and Other U.S. States: material, 1 change (a number changed; "),
                 "each changed section has a line, in words: \(v3Entry)")
 
@@ -141,12 +159,14 @@ import Testing
     }
 
     /// SIGKILL at every step of a release, then any command: the old state or the complete new one.
-    @Test(arguments: ["staged", "journal", "renamed-1", "renamed-2", "renamed-3", "renamed-4", "done"])
+    @Test(arguments: ["staged", "journal", "renamed-1", "renamed-2", "renamed-3", "renamed-4", "renamed-5", "renamed-6",
+                      "done"])
     func killedAtEveryStep(step: String) throws {
         let root = try project()
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try release(root, ["--date", "2026-11-29"]).status == 0)
         try edit(root) { $0.replacing("45 days", with: "60 days", maxReplacements: 1) }
+        try writeNotes(root)
         let old = try snapshot(root)
 
         let killed = try release(root, ["--date", "2026-12-02"], environment: ["POLICYC_CRASH_AT": step])
@@ -177,6 +197,8 @@ import Testing
                 "no litter after the next release: \(recovered.keys.sorted())")
         let v2 = try #require(recovered["policy/archive/\(doc)/v2.md"])
         #expect(recovered["policy/\(doc).md"] == v2, "the complete new state")
+        #expect(recovered["policy/\(doc).notes.md"] == Data(), "the notes were used up with the release")
+        #expect(recovered["policy/archive/\(doc)/v2.notes.md"] == Data("You now have **60 days** to appeal our decision.\n".utf8))
         #expect(String(decoding: try #require(recovered["CHANGELOG.md"]), as: UTF8.self).ranges(of: "## Privacy Policy v2").count == 1)
         #expect(String(decoding: try #require(recovered["policy/archive/\(doc)/releases.json"]), as: UTF8.self).contains("\"v2\""))
         #expect(try Fixtures.policyc(["check", "--today", "2026-12-02"], in: root).status == 0)
@@ -187,6 +209,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try release(root, ["--date", "2026-11-29"]).status == 0)
         try edit(root) { $0.replacing("45 days", with: "60 days", maxReplacements: 1) }
+        try writeNotes(root)
         // Start both before waiting for either.
         let processes = (0..<2).map { _ in
             let process = Process()

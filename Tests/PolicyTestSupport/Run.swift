@@ -10,13 +10,14 @@ public struct ProcessResult: Sendable {
 
 extension Fixtures {
     /// Runs the built `policyc` with `arguments` in `directory`, waiting for it to end.
+    /// `input`: what the process reads on its standard input (nothing, when nil: it reads end of file).
     public static func policyc(_ arguments: [String], in directory: URL? = nil,
-                               environment: [String: String] = [:]) throws -> ProcessResult {
-        try run(policycBinary, arguments, in: directory, environment: environment)
+                               environment: [String: String] = [:], input: Data? = nil) throws -> ProcessResult {
+        try run(policycBinary, arguments, in: directory, environment: environment, input: input)
     }
 
     public static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
-                           environment: [String: String] = [:]) throws -> ProcessResult {
+                           environment: [String: String] = [:], input: Data? = nil) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -28,7 +29,12 @@ extension Fixtures {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        let standardInput = Pipe()
+        process.standardInput = standardInput
         try process.run()
+        // Small inputs only: the pipe's buffer holds them whole while the process starts.
+        try standardInput.fileHandleForWriting.write(contentsOf: input ?? Data())
+        try standardInput.fileHandleForWriting.close()
         // Read both pipes while the process runs, so a large output cannot block it.
         let group = DispatchGroup()
         nonisolated(unsafe) var errorData = Data()

@@ -16,6 +16,8 @@ struct NoticeCommandTests {
         let text = try String(contentsOf: draft, encoding: .utf8)
         try text.replacingOccurrences(of: "a password, or we receive", with: "a password and your phone number, or we receive")
             .write(to: draft, atomically: true, encoding: .utf8)
+        try "We now ask for your **phone number** when you sign up.\n"
+            .write(to: root.appendingPathComponent("policy/\(doc).notes.md"), atomically: true, encoding: .utf8)
         let released = try Fixtures.policyc(["release", doc, "--date", "2026-11-20"], in: root)
         #expect(released.status == 0 && released.stdout.contains("material"), "\(released.stdout)\(released.stderr)")
         var export = "id,email,name,locale,status\n"
