@@ -131,7 +131,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "PolicycTests", dependencies: [
-            "policyc", "PolicyTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "policyc", "PolicyTestSupport", "PolicyDiff", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PolicyTestSupport", dependencies: ["PolicyModel"], path: "Tests/PolicyTestSupport"),
     ],

@@ -9,10 +9,13 @@ public struct ProjectConfig: Sendable, Hashable {
     public struct Site: Sendable, Hashable {
         public var title: String
         public var baseURL: String
+        /// The language of the public pages: dates are written in its words (`DateWords.locales`).
+        public var locale: String
 
-        public init(title: String = "Policies", baseURL: String = "") {
+        public init(title: String = "Policies", baseURL: String = "", locale: String = "en") {
             self.title = title
             self.baseURL = baseURL
+            self.locale = locale
         }
     }
 
@@ -112,7 +115,7 @@ public struct ProjectConfig: Sendable, Hashable {
         + recipientKeys.map { "notice.recipients.\($0)" } + columnKeys.map { "notice.recipients.columns.\($0)" }
         + diffKeys.map { "diff.\($0)" } + overrideKeys.map { "diff.overrides[].\($0)" }
     static let topKeys = ["site", "notice", "diff"]
-    static let siteKeys = ["title", "baseURL"]
+    static let siteKeys = ["title", "baseURL", "locale"]
     static let noticeKeys = ["periodDays", "from", "ledger", "output", "recipients"]
     static let recipientKeys = ["columns", "eligible", "statuses", "column", "months"]
     static let columnKeys = ["id", "email", "name", "locale", "status"]
@@ -156,6 +159,17 @@ public struct ProjectConfig: Sendable, Hashable {
             if let baseURL = fields["baseURL"] {
                 self.site.baseURL = try baseURL.string()
                 locations["site.baseURL"] = baseURL.location
+            }
+            if let locale = fields["locale"] {
+                let name = try locale.string()
+                // A region (`fr-CA`) is written in its language's words; a language without words is an error.
+                let language = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
+                guard DateWords.locales.contains(language),
+                      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_") }) else {
+                    throw locale.error("dates can be written in \(DateWords.locales.joined(separator: " or ")) (or a region "
+                                       + "of them, such as fr-CA), not \(Diagnostic.singleLine(name))")
+                }
+                self.site.locale = name.replacing("_", with: "-")
             }
         }
         if let notice = fields["notice"] {

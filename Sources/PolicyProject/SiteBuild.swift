@@ -10,6 +10,10 @@ public struct SiteBuild: Sendable {
         public var pages: [String]
         /// False when the output folder already held exactly these files and was left alone.
         public var changed: Bool
+        /// The next day a pending version takes effect: the pages are static, so the site must be rebuilt then.
+        public var nextChange: CalendarDate?
+        /// The pages of the review site, when one was asked for.
+        public var reviewPages: [String] = []
     }
 
     public let project: Project
@@ -23,15 +27,25 @@ public struct SiteBuild: Sendable {
 
     /// Renders the site in memory; nothing is written.
     public func render() throws(ProjectError) -> [String: Data] {
+        try render(try policies())
+    }
+
+    /// Every policy with its versions, notes and changes, read and verified from the archive.
+    public func policies() throws(ProjectError) -> [PolicySite] {
         let releases = Releases(project: project)
         try releases.requireSettled()
         let documents = try releases.documents()
         _ = try project.config.requireBaseURL(path: Project.configFile)
-        let policies = try documents.map { document throws(ProjectError) in try site(for: document, releases) }
+        return try documents.map { document throws(ProjectError) in try site(for: document, releases) }
+    }
+
+    /// The public site of `policies`: what Users read.
+    func render(_ policies: [PolicySite]) throws(ProjectError) -> [String: Data] {
         let renderer: SiteRenderer
         do {
             let files = try templateFiles()
-            renderer = try SiteRenderer(site: .init(title: project.config.site.title, baseURL: project.config.site.baseURL),
+            let config = project.config.site
+            renderer = try SiteRenderer(site: .init(title: config.title, baseURL: config.baseURL, locale: config.locale),
                                         templates: try loadTemplates(files), assets: files.filter { $0.key.hasSuffix(".css") })
         } catch let error as SiteRenderer.TemplateError {
             throw .invalidTemplate(path: "\(Project.templatesFolder)/\(error.template).mustache", message: error.message)
@@ -49,6 +63,7 @@ public struct SiteBuild: Sendable {
         let history = try releases.history(document)
         let records = history.releases
         let texts = try records.map { record throws(ProjectError) in try releases.archivedText(document, record) }
+        let notes = try records.map { record throws(ProjectError) in try releases.archivedNotes(document, record) }
         let parsed = ParallelResults<Document>(count: records.count)
         DispatchQueue.concurrentPerform(iterations: records.count) { index in
             var version = PolicyParser.parse(text: texts[index], path: releases.archivedPath(document, records[index]),
@@ -58,7 +73,9 @@ public struct SiteBuild: Sendable {
         }
         let versions = records.enumerated().map { index, record in
             PolicySite.Version(name: record.version, releaseDate: record.releaseDate, effectiveDate: record.effectiveDate,
-                               verdict: record.verdict.rawValue, summary: record.summary, document: parsed.value(index))
+                               verdict: record.verdict.rawValue, summary: record.summary, document: parsed.value(index),
+                               notes: notes[index]?.document,
+                               overrides: record.overrides.map { "\($0.fingerprint) → \($0.tier.rawValue): \($0.reason)" })
         }
         var site = PolicySite(draft: draft, versions: versions, today: today)
         let options = project.config.diffOptions
@@ -145,37 +162,65 @@ public struct SiteBuild: Sendable {
         return path
     }
 
-    /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute).
-    public func build(outputFolder: String) throws(ProjectError) -> Result {
-        let target = project.url(for: outputFolder).standardizedFileURL
+    /// Renders and swaps the result into `outputFolder` (relative to the project root unless absolute), and
+    /// the internal review into `reviewFolder` when one is given. Each folder is replaced atomically.
+    public func build(outputFolder: String, reviewFolder: String? = nil) throws(ProjectError) -> Result {
+        let target = try checkedTarget(outputFolder)
+        var review: URL?
+        if let reviewFolder {
+            let reviewTarget = try checkedTarget(reviewFolder)
+            // The review names tiers, rules and override reasons: it must never be published with the site.
+            let (site, other) = (Self.realPath(target), Self.realPath(reviewTarget))
+            if site == other || other.hasPrefix(site + "/") || site.hasPrefix(other + "/") {
+                throw .refused(path: reviewFolder, message: "the review cannot be built into, around or inside the public "
+                               + "site (\(outputFolder)): it would be published; choose a folder beside it")
+            }
+            review = reviewTarget
+        }
+        let policies = try policies()
+        var files = try render(policies)
+        let listing = ([Self.markerHeader] + files.keys.sorted()).joined(separator: "\n") + "\n"
+        files[Self.marker] = Data(listing.utf8)
+        var reviewPages: [String] = []
+        if let review, let reviewFolder {
+            var reviewFiles = ReviewRenderer.render(policies, siteTitle: project.config.site.title).mapValues { Data($0) }
+            reviewFiles[Self.marker] = Data(([Self.markerHeader] + reviewFiles.keys.sorted()).joined(separator: "\n").utf8 + [0x0A])
+            try AtomicOutput.replaceFolder(review, with: reviewFiles, displayPath: reviewFolder)
+            reviewPages = reviewFiles.keys.filter { $0.hasSuffix(".html") }.sorted()
+        }
+        let changed = try AtomicOutput.replaceFolder(target, with: files, displayPath: outputFolder)
+        return Result(pages: files.keys.filter { $0.hasSuffix(".html") }.sorted(), changed: changed,
+                      nextChange: policies.compactMap(\.nextChange).min(), reviewPages: reviewPages)
+    }
+
+    /// `folder` as a place a build may replace: not the project's own folders, and a folder only this
+    /// command wrote (its marker lists every file in it), or nothing yet.
+    private func checkedTarget(_ folder: String) throws(ProjectError) -> URL {
+        let target = project.url(for: folder).standardizedFileURL
         let real = Self.realPath(target)
         for protected in protectedFolders() where real == protected || real.hasPrefix(protected + "/")
             || protected.hasPrefix(real == "/" ? "/" : real + "/") {
             // The project's root is only protected as itself, or as something inside the site.
             if protected == Self.realPath(project.root), real.hasPrefix(protected + "/") { continue }
-            throw .refused(path: outputFolder, message: "the site cannot be built into, around or inside the project's own "
-                           + "folders (policy/, templates/, the notices and their ledger, .git); choose another --out")
+            throw .refused(path: folder, message: "the site cannot be built into, around or inside the project's own "
+                           + "folders (policy/, templates/, the notices and their ledger, .git); choose another folder")
         }
         var status = stat()
         if lstat(target.path, &status) == 0 {
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw .refused(path: outputFolder, message: "is not a folder (a symbolic link?); it is left alone")
+                throw .refused(path: folder, message: "is not a folder (a symbolic link?); it is left alone")
             }
             let ours = FileManager.default.fileExists(atPath: target.appendingPathComponent(Self.marker).path)
             guard ours || Self.holdsOnlyPages(target) else {
-                throw .refused(path: outputFolder, message: "exists and was not built by policyc; it is left alone "
-                               + "(remove it, or choose another --out)")
+                throw .refused(path: folder, message: "exists and was not built by policyc; it is left alone "
+                               + "(remove it, or choose another folder)")
             }
             if ours, let stranger = Self.filesNotWritten(in: target).first {
-                throw .refused(path: outputFolder, message: "holds \(Diagnostic.singleLine(stranger)), which no build wrote; "
-                               + "replacing the site would delete it (move it out, or choose another --out)")
+                throw .refused(path: folder, message: "holds \(Diagnostic.singleLine(stranger)), which no build wrote; "
+                               + "replacing the site would delete it (move it out, or choose another folder)")
             }
         }
-        var files = try render()
-        let listing = ([Self.markerHeader] + files.keys.sorted()).joined(separator: "\n") + "\n"
-        files[Self.marker] = Data(listing.utf8)
-        let changed = try AtomicOutput.replaceFolder(target, with: files, displayPath: outputFolder)
-        return Result(pages: files.keys.filter { $0.hasSuffix(".html") }.sorted(), changed: changed)
+        return target
     }
 
     /// The templates and stylesheets of the site by file name: the built-in ones, with the project's own

@@ -10,18 +10,31 @@ public enum RedlineRenderer {
         case review, readers
     }
 
-    /// The redline as an `<article>` fragment (the site wraps it in its templates).
-    public static func article(_ changes: ChangeSet, for audience: Audience = .review) -> String {
-        var out = HTMLWriter(capacity: 64 * 1024)
-        out.raw("<article class=\"redline\">\n<header class=\"redline-header\">\n<h1>")
-        out.text("Changes to \(changes.newTitle)")
-        out.raw("</h1>\n")
-        if audience == .readers {
-            out.raw("<p class=\"legend\">Words added are underlined (<ins>like this</ins>); words removed are struck through "
-                    + "(<del>like this</del>). Parts that did not change are not shown.</p>\n</header>\n")
-        } else {
-            reviewHeader(changes, into: &out)
+    /// The versions a redline goes between, in words ("version 2, in force since 2 December 2026"), when the
+    /// caller knows them (the site does; `policyc diff OLD NEW` has two texts and their dates only).
+    public struct Span: Sendable {
+        public var from: String
+        public var to: String
+
+        public init(from: String, to: String) {
+            self.from = from
+            self.to = to
         }
+    }
+
+    /// The redline as an `<article>` fragment (the site wraps it in its templates). For readers it is the
+    /// changes only, under `<h3>` headings: the page's template gives the title, the versions, the
+    /// author's notes and the legend, in the site's language.
+    public static func article(_ changes: ChangeSet, for audience: Audience = .review, span: Span? = nil) -> String {
+        var out = HTMLWriter(capacity: 64 * 1024)
+        out.raw("<article class=\"redline\">\n")
+        if audience == .review {
+            out.raw("<header class=\"redline-header\">\n<h1>")
+            out.text("Changes to \(changes.newTitle)")
+            out.raw("</h1>\n")
+            reviewHeader(changes, span: span, into: &out)
+        }
+        let groupHeading = audience == .readers ? "h3" : "h2"
         if changes.changes.isEmpty { out.raw("<p>No changes.</p>\n") }
         var group: String?
         for (index, change) in changes.changes.enumerated() {
@@ -34,9 +47,9 @@ public enum RedlineRenderer {
                 : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
             if heading != group {
                 if group != nil { out.raw("</section>\n") }
-                out.raw("<section class=\"redline-group\">\n<h2>")
+                out.raw("<section class=\"redline-group\">\n<\(groupHeading)>")
                 out.text(heading)
-                out.raw("</h2>\n")
+                out.raw("</\(groupHeading)>\n")
                 group = heading
             }
             renderChange(change, index: index, for: audience, into: &out)
@@ -46,15 +59,26 @@ public enum RedlineRenderer {
         return out.string
     }
 
-    private static func reviewHeader(_ changes: ChangeSet, into out: inout HTMLWriter) {
+    private static func reviewHeader(_ changes: ChangeSet, span: Span?, into out: inout HTMLWriter) {
         out.raw("<p class=\"verdict verdict-\(changes.verdict.rawValue)\">Verdict: <strong>")
         out.text(changes.verdict.rawValue)
         out.raw("</strong>")
         if changes.material { out.raw(" — Users get advance notice by email") }
         out.raw("</p>\n")
-        if let before = changes.oldLastUpdated, let after = changes.newLastUpdated {
-            out.raw("<p class=\"dates\">From the version of <time datetime=\"\(before)\">\(before)</time>"
-                    + " to the version of <time datetime=\"\(after)\">\(after)</time></p>\n")
+        if let span {
+            out.raw("<p class=\"dates\">From ")
+            out.text(span.from)
+            out.raw(" to ")
+            out.text(span.to)
+            out.raw("</p>\n")
+        } else if let before = changes.oldLastUpdated, let after = changes.newLastUpdated {
+            // Two texts with the same date (a draft against its release) are not "from D to D".
+            if before == after {
+                out.raw("<p class=\"dates\">Both texts say they were last updated on \(time(before)).</p>\n")
+            } else {
+                out.raw("<p class=\"dates\">From the text last updated on \(time(before)) to the text last updated on "
+                        + "\(time(after)).</p>\n")
+            }
         }
         if !changes.verdictReasons.isEmpty {
             out.raw("<ul class=\"verdict-reasons\">\n")
@@ -64,14 +88,18 @@ public enum RedlineRenderer {
         out.raw("</header>\n")
     }
 
-    /// A complete HTML page, with its own minimal style, for `policyc diff --format html`.
-    public static func page(_ changes: ChangeSet) -> String {
+    private static func time(_ date: CalendarDate) -> String {
+        "<time datetime=\"\(date)\">\(DateWords.format(date, locale: "en"))</time>"
+    }
+
+    /// A complete HTML page, with its own minimal style, for `policyc diff --format html` and the review site.
+    public static func page(_ changes: ChangeSet, span: Span? = nil) -> String {
         var out = HTMLWriter()
         out.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         out.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         out.text("Changes to \(changes.newTitle)")
         out.raw("</title>\n<style>\n\(style)</style>\n</head>\n<body>\n<main>\n")
-        out.raw(article(changes))
+        out.raw(article(changes, span: span))
         out.raw("</main>\n</body>\n</html>\n")
         return out.string
     }

@@ -11,16 +11,25 @@ public struct PolicySite: Sendable {
         public var verdict: String
         public var summary: [String]
         public var document: Document
+        /// The author's release notes, parsed (nil when the release has none).
+        public var notes: Document?
+        /// The override decisions and their reasons, for the review only.
+        public var overrides: [String]
 
         public init(name: String, releaseDate: CalendarDate, effectiveDate: CalendarDate, verdict: String,
-                    summary: [String], document: Document) {
+                    summary: [String], document: Document, notes: Document? = nil, overrides: [String] = []) {
             self.name = name
             self.releaseDate = releaseDate
             self.effectiveDate = effectiveDate
             self.verdict = verdict
             self.summary = summary
             self.document = document
+            self.notes = notes
+            self.overrides = overrides
         }
+
+        /// `v3` → 3.
+        public var number: Int { Int(name.dropFirst()) ?? 0 }
     }
 
     public var draft: Document
@@ -42,9 +51,11 @@ public struct PolicySite: Sendable {
         self.oldAnchors = oldAnchors
     }
 
-    /// The version in force today, or the draft while nothing is (never released, or not yet effective).
+    /// The version in force today; before the first takes effect, the first released text (never the draft,
+    /// which may hold changes nobody released); the draft while nothing was ever released.
     public var current: (document: Document, version: Version?) {
         if let version = inForce { return (version.document, version) }
+        if let first = versions.first { return (first.document, nil) }
         return (draft, nil)
     }
 
@@ -56,9 +67,18 @@ public struct PolicySite: Sendable {
         versions.filter { $0.effectiveDate > today }
     }
 
-    func state(of version: Version) -> String {
-        if version.effectiveDate > today { return "takes effect \(version.effectiveDate)" }
-        return version.name == inForce?.name ? "in force" : "superseded"
+    enum State: String {
+        case pending, inForce, superseded
+    }
+
+    func state(of version: Version) -> State {
+        if version.effectiveDate > today { return .pending }
+        return version.name == inForce?.name ? .inForce : .superseded
+    }
+
+    /// The next day a pending version takes effect: the day this site must be rebuilt.
+    public var nextChange: CalendarDate? {
+        pending.map(\.effectiveDate).min()
     }
 }
 
@@ -70,10 +90,13 @@ public struct SiteRenderer: Sendable {
     public struct SiteInfo: Sendable {
         public var title: String
         public var baseURL: String
+        /// The language of the pages (`en`, `fr`): dates are written in its words, and `<html lang>` says it.
+        public var locale: String
 
-        public init(title: String, baseURL: String) {
+        public init(title: String, baseURL: String, locale: String = "en") {
             self.title = title
             self.baseURL = baseURL
+            self.locale = locale
         }
     }
 
@@ -124,16 +147,23 @@ public struct SiteRenderer: Sendable {
             var context = describe(current.document, url: path)
             context["archiveURL"] = policy.versions.isEmpty ? nil : "\(id)/archive.html"
             if let version = current.version {
-                context["version"] = describe(version)
+                context["version"] = describe(version, state: policy.state(of: version))
             }
             if let upcoming = policy.pending.first {
-                context["notice"] = [
+                var notice: [String: Any] = [
                     "effectiveDate": "\(upcoming.effectiveDate)",
-                    "verdict": upcoming.verdict,
+                    "effectiveDateWords": words(upcoming.effectiveDate),
                     "url": "\(id)/\(upcoming.name).html",
-                    "changesURL": "\(id)/\(upcoming.name)-changes.html",
                     "material": upcoming.verdict == "material" || upcoming.verdict == "consent",
-                ] as [String: Any]
+                ]
+                // A first version has no redline: there is nothing before it to compare with.
+                if policy.changes[upcoming.name] != nil {
+                    notice["changesURL"] = "\(id)/\(upcoming.name)-changes.html"
+                } else {
+                    notice["first"] = true
+                }
+                if let notes = upcoming.notes { notice["notesHTML"] = NotesRenderer.html(notes) }
+                context["notice"] = notice
             }
             context["article"] = HTMLRenderer.render(current.document,
                                                      options: .init(extraAnchors: policy.oldAnchors))
@@ -145,34 +175,43 @@ public struct SiteRenderer: Sendable {
             for (index, version) in policy.versions.enumerated() {
                 let versionPath = "\(id)/\(version.name).html"
                 var versionContext = describe(version.document, url: versionPath)
-                versionContext["version"] = describe(version)
-                versionContext["state"] = policy.state(of: version)
+                versionContext["version"] = describe(version, state: policy.state(of: version))
+                versionContext["state"] = true
                 versionContext["currentURL"] = "../\(id).html"
                 versionContext["article"] = HTMLRenderer.render(version.document)
                 files[versionPath] = page(template: "policy", title: "\(version.document.title) \(version.name)",
                                           path: versionPath, root: "../", extra: ["policy": versionContext])
-                var row = describe(version)
+                var row = describe(version, state: policy.state(of: version))
                 row["url"] = "\(version.name).html"
-                row["state"] = policy.state(of: version)
                 if index > 0, let changes = policy.changes[version.name] {
                     let previous = policy.versions[index - 1]
                     let changesPath = "\(id)/\(version.name)-changes.html"
                     row["changesURL"] = "\(version.name)-changes.html"
+                    var changesContext: [String: Any] = [
+                        "article": RedlineRenderer.article(changes, for: .readers),
+                        "from": describe(previous, state: policy.state(of: previous)),
+                        "to": describe(version, state: policy.state(of: version)),
+                        "archiveURL": "archive.html", "title": version.document.title,
+                    ]
+                    if let notes = version.notes { changesContext["notesHTML"] = NotesRenderer.html(notes) }
                     files[changesPath] = page(template: "changes", title: "Changes in \(version.document.title) \(version.name)",
-                                              path: changesPath, root: "../",
-                                              extra: ["changes": ["article": RedlineRenderer.article(changes, for: .readers),
-                                                                  "from": describe(previous), "to": describe(version),
-                                                                  "archiveURL": "archive.html"] as [String: Any]])
+                                              path: changesPath, root: "../", extra: ["changes": changesContext])
                 }
                 rows.append(row)
-                feedEntries.append((version.releaseDate, [
+                // Readers get the author's notes and dates in words, not the review's tiers and rule ids.
+                var entry: [String: Any] = [
                     "title": "\(version.document.title) \(version.name)",
                     "id": absoluteURL(versionPath, fallback: "urn:policyc:\(id):\(version.name)"),
                     "url": absoluteURL(versionPath, fallback: versionPath),
                     "updated": "\(version.releaseDate)T00:00:00Z",
-                    // Readers get dates, not the review's tiers and rule ids (`version.summary`).
-                    "summary": "Released \(version.releaseDate), effective \(version.effectiveDate).",
-                ]))
+                    "version": describe(version, state: policy.state(of: version)),
+                ]
+                if row["changesURL"] != nil {
+                    entry["changesURL"] = absoluteURL("\(id)/\(version.name)-changes.html",
+                                                      fallback: "\(id)/\(version.name)-changes.html")
+                }
+                if let notes = version.notes { entry["notesHTML"] = NotesRenderer.html(notes) }
+                feedEntries.append((version.releaseDate, entry))
             }
             if !rows.isEmpty {
                 let archivePath = "\(id)/archive.html"
@@ -187,6 +226,8 @@ public struct SiteRenderer: Sendable {
         let newest = feedEntries.map(\.date).max().map { "\($0)T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
         files["feed.xml"] = page(template: "feed", title: site.title, path: "feed.xml", root: "",
                                  extra: ["feed": ["updated": newest, "id": absoluteURL("feed.xml", fallback: "urn:policyc:feed"),
+                                                  "selfURL": absoluteURL("feed.xml", fallback: "feed.xml"),
+                                                  "siteURL": absoluteURL("index.html", fallback: "index.html"),
                                                   "entries": feedEntries.sorted { $0.date > $1.date }.map(\.entry)]
                                          as [String: Any]])
         return files
@@ -201,9 +242,17 @@ public struct SiteRenderer: Sendable {
         return context
     }
 
-    private func describe(_ version: PolicySite.Version) -> [String: Any] {
-        ["name": version.name, "releaseDate": "\(version.releaseDate)", "effectiveDate": "\(version.effectiveDate)",
-         "verdict": version.verdict, "summary": version.summary]
+    /// A version as readers see it: its number and dates (in words too), and where it stands today. Not
+    /// its verdict or summary: those are the review's.
+    private func describe(_ version: PolicySite.Version, state: PolicySite.State) -> [String: Any] {
+        ["name": version.name, "number": version.number,
+         "releaseDate": "\(version.releaseDate)", "effectiveDate": "\(version.effectiveDate)",
+         "releaseDateWords": words(version.releaseDate), "effectiveDateWords": words(version.effectiveDate),
+         "pending": state == .pending, "inForce": state == .inForce, "superseded": state == .superseded]
+    }
+
+    private func words(_ date: CalendarDate) -> String {
+        DateWords.format(date, locale: site.locale)
     }
 
     private func absoluteURL(_ path: String, fallback: String) -> String {
@@ -213,7 +262,7 @@ public struct SiteRenderer: Sendable {
 
     private func page(template: String, title: String, path: String, root: String, extra: [String: Any]) -> [UInt8] {
         var context: [String: Any] = [
-            "site": ["title": site.title, "baseURL": site.baseURL],
+            "site": ["title": site.title, "baseURL": site.baseURL, "locale": site.locale],
             "page": ["title": title, "root": root, "canonical": canonicalURL(path)],
         ]
         for (key, value) in extra { context[key] = value }
@@ -221,15 +270,16 @@ public struct SiteRenderer: Sendable {
         return Self.withoutControlCharacters(Array(html.utf8))
     }
 
-    /// XML 1.0 forbids C0 control characters but tab, LF and CR (a feed holding one is no XML at all),
-    /// and HTML calls them and C1 parse errors: a title with U+0001 or U+000B must not break the feed.
-    /// They become U+FFFD; `check` reports them (`control-character`).
+    /// XML 1.0 forbids C0 control characters but tab, LF and CR, and the noncharacters U+FFFE and U+FFFF
+    /// (a feed holding one is no XML at all), and HTML calls them and C1 parse errors: a title with U+0001
+    /// or U+000B must not break the feed. They become U+FFFD; `check` reports them (`control-character`).
     static func withoutControlCharacters(_ bytes: [UInt8]) -> [UInt8] {
         func isControl(_ index: Int) -> Int {
             let byte = bytes[index]
             if byte < 0x20 { return byte == 0x09 || byte == 0x0A || byte == 0x0D ? 0 : 1 }
             if byte == 0x7F { return 1 }
             if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return 2 }
+            if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] >= 0xBE { return 3 }
             return 0
         }
         guard bytes.indices.contains(where: { isControl($0) > 0 }) else { return bytes }

