@@ -17,10 +17,12 @@ public struct NoticeFacts: Sendable, Hashable {
     public var sections: [NoticeSection]
     /// Changes that do not alter meaning (wording, order, formatting): counted, shown in the redline.
     public var editorialCount: Int
+    /// The author's release notes, shown first ("What is changing"); nil for a release made without them.
+    public var notes: NoticeNotes?
 
     public init(document: String, title: String, version: String, verdict: String, releaseDate: CalendarDate,
                 effectiveDate: CalendarDate, pageURL: String, changesURL: String, siteTitle: String,
-                sections: [NoticeSection], editorialCount: Int) {
+                sections: [NoticeSection], editorialCount: Int, notes: NoticeNotes? = nil) {
         self.document = document
         self.title = title
         self.version = version
@@ -32,16 +34,19 @@ public struct NoticeFacts: Sendable, Hashable {
         self.siteTitle = siteTitle
         self.sections = sections
         self.editorialCount = editorialCount
+        self.notes = notes
     }
 
     /// The Mustache context. Per-User values (`recipient.name`, `recipient.email`) are left to the
     /// caller: they are filled in per message, not here.
-    func context(recipient: [String: String]) -> [String: Any] {
-        [
+    /// `locale`: the template set's ("" for the default), for the dates in words.
+    func context(recipient: [String: String], locale: String = "") -> [String: Any] {
+        var context: [String: Any] = [
             "document": document, "title": title, "version": version, "verdict": verdict,
             "consent": verdict == "consent",
             "releaseDate": releaseDate.description, "effectiveDate": effectiveDate.description,
             "effectiveDateLong": Self.longDate(effectiveDate), "releaseDateLong": Self.longDate(releaseDate),
+            "effectiveDateWords": DateWords.format(effectiveDate, locale: locale),
             "pageURL": pageURL, "changesURL": changesURL, "siteTitle": siteTitle,
             "sections": sections.map { section in
                 ["heading": section.heading, "changes": section.changes.map { ["text": $0] }] as [String: Any]
@@ -50,12 +55,27 @@ public struct NoticeFacts: Sendable, Hashable {
             "editorialCount": editorialCount, "hasEditorial": editorialCount > 0,
             "recipient": recipient,
         ]
+        if let notes { context["notes"] = ["text": notes.text, "html": notes.html] }
+        return context
     }
 
     static func longDate(_ date: CalendarDate) -> String {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                       "October", "November", "December"]
         return "\(months[date.month - 1]) \(date.day), \(date.year)"
+    }
+}
+
+/// The author's release notes, rendered once for each part of the message.
+public struct NoticeNotes: Sendable, Hashable {
+    /// Plain text, for the text part.
+    public var text: String
+    /// An HTML fragment (paragraphs, lists, links), escaped already, for the HTML part.
+    public var html: String
+
+    public init(text: String, html: String) {
+        self.text = text
+        self.html = html
     }
 }
 

@@ -134,7 +134,7 @@ public struct CompiledNotice: Sendable, Hashable {
             "name": String(sentinels[.name]!),
             "email": String(sentinels[.email]!),
         ]
-        let context = scrub(facts.context(recipient: recipient)) as! [String: Any]
+        let context = scrub(facts.context(recipient: recipient, locale: locale)) as! [String: Any]
         func render(_ source: String, _ part: String, text: Bool) throws(NoticeError) -> [NoticePart] {
             let rendered: String
             do {

@@ -3,6 +3,7 @@ import PolicyDiff
 import PolicyModel
 import PolicyNotice
 import PolicyRelease
+import PolicyRender
 
 /// The advance notices of a project's releases: `notify`, `send`, `notices status|proof`. Resolves
 /// the release, its changes and the config, and hands the work to PolicyNotice.
@@ -246,11 +247,15 @@ public struct Notices: Sendable {
         }
         let base = project.config.site.baseURL.hasSuffix("/") ? String(project.config.site.baseURL.dropLast())
             : project.config.site.baseURL
+        let notes = try Releases(project: project).archivedNotes(document, record).map {
+            NoticeNotes(text: NotesRenderer.text($0.document), html: NotesRenderer.html($0.document))
+        }
         return NoticeFacts(document: document, title: title.isEmpty ? document : title,
                            version: record.version, verdict: record.verdict.rawValue, releaseDate: record.releaseDate,
                            effectiveDate: record.effectiveDate, pageURL: "\(base)/\(document)/\(record.version).html",
                            changesURL: "\(base)/\(document)/\(record.version)-changes.html",
-                           siteTitle: project.config.site.title, sections: sections, editorialCount: editorial)
+                           siteTitle: project.config.site.title, sections: sections, editorialCount: editorial,
+                           notes: notes)
     }
 
     /// `Name <address>` or `address`.

@@ -175,7 +175,12 @@ struct MessageTests {
     @Test func frenchUsersGetTheFrenchTemplateOthersFallBack() throws {
         let french = try Self.message(Recipient(line: 2, id: "1", email: "a@example.fr", name: "Inès", locale: "fr-CA"), locale: "fr-CA")
         #expect(french.contains("Content-Language: fr"))
-        #expect(french.contains("Subject: Modifications de notre Privacy Policy, en vigueur le 2026-12-20"))
+        // The date in French words, so the subject is RFC 2047-encoded.
+        let subject = french.components(separatedBy: "\r\n").drop { !$0.hasPrefix("Subject: ") }
+            .prefix { $0.hasPrefix("Subject: ") || $0.hasPrefix(" ") }
+            .flatMap { $0.matches(of: /=\?UTF-8\?B\?([^?]*)\?=/) }
+            .compactMap { Data(base64Encoded: String($0.output.1)) }.map { String(decoding: $0, as: UTF8.self) }.joined()
+        #expect(subject == "Modifications de notre Privacy Policy, en vigueur le 20 décembre 2026", "\(subject)")
         #expect(Self.body(french.components(separatedBy: "Content-Type: text/html; charset=utf-8")[1]).contains(#"<html lang="fr">"#))
         let german = try Self.message(Recipient(line: 2, id: "1", email: "a@example.de", name: "Jürgen", locale: "de"), locale: "de")
         #expect(german.contains("Subject: Changes to our Privacy Policy"))

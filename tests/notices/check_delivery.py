@@ -63,8 +63,14 @@ CHANGES_URL = "https://quillmate.example/legal/privacy-policy/v2-changes.html"
 NOTIFY_DAY = "2026-11-21"
 EFFECTIVE_DAY = "2026-12-20"
 SUBJECTS = {"": "Changes to our Privacy Policy, effective December 20, 2026",
-            "fr": "Modifications de notre Privacy Policy, en vigueur le 2026-12-20"}
+            "fr": "Modifications de notre Privacy Policy, en vigueur le 20 décembre 2026"}
 GREETINGS = {"": "Hello", "fr": "Bonjour"}
+# The author's release notes, which every message leads with, above the clause-by-clause details.
+NOTES = "We now ask for your **phone number** when you create an account & keep it < 2 years.\n"
+NOTES_TEXT = "We now ask for your phone number when you create an account & keep it < 2 years."
+NOTES_HTML = "<p>We now ask for your <strong>phone number</strong> when you create an account &amp; keep it &lt; 2 years.</p>"
+NOTES_HEADINGS = {"": ("WHAT IS CHANGING", "IN DETAIL, SECTION BY SECTION"),
+                  "fr": ("CE QUI CHANGE", "LE DÉTAIL, SECTION PAR SECTION")}
 # What policyc writes. msmtp adds no header to a message that has Date, From and Message-ID, and
 # the server below records the bytes as they arrive, so nothing else may appear.
 HEADERS = {"Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Auto-Submitted", "Content-Type"}
@@ -257,6 +263,7 @@ def make_project(policyc, project):
     old = "email address and a password"
     assert text.count(old) == 1, old
     draft.write_text(text.replace(old, old + " and your phone number"), encoding="utf-8")
+    (project / "policy" / f"{DOC}.notes.md").write_text(NOTES, encoding="utf-8")
     policyc.must(project, "release", DOC, "--date", "2026-11-20")
     return project
 
@@ -440,6 +447,11 @@ def message_checks(message, row, notice, batch_raw):
          f"{GREETINGS[row.html_template]} {shown}," in html.unescape(markup)
          and f'href="{PAGE_URL}"' in markup and f'href="{CHANGES_URL}"' in markup),
         ("the HTML escapes the name", not re.search(r'[<>&"]', shown) or shown not in markup),
+        ("the text leads with the release notes, then the details",
+         0 <= text.find(NOTES_HEADINGS[row.template][0]) < text.find(NOTES_TEXT)
+         < text.find(NOTES_HEADINGS[row.template][1])),
+        ("the HTML leads with the release notes, escaped", NOTES_HTML in markup
+         and markup.find(NOTES_HTML) < markup.find("<h2 ")),
         ("no line over 998 bytes", all(len(line.rstrip(b"\r")) <= 998 for line in message.content.split(b"\n"))),
     ]
 
