@@ -264,6 +264,16 @@ import Testing
         #expect(result.stdout.contains("<ins><span class=\"visually-hidden\">added: </span>90</ins>"))
         #expect(result.stdout.contains("<code>number</code>"))
         #expect(!result.stdout.contains("<script"))
+        // Both texts carry the same "Last updated" date: said once, never "from the version of D to the version of D".
+        #expect(result.stdout.contains("<p class=\"dates\">Both texts say they were last updated on <time datetime=\"2026-"),
+                "\(result.stdout.prefix(1500))")
+        #expect(!result.stdout.contains("version of"))
+        let redated = try writeEdited(root, name: "redated.md") {
+            $0.replacing("30 days", with: "90 days", maxReplacements: 1).replacing(/Last Updated: [^_]*/, with: "Last Updated: January 6, 2027")
+        }
+        let dated = try Fixtures.policyc(["diff", ownPolicy, redated, "--format", "html"])
+        #expect(dated.stdout.contains("to the text last updated on <time datetime=\"2027-01-06\">6 January 2027</time>."),
+                "\(dated.stdout.prefix(1500))")
     }
 
     @Test func diffColoursOnlyWhenAsked() throws {
