@@ -271,7 +271,8 @@ struct Release: Command {
             source = .bytes(try PolicySource.readBytes(URL(fileURLWithPath: "/dev/stdin"), displayPath: standardInput),
                             displayPath: standardInput)
         } else if let notes {
-            source = .file(notes)
+            // A file named on the command line is the user's, from the folder they stand in.
+            source = .file(project.path(notes))
         }
         let outcome = try releases.release(document, date: date ?? .today(), effective: effective, dryRun: dryRun,
                                            notes: source)

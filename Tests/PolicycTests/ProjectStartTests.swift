@@ -119,6 +119,11 @@ import Testing
         let draft = try read(root, "policy/privacy-policy.md")
         try write(draft.replacingOccurrences(of: "within 30 days after the account is closed",
                                              with: "within 90 days after the account is closed"), root, "policy/privacy-policy.md")
+        // A material change carries its release notes in the same pull request, or the pipeline fails it.
+        let withoutNotes = try Fixtures.run(URL(fileURLWithPath: "/bin/bash"), ["script/policy-pipeline", "pr"], in: root,
+                                            environment: ["POLICYC": Fixtures.policycBinary.path, "NO_COLOR": "1"])
+        #expect(withoutNotes.status == 1 && withoutNotes.stderr.contains("needs release notes"), "\(withoutNotes.stderr)")
+        try write("We now keep your data for 90 days after you close your account.\n", root, "policy/privacy-policy.notes.md")
         let pr = try Fixtures.run(URL(fileURLWithPath: "/bin/bash"), ["script/policy-pipeline", "pr"], in: root,
                                   environment: ["POLICYC": Fixtures.policycBinary.path, "NO_COLOR": "1", "POLICY_BASE": "main"])
         #expect(pr.status == 0, "\(pr.stdout)\(pr.stderr)")
