@@ -26,17 +26,6 @@ struct Classifier {
         partyGroups = groups
     }
 
-    /// "Flashtalking" → "DoubleClick" where the project says they are one party (`diff.sameParty`): the
-    /// words before and after name the same group.
-    private func isSameParty(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        guard !partyGroups.isEmpty, !deleted.isEmpty, !inserted.isEmpty else { return false }
-        func group(_ words: [WordToken]) -> Int? {
-            partyGroups[words.map { $0.key.lowercased() }.joined(separator: " ")]
-        }
-        guard let before = group(deleted), let after = group(inserted) else { return false }
-        return before == after
-    }
-
     struct Verdict {
         var tier: Tier
         var reasons: [Reason]
@@ -72,6 +61,15 @@ struct Classifier {
     }
 
     // MARK: Modified clauses
+
+    /// The editorial rules of `Rules/`, in the order a changed region is put to them: these before the
+    /// material triggers, which they keep from misreading a spelling or a linking word…
+    static let rulesBeforeTriggers: [any RegionRule.Type] = [
+        EquivalentWordingRule.self, SamePartyRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
+        SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self,
+    ]
+    /// …and these after, for a region that holds no trigger word (a near spelling that is a number is no typo).
+    static let rulesAfterTriggers: [any RegionRule.Type] = [SpellingRule.self, GrammarRule.self, NavigationTextRule.self]
 
     /// A clause whose words changed. `runs` is the word diff over `oldTokens`/`newTokens`.
     func classifyModified(old: Clause, new: Clause, oldTokens: [WordToken], newTokens: [WordToken],
@@ -114,55 +112,22 @@ struct Classifier {
             (TextNormalizer.looseWords(oldText).filter(vocabulary.negations.contains).count,
              newWords.filter(vocabulary.negations.contains).count)
         }
+        let context = RegionContext(vocabulary: vocabulary, wordCounts: wordCounts, partyGroups: partyGroups, runs: runs,
+                                    oldTokens: oldTokens, newTokens: newTokens)
         for (deleted, inserted, wordBefore) in changedRegions(runs, oldTokens, newTokens) {
-            let deletedWords = deleted.filter(\.isWord)
-            let insertedWords = inserted.filter(\.isWord)
+            let region = ChangedRegion(deleted: deleted, inserted: inserted, wordBefore: wordBefore)
             let detail = regionDetail(deleted, inserted)
-            if isEquivalent(deleted, inserted) || isSameNumber(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "equivalent-wording", detail)
-                continue
-            }
-            if isSameParty(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "same-party", detail)
-                continue
-            }
-            if isReferenceRenumbered(deletedWords, insertedWords, after: wordBefore) {
-                verdict.raise(.editorial, "reference-renumbered", detail)
-                continue
-            }
             // Before the triggers: "thirdparty" → "third party" is no new number, "Furthermore, we" no new name.
-            if isCompoundSpelling(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "compound-spelling", detail)
-                continue
-            }
-            if isSentenceBoundary(deleted, inserted) {
-                verdict.raise(.editorial, "sentence-split", detail)
-                continue
-            }
-            if isConnective(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "connective", detail)
-                continue
-            }
-            if isDuplicatedWord(deletedWords, insertedWords, runs: runs, oldTokens, newTokens) {
-                verdict.raise(.editorial, "duplicate-word", detail)
-                continue
-            }
-            if !deletedWords.isEmpty, deletedWords.map({ $0.key.lowercased() }) == insertedWords.map({ $0.key.lowercased() }) {
-                verdict.raise(.editorial, "punctuation-or-case", detail)
+            if let rule = Self.rulesBeforeTriggers.first(where: { $0.explains(region, context) }) {
+                verdict.raise(.editorial, rule.id, detail)
                 continue
             }
             let before = triggerCount(verdict)
-            checkTriggers(deletedWords, insertedWords, detail: detail, category: category, clauseWords: newWords,
+            checkTriggers(region.deletedWords, region.insertedWords, detail: detail, category: category, clauseWords: newWords,
                           clauseTexts: (old.text, new.text), clauseNegations: negations, into: &verdict)
             if triggerCount(verdict) > before { continue }
-            if isSpellingFix(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "spelling", detail)
-            } else if isGrammarFix(deletedWords, insertedWords) {
-                verdict.raise(.editorial, "grammar", detail)
-            } else if isNavigation(deletedWords + insertedWords) {
-                verdict.raise(.editorial, "navigation-text", detail)
-            } else if deletedWords.isEmpty && insertedWords.isEmpty {
-                verdict.raise(.editorial, "punctuation-or-case", detail)
+            if let rule = Self.rulesAfterTriggers.first(where: { $0.explains(region, context) }) {
+                verdict.raise(.editorial, rule.id, detail)
             } else {
                 unexplained.append(detail)
             }
@@ -378,77 +343,10 @@ struct Classifier {
         return before.count > 1 && before == sentences(new)
     }
 
-    /// "see Section 4" → "see Section 5": a number that only points at a part of the document.
-    private func isReferenceRenumbered(_ deleted: [WordToken], _ inserted: [WordToken], after word: String?) -> Bool {
-        guard let word, vocabulary.referenceWords.contains(word), !deleted.isEmpty, deleted.count == inserted.count else {
-            return false
-        }
-        // Only numbers (and range or list punctuation between them) changed: "4–7" → "5–8", "4 and 5" → "5 and 6".
-        return zip(deleted, inserted).allSatisfy { a, b in
-            let numbers = Vocabulary.value(a.key.lowercased()) != nil && Vocabulary.value(b.key.lowercased()) != nil
-            return numbers || a.key.lowercased() == b.key.lowercased()
-        } && deleted.contains { Vocabulary.value($0.key.lowercased()) != nil }
-    }
-
     /// A sale word means a sale of personal data only in a clause about data, and not beside goods,
     /// plans or taxes: "Users who sell goods through the Service", "the plans we sell", "sales tax".
     func sellsData(_ clauseWords: [String]) -> Bool {
         clauseWords.contains(where: vocabulary.dataWords.contains) && !clauseWords.contains(where: vocabulary.commerceWords.contains)
-    }
-
-    /// "e-mail" → "email", "thirdparty" → "third party", "opt out" → "opt-out": the same letters, joined or
-    /// split. Not where a split side holds a word that changes meaning on its own ("may be" → "maybe").
-    private func isCompoundSpelling(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        guard !deleted.isEmpty, !inserted.isEmpty, deleted.count != inserted.count || deleted.count == 1 else { return false }
-        func joined(_ words: [WordToken]) -> String {
-            String(words.map { $0.key.lowercased() }.joined().unicodeScalars.filter { $0 != "-" && $0 != "‐" })
-        }
-        let before = joined(deleted), after = joined(inserted)
-        // Hyphens or spaces must differ: a change of case alone is `punctuation-or-case`.
-        let raw = (deleted.map { $0.key.lowercased() }.joined(), inserted.map { $0.key.lowercased() }.joined())
-        guard before == after, before.count >= 4, raw.0 != raw.1 || deleted.count != inserted.count else { return false }
-        let split = deleted.count > inserted.count ? deleted : inserted
-        return split.count == 1 || !split.contains { token in
-            let word = token.key.lowercased()
-            return vocabulary.modals.contains(word) || vocabulary.negations.contains(word) || vocabulary.quantifiers.contains(word)
-        }
-    }
-
-    /// ", and you may" ↔ ". You may": one sentence split in two, or two joined, with a conjunction.
-    private func isSentenceBoundary(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        func words(_ tokens: [WordToken]) -> [String] { tokens.filter(\.isWord).map { $0.key.lowercased() } }
-        func stops(_ tokens: [WordToken]) -> Bool { tokens.contains { $0.key == "." || $0.key == ";" } }
-        for (joined, split) in [(deleted, inserted), (inserted, deleted)] {
-            let joinedWords = words(joined), splitWords = words(split)
-            guard let first = joinedWords.first, vocabulary.sentenceJoiners.contains(first),
-                  Array(joinedWords.dropFirst()) == splitWords, stops(split), !stops(joined) else { continue }
-            // The sentence that now starts is capitalised.
-            if let start = split.first(where: \.isWord), start.key.first?.isUppercase == true { return true }
-            if splitWords.isEmpty { return true }
-        }
-        return false
-    }
-
-    /// "We" → "Furthermore, we", "No method" → "Please note that no method": only linking words came or
-    /// went (the words kept may change case, as the first word of a sentence does).
-    private func isConnective(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        // The words left once linking words and phrases ("furthermore", "in addition", "i.e.") are taken out.
-        func content(_ tokens: [WordToken]) -> [String] {
-            let words = tokens.map { $0.key.lowercased() }
-            var kept: [String] = []
-            var index = 0
-            next: while index < words.count {
-                for phrase in vocabulary.connectives where words[index...].starts(with: phrase) {
-                    index += phrase.count
-                    continue next
-                }
-                kept.append(words[index])
-                index += 1
-            }
-            return kept
-        }
-        return content(deleted) == content(inserted)
-            && deleted.map { $0.key.lowercased() } != inserted.map { $0.key.lowercased() }
     }
 
     /// A retention or deletion period that grew, in any units: "6 months" → "5 years", "180 days" →
@@ -514,34 +412,6 @@ struct Classifier {
         return !vocabulary.modals.contains(lowered) && !vocabulary.commonCapitalised.contains(lowered)
     }
 
-    /// Words replaced by near spellings of themselves: `recieve` → `receive`, `you` → `your`.
-    /// One of the two must be a one-off in both revisions, as a typo is: `store` → `share` are both real
-    /// words the policy uses, and that is a change of meaning.
-    private func isSpellingFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        guard deleted.count == inserted.count, !deleted.isEmpty else { return false }
-        for (a, b) in zip(deleted, inserted) {
-            if vocabulary.confusables.contains([a.key.lowercased(), b.key.lowercased()]) { continue }
-            let x = Array(a.key.lowercased().unicodeScalars), y = Array(b.key.lowercased().unicodeScalars)
-            guard min(x.count, y.count) >= 3, max(x.count, y.count) <= 40, !Vocabulary.isNumber(a.key),
-                  !Vocabulary.isNumber(b.key) else { return false }
-            let allowed = min(x.count, y.count) >= 5 ? 2 : 1
-            guard abs(x.count - y.count) <= allowed, editDistance(x, y) <= allowed else { return false }
-            guard wordCounts.isRare(a.key.lowercased()) || wordCounts.isRare(b.key.lowercased()) else { return false }
-        }
-        return true
-    }
-
-    /// `&` ↔ `and`, `solely` ↔ `only`: the same words in another spelling.
-    private func isEquivalent(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        // Words only (and `&`): "the United States," → "the U.S.," brings its own stop.
-        func spelled(_ tokens: [WordToken]) -> String {
-            tokens.filter { $0.isWord || $0.key == "&" || $0.key == "/" }.map { $0.key.lowercased() }.joined(separator: " ")
-                .replacing(" / ", with: "/")
-        }
-        let before = spelled(deleted), after = spelled(inserted)
-        return vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
-    }
-
     private static func changesNumbers(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> Bool {
         func isNumber(_ token: WordToken) -> Bool { token.isWord && Vocabulary.value(token.key.lowercased()) != nil }
         return runs.contains { run in
@@ -563,91 +433,6 @@ struct Classifier {
             result.append(written)
         }
         return result
-    }
-
-    /// `30` ↔ `thirty`, `30` ↔ `thirty (30)`: the same number, in digits or in words. Every word on both
-    /// sides must be a number, and both sides the same numbers.
-    private func isSameNumber(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        func values(_ words: [WordToken]) -> Set<Double>? {
-            var values: Set<Double> = []
-            for word in words {
-                guard let value = Vocabulary.value(word.key.lowercased()) else { return nil }
-                values.insert(value)
-            }
-            return values.isEmpty ? nil : values
-        }
-        guard let before = values(deleted), let after = values(inserted) else { return false }
-        return before == after
-    }
-
-    /// "Learn more.", "Click here": words that point the reader elsewhere and promise nothing.
-    private func isNavigation(_ words: [WordToken]) -> Bool {
-        !words.isEmpty && words.allSatisfy { vocabulary.navigationWords.contains($0.key.lowercased()) }
-    }
-
-    /// Only articles and prepositions came, or only went ("violate of" → "violate"). A swap of one for
-    /// another ("from" → "for") is not grammar: it can reverse who gets the data.
-    private func isGrammarFix(_ deleted: [WordToken], _ inserted: [WordToken]) -> Bool {
-        guard deleted.isEmpty != inserted.isEmpty else { return false }
-        let words = (deleted + inserted).map { $0.key.lowercased() }
-        return words.count <= 2 && words.allSatisfy(vocabulary.functionWords.contains)
-    }
-
-    /// "the the" → "the", "to improve the service to improve the service" → once: a word or a phrase
-    /// removed (or added) next to an identical copy of itself.
-    private func isDuplicatedWord(_ deleted: [WordToken], _ inserted: [WordToken], runs: [MyersDiff.Run],
-                                  _ old: [WordToken], _ new: [WordToken]) -> Bool {
-        let changed = deleted.isEmpty ? inserted : deleted
-        guard deleted.isEmpty || inserted.isEmpty, (1...12).contains(changed.count) else { return false }
-        let phrase = changed.map { $0.key.lowercased() }
-        return hasDoubled(phrase, in: deleted.isEmpty ? new : old) || hasDoubled(phrase, in: deleted.isEmpty ? old : new)
-    }
-
-    /// Whether `phrase` (lowercased words) stands twice in a row among the words of `tokens`, read in
-    /// place: lists of every lowercased word of both sides cost more than the rest of classifying the clause.
-    private func hasDoubled(_ phrase: [String], in tokens: [WordToken]) -> Bool {
-        if phrase.count == 1 {
-            var previousMatches = false
-            for token in tokens where token.isWord {
-                let matches = Self.lowercases(token.key, to: phrase[0])
-                if matches, previousMatches { return true }
-                previousMatches = matches
-            }
-            return false
-        }
-        let words = tokens.filter(\.isWord).map { $0.key.lowercased() }
-        guard words.count >= phrase.count * 2 else { return false }
-        for start in 0...(words.count - phrase.count * 2) where words[start] == phrase[0] {
-            if words[start..<start + phrase.count].elementsEqual(phrase),
-               words[start + phrase.count..<start + phrase.count * 2].elementsEqual(phrase) { return true }
-        }
-        return false
-    }
-
-    /// `key.lowercased() == lowered`, without making the lowercased copy when `key` is ASCII.
-    private static func lowercases(_ key: String, to lowered: String) -> Bool {
-        guard key.utf8.allSatisfy({ $0 < 0x80 }) else { return key.lowercased() == lowered }
-        return key.utf8.count == lowered.utf8.count && zip(key.utf8, lowered.utf8).allSatisfy { byte, lowerByte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == lowerByte : byte == lowerByte
-        }
-    }
-
-    /// Edit distance counting a swap of neighbouring letters as one edit (optimal string alignment).
-    private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { table[i][0] = i }
-        for j in 0...b.count { table[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return table[a.count][b.count]
     }
 
     /// Links: a target that keeps its place (`place`), or link text that changes while the target does

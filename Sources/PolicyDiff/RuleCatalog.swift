@@ -7,6 +7,17 @@ public enum RuleCatalog {
         public var tier: Tier
         /// A few plain words that say what kind of change this is.
         public var title: String
+
+        /// The entry of an editorial rule of `Rules/`, which says its own id and title.
+        init(_ rule: any RegionRule.Type) {
+            self.init(rule: rule.id, tier: .editorial, title: rule.title)
+        }
+
+        init(rule: String, tier: Tier, title: String) {
+            self.rule = rule
+            self.tier = tier
+            self.title = title
+        }
     }
 
     public static let entries: [Entry] = [
@@ -49,20 +60,20 @@ public enum RuleCatalog {
         Entry(rule: "duplicate-clause", tier: .editorial, title: "Duplicate paragraph"),
         Entry(rule: "table-of-contents", tier: .editorial, title: "Table of contents"),
         Entry(rule: "update-notice", tier: .editorial, title: "Notice of a new version"),
-        Entry(rule: "reference-renumbered", tier: .editorial, title: "Cross-reference renumbered"),
+        Entry(ReferenceRenumberedRule.self),
         Entry(rule: "link-same-host", tier: .editorial, title: "Link updated, same site"),
-        Entry(rule: "same-party", tier: .editorial, title: "Another name of the same party"),
-        Entry(rule: "equivalent-wording", tier: .editorial, title: "Same meaning, other words"),
-        Entry(rule: "sentence-split", tier: .editorial, title: "Sentence split or joined"),
+        Entry(SamePartyRule.self),
+        Entry(EquivalentWordingRule.self),
+        Entry(SentenceSplitRule.self),
         Entry(rule: "list-conjunction", tier: .editorial, title: "List joined differently"),
-        Entry(rule: "connective", tier: .editorial, title: "Linking word"),
-        Entry(rule: "compound-spelling", tier: .editorial, title: "Spelling of a compound"),
-        Entry(rule: "spelling", tier: .editorial, title: "Spelling"),
-        Entry(rule: "duplicate-word", tier: .editorial, title: "Repeated words removed"),
-        Entry(rule: "grammar", tier: .editorial, title: "Grammar"),
-        Entry(rule: "navigation-text", tier: .editorial, title: "Navigation text"),
+        Entry(ConnectiveRule.self),
+        Entry(CompoundSpellingRule.self),
+        Entry(SpellingRule.self),
+        Entry(DuplicateWordRule.self),
+        Entry(GrammarRule.self),
+        Entry(NavigationTextRule.self),
         Entry(rule: "hidden-markup", tier: .editorial, title: "Hidden markup"),
-        Entry(rule: "punctuation-or-case", tier: .editorial, title: "Punctuation or capitals"),
+        Entry(PunctuationOrCaseRule.self),
         Entry(rule: "formatting", tier: .editorial, title: "Formatting"),
         Entry(rule: "last-updated", tier: .editorial, title: "“Last updated” date"),
     ]
