@@ -49,6 +49,7 @@ let package = Package(
             .embedInCode("Lexicon/negations.txt"),
             .embedInCode("Lexicon/new-purpose-words.txt"),
             .embedInCode("Lexicon/open-ended-periods.txt"),
+            .embedInCode("Lexicon/own-use.txt"),
             .embedInCode("Lexicon/places.txt"),
             .embedInCode("Lexicon/practice-verbs.txt"),
             .embedInCode("Lexicon/practices.txt"),

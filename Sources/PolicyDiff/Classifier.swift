@@ -95,6 +95,11 @@ struct Classifier {
             return verdict
         }
 
+        if onlyReferencesChanged(old.text, newWords) {
+            classifyLinks(old: old, new: new, into: &verdict)
+            verdict.raise(.editorial, "reference-renumbered", describe(runs, oldTokens, newTokens))
+            return verdict
+        }
         if old.kind == .listItem, new.kind == .listItem, Self.onlyListConjunction(old.text, newWords) {
             classifyLinks(old: old, new: new, into: &verdict)
             verdict.raise(.editorial, "list-conjunction", describe(runs, oldTokens, newTokens))
@@ -324,11 +329,42 @@ struct Classifier {
     /// "a profile photo and display name;" → "…; and": the "and" or "or" that ends the last-but-one item of
     /// a list came or went (the list grew, or its items traded places). A swap of "and" for "or" is not this.
     static func onlyListConjunction(_ old: String, _ newWords: [String]) -> Bool {
+        // At the end of an item ("…; and") or, as some write it, at the start of the next ("and to complete…").
         func withoutConjunction(_ words: [String]) -> (words: ArraySlice<String>, conjunction: Bool) {
-            words.last.map { ["and", "or", "and/or"].contains($0) } == true ? (words.dropLast(), true) : (words[...], false)
+            let conjunctions: Set<String> = ["and", "or", "and/or"]
+            if let last = words.last, conjunctions.contains(last) { return (words.dropLast(), true) }
+            if let first = words.first, conjunctions.contains(first) { return (words.dropFirst(), true) }
+            return (words[...], false)
         }
         let before = withoutConjunction(TextNormalizer.looseWords(old)), after = withoutConjunction(newWords)
         return before.conjunction != after.conjunction && before.words == after.words
+    }
+
+    /// "see Section 7" → "see Sections 7–8", "Sections 4 and 5" → "Sections 5 and 6": only cross-references
+    /// changed, each a reference word and the numbers after it, compared as one placeholder.
+    func onlyReferencesChanged(_ old: String, _ newWords: [String]) -> Bool {
+        func references(_ words: [String]) -> (text: [String], count: Int) {
+            var text: [String] = [], count = 0, index = 0
+            while index < words.count {
+                guard vocabulary.referenceWords.contains(words[index]), index + 1 < words.count,
+                      Vocabulary.value(words[index + 1]) != nil else {
+                    text.append(words[index])
+                    index += 1
+                    continue
+                }
+                index += 1
+                while index < words.count, Vocabulary.value(words[index]) != nil
+                        || ["and", "or", "to", "through"].contains(words[index]) && index + 1 < words.count
+                            && Vocabulary.value(words[index + 1]) != nil {
+                    index += 1
+                }
+                text.append("§")
+                count += 1
+            }
+            return (text, count)
+        }
+        let before = references(TextNormalizer.looseWords(old)), after = references(newWords)
+        return before.count > 0 && before == after
     }
 
     /// The same sentences, in another order (a "not" sentence moved inside its clause withdraws nothing).
@@ -409,7 +445,9 @@ struct Classifier {
             return false
         }
         let lowered = token.key.lowercased()
+        // "Section" → "Sections": a part of this document, not a party.
         return !vocabulary.modals.contains(lowered) && !vocabulary.commonCapitalised.contains(lowered)
+            && !vocabulary.referenceWords.contains(lowered)
     }
 
     private static func changesNumbers(_ runs: [MyersDiff.Run], _ old: [WordToken], _ new: [WordToken]) -> Bool {
@@ -585,7 +623,7 @@ struct Classifier {
         let negated = words.contains(where: vocabulary.negations.contains)
         if !negated, words.contains(where: vocabulary.saleWords.contains), sellsData(wordList) {
             verdict.raise(.consent, "new-disclosure", "a sale of personal data: “\(quoted)”")
-        } else if !negated, category == .use, let word = wordList.first(where: vocabulary.newPurposeWords.contains) {
+        } else if !negated, category == .use, let word = wordList.first(where: { vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: wordList, vocabulary: vocabulary) }) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         } else if !negated, words.contains(where: vocabulary.adTechWords.contains),
                   words.contains(where: vocabulary.disclosureWords.contains) || category == .disclosure
@@ -593,10 +631,8 @@ struct Classifier {
                     // A tracker for advertising ("Flashtalking, which uses a clear GIF … our advertising campaigns").
                     || words.contains(where: vocabulary.trackerWords.contains) {
             verdict.raise(.consent, "new-disclosure", "personal data shared for advertising: “\(quoted)”")
-        } else if !negated, category == .disclosure, words.contains("partners") || words.contains("affiliates") {
-            verdict.raise(.consent, "new-disclosure", "a new recipient of personal data: “\(quoted)”")
         } else if !negated, category == .use || category == .collection || category == .disclosure,
-                  let word = wordList.first(where: vocabulary.newPurposeWords.contains) {
+                  let word = wordList.first(where: { vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: wordList, vocabulary: vocabulary) }) {
             verdict.raise(.consent, "new-purpose", "“\(word)”: “\(quoted)”")
         }
         if verdict.tier < .consent { raise(statements.compare(old: [], new: Statement.read(vocabulary: vocabulary, clause.text)), into: &verdict) }

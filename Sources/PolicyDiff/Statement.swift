@@ -30,6 +30,9 @@ struct Statement: Sendable, Equatable {
     let purposes: Set<String>
     /// Recipients adverse to Users (`Lexicon/recipients.txt`): advertising partners, data brokers.
     let recipients: Set<String>
+    /// The recipient uses the data for its own ends ("for their own purposes", "so they can offer you
+    /// their products"), and the statement names one (partners, affiliates, third parties, companies).
+    let ownUseRecipient: Bool
     /// Rights and choices named (`Lexicon/rights.txt`): access, delete, object, opt out…
     let rights: Set<String>
     let basis: ConsentBasis?
@@ -167,6 +170,8 @@ struct Statement: Sendable, Equatable {
         } == true
         recipients = Set(Self.find(words, vocabulary.recipients.map { ($0.joined(separator: " "), $0) }))
         rights = Set(Self.find(words, vocabulary.rights))
+        ownUseRecipient = !Self.phraseStarts(words, vocabulary.ownUse).isEmpty
+            && words.contains(where: ["partners", "partner", "affiliates", "parties", "companies", "advertisers"].contains)
         rightObjects = Self.objects(words, vocabulary.rights)
         let bases = Self.find(words, vocabulary.consentBases)
         // "unless you opt out … which is on by default" names only the opt-out; a sentence naming both is unclear.
@@ -217,15 +222,16 @@ struct Statement: Sendable, Equatable {
         return .unknown
     }
 
-    /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" inside
-    /// "ad hoc" is no advertisement.
+    /// "attribution" means advertising beside advertising words, and authorship elsewhere; "ad" in "ad
+    /// hoc", "ad-free" or "ad blocker" is no advertisement.
     static func isPurposeSense(_ word: String, in words: [String], vocabulary: Vocabulary) -> Bool {
         switch word {
         case "attribution":
             return words.contains { $0 != "attribution" && vocabulary.adTechWords.contains($0) }
                 || words.contains("marketing") || words.contains("campaigns")
         case "ad":
-            return !words.contains("hoc")
+            // "ad hoc", "ad-free", "ad blocker": no advertisement shown.
+            return !words.contains("hoc") && !words.contains("free") && !words.contains("blocker") && !words.contains("blockers")
         default:
             return true
         }

@@ -66,8 +66,11 @@ struct StatementChanges {
             guard !vocabulary.rights.contains(where: { $0.name == right && inNewDocument($0.phrase) }) else { continue }
             // "You can delete your uploaded screenshots": where what the right applied to is gone from the
             // policy too, the practice went with the right, which is no loss to Users.
+            // An object named by the right's own words ("complain to the data protection authority") is no
+            // practice that could have gone.
+            let ownWords = Set(vocabulary.rights.filter { $0.name == right }.flatMap(\.phrase))
             let object = grant.rightObjects[right] ?? []
-            guard object.isEmpty || inNewDocument(object) else { continue }
+            guard object.isEmpty || object.contains(where: ownWords.contains) || inNewDocument(object) else { continue }
             return Finding(rule: "right-removed", detail: "\(right) is no longer offered: “\(excerpt(grant.text))”")
         }
         return nil
@@ -86,12 +89,16 @@ struct StatementChanges {
                        detail: "opt-out where it was opt-in: “\(excerpt(statement.text))” (was “\(excerpt(before.text))”)")
     }
 
-    /// Personal data shared with or sold to advertising partners or data brokers that the clause did not name.
+    /// Personal data shared with or sold to advertising partners or data brokers that the clause did not name,
+    /// or to partners who use it for their own ends ("so they can offer you their products").
     private func newRecipient(_ statement: Statement, old: [Statement]) -> Finding? {
         guard !statement.denied, statement.actor != .user,
               !statement.practices.isDisjoint(with: ["share", "sell", "transfer"]) else { return nil }
         let named = old.reduce(into: Set<String>()) { $0.formUnion($1.recipients) }
-        guard let recipient = statement.recipients.subtracting(named).sorted().first else { return nil }
-        return Finding(rule: "new-disclosure", detail: "personal data now goes to \(recipient): “\(excerpt(statement.text))”")
+        if let recipient = statement.recipients.subtracting(named).sorted().first {
+            return Finding(rule: "new-disclosure", detail: "personal data now goes to \(recipient): “\(excerpt(statement.text))”")
+        }
+        guard statement.ownUseRecipient, !old.contains(where: \.ownUseRecipient) else { return nil }
+        return Finding(rule: "new-disclosure", detail: "a recipient now uses personal data for its own ends: “\(excerpt(statement.text))”")
     }
 }

@@ -25,6 +25,7 @@ struct Vocabulary: Sendable {
         "negations": PackageResources.negations_txt,
         "new-purpose-words": PackageResources.new_purpose_words_txt,
         "open-ended-periods": PackageResources.open_ended_periods_txt,
+        "own-use": PackageResources.own_use_txt,
         "places": PackageResources.places_txt,
         "practice-verbs": PackageResources.practice_verbs_txt,
         "practices": PackageResources.practices_txt,
@@ -79,6 +80,7 @@ struct Vocabulary: Sendable {
         rights = Lexicon.namedPhrases(lexicon("rights"))
         consentBases = Lexicon.namedPhrases(lexicon("consent-bases"))
         recipients = Lexicon.phrases(lexicon("recipients"))
+        ownUse = Lexicon.phrases(lexicon("own-use"))
         denials = negations.subtracting(["without", "unless", "except", "excluding"])
         practiceOfWord = Dictionary(practices.filter { $0.phrase.count == 1 }.map { ($0.phrase[0], $0.name) },
                                     uniquingKeysWith: { first, _ in first })
@@ -93,6 +95,8 @@ struct Vocabulary: Sendable {
     let consentBases: [(name: String, phrase: [String])]
     /// Recipients adverse to Users (`recipients.txt`).
     let recipients: [[String]]
+    /// A recipient using data for its own ends (`own-use.txt`).
+    let ownUse: [[String]]
     /// Negations that deny, not those that set a condition ("without", "unless").
     let denials: Set<String>
 
