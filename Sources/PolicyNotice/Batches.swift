@@ -228,9 +228,9 @@ enum ProviderBody {
                 DefaultContent: .init(Template: .init(
                     // SES does not escape replacement values: the HTML part takes values escaped here.
                     // Values are Handlebars data, never read as a template: only the fixed text is escaped.
-                    TemplateContent: .init(Subject: fill(notice.subject, "{{name}}", "{{email}}", fixed: handlebarsText),
-                                           Text: fill(notice.text, "{{name}}", "{{email}}", fixed: handlebarsText),
-                                           Html: fill(notice.html, "{{nameHTML}}", "{{emailHTML}}", fixed: handlebarsText)),
+                    TemplateContent: .init(Subject: fill(notice.subject, { "{{\($0)}}" }, fixed: handlebarsText),
+                                           Text: fill(notice.text, { "{{\($0)}}" }, fixed: handlebarsText),
+                                           Html: fill(notice.html, { "{{\($0)HTML}}" }, fixed: handlebarsText)),
                     TemplateData: "{}",
                     Headers: [.init(Name: "Auto-Submitted", Value: "auto-generated")])),
                 BulkEmailEntries: planned.map { item in
@@ -252,9 +252,9 @@ enum ProviderBody {
                           custom_args: ["user_id": item.recipient.id, "release": envelope.release])
                 },
                 from: .init(email: envelope.fromAddress, name: envelope.fromName.isEmpty ? nil : envelope.fromName),
-                subject: fill(notice.subject, "-policyc.name-", "-policyc.email-") { inert($0, false) },
-                content: [.init(type: "text/plain", value: fill(notice.text, "-policyc.name-", "-policyc.email-") { inert($0, false) }),
-                          .init(type: "text/html", value: fill(notice.html, "-policyc.nameHTML-", "-policyc.emailHTML-") { inert($0, true) })],
+                subject: fill(notice.subject, { "-policyc.\($0)-" }) { inert($0, false) },
+                content: [.init(type: "text/plain", value: fill(notice.text, { "-policyc.\($0)-" }) { inert($0, false) }),
+                          .init(type: "text/html", value: fill(notice.html, { "-policyc.\($0)HTML-" }) { inert($0, true) })],
                 headers: ["Auto-Submitted": "auto-generated"],
                 tracking_settings: .init(click_tracking: .init(enable: false), open_tracking: .init(enable: false)))
         case .mailgun:
@@ -273,9 +273,9 @@ enum ProviderBody {
             }
             value = MailgunMessage(
                 from: from, to: planned.map { mailbox($0.recipient) },
-                subject: fill(notice.subject, "%recipient.name%", "%recipient.email%") { inert($0, false) },
-                text: fill(notice.text, "%recipient.name%", "%recipient.email%") { inert($0, false) },
-                html: fill(notice.html, "%recipient.nameHTML%", "%recipient.emailHTML%") { inert($0, true) },
+                subject: fill(notice.subject, { "%recipient.\($0)%" }) { inert($0, false) },
+                text: fill(notice.text, { "%recipient.\($0)%" }) { inert($0, false) },
+                html: fill(notice.html, { "%recipient.\($0)HTML%" }) { inert($0, true) },
                 recipientVariables: json(variables), autoSubmitted: "auto-generated",
                 noticeID: "%recipient.noticeID%", tracking: "no")
         case .postmark:
@@ -307,9 +307,12 @@ enum ProviderBody {
     private static func values(_ recipient: Recipient,
                                inert: (String, _ html: Bool) -> String = { text, _ in text }) -> [String: String] {
         let values = MessageComposer.values(for: recipient)
-        return ["name": inert(values[0], false), "email": inert(values[1], false),
-                "nameHTML": inert(CompiledNotice.escapeHTML(values[0]), true),
-                "emailHTML": inert(CompiledNotice.escapeHTML(values[1]), true)]
+        var out: [String: String] = [:]
+        for variable in NoticeVariable.allCases {
+            out[variable.key] = inert(values[variable.rawValue], false)
+            out[variable.key + "HTML"] = inert(CompiledNotice.escapeHTML(values[variable.rawValue]), true)
+        }
+        return out
     }
 
     /// `text` with each provider token in it broken, so the provider leaves it as text: the token's
@@ -375,12 +378,13 @@ enum ProviderBody {
         "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    private static func fill(_ parts: [NoticePart], _ name: String, _ email: String,
+    /// The parts with each per-User value as the provider's `token` for its key.
+    private static func fill(_ parts: [NoticePart], _ token: (String) -> String,
                              fixed: (String) -> String) -> String {
         parts.map { part in
             switch part {
             case .text(let text): fixed(text)
-            case .variable(let variable): variable == .name ? name : email
+            case .variable(let variable): token(variable.key)
             }
         }.joined()
     }

@@ -144,9 +144,10 @@ public struct MessageComposer: Sendable {
         }
     }
 
-    /// The values a User's message is filled with: name (or address), address.
+    /// The values a User's message is filled with, by `NoticeVariable`: name (empty when there is
+    /// none), address, and the name after a space (nothing when there is none).
     public static func values(for recipient: Recipient) -> [String] {
-        [recipient.name.isEmpty ? recipient.email : recipient.name, recipient.email]
+        [recipient.name, recipient.email, recipient.name.isEmpty ? "" : " " + recipient.name]
     }
 
     /// SHA-256 over the template digest and the User's values: it fixes what the User was told,

@@ -38,18 +38,20 @@ public struct NoticeFacts: Sendable, Hashable {
     }
 
     /// The Mustache context. Per-User values (`recipient.name`, `recipient.email`) are left to the
-    /// caller: they are filled in per message, not here.
-    /// `locale`: the template set's ("" for the default), for the dates in words.
+    /// caller: they are filled in per message, not here. `locale`: the template set's ("" for the
+    /// default): the dates in words and the labels of the change sentences are in its language.
     func context(recipient: [String: String], locale: String = "") -> [String: Any] {
+        let language = NoticeLanguage.of(templateSet: locale)
         var context: [String: Any] = [
             "document": document, "title": title, "version": version, "verdict": verdict,
             "consent": verdict == "consent",
             "releaseDate": releaseDate.description, "effectiveDate": effectiveDate.description,
-            "effectiveDateLong": Self.longDate(effectiveDate), "releaseDateLong": Self.longDate(releaseDate),
+            "effectiveDateLong": language.longDate(effectiveDate), "releaseDateLong": language.longDate(releaseDate),
             "effectiveDateWords": DateWords.format(effectiveDate, locale: locale),
             "pageURL": pageURL, "changesURL": changesURL, "siteTitle": siteTitle,
             "sections": sections.map { section in
-                ["heading": section.heading, "changes": section.changes.map { ["text": $0] }] as [String: Any]
+                ["heading": section.heading,
+                 "changes": section.statements.map { ["text": $0.sentence(in: language)] }] as [String: Any]
             },
             "hasSections": !sections.isEmpty,
             "editorialCount": editorialCount, "hasEditorial": editorialCount > 0,
@@ -59,10 +61,34 @@ public struct NoticeFacts: Sendable, Hashable {
         return context
     }
 
-    static func longDate(_ date: CalendarDate) -> String {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                      "October", "November", "December"]
-        return "\(months[date.month - 1]) \(date.day), \(date.year)"
+    static func longDate(_ date: CalendarDate) -> String { NoticeLanguage.english.longDate(date) }
+}
+
+/// One material or consent change, said in a sentence whose labels ("Added:", "Ajouté :") are in the
+/// reader's language; the quotes stay the policy's own words.
+public enum NoticeStatement: Sendable, Hashable {
+    case sectionAdded(String)
+    case sectionRemoved(String)
+    case sectionRenamed(old: String, new: String)
+    case added(String)
+    case removed(String)
+    case moved(String)
+    case modified(new: String, old: String)
+    /// A sentence given whole (a caller's own), the same in every language.
+    case verbatim(String)
+
+    public func sentence(in language: NoticeLanguage = .english) -> String {
+        let colon = language.colon
+        switch self {
+        case .sectionAdded(let title): return "\(language.newSection)\(colon) \(title)."
+        case .sectionRemoved(let title): return "\(language.sectionRemoved)\(colon) \(title)."
+        case .sectionRenamed(let old, let new): return "\(language.sectionRenamed) \(old) \(language.renamedTo) \(new)."
+        case .added(let new): return "\(language.added)\(colon) \(new)"
+        case .removed(let old): return "\(language.removed)\(colon) \(old)"
+        case .moved(let new): return "\(language.movedNow)\(colon) \(new)"
+        case .modified(let new, let old): return "\(language.nowReads)\(colon) \(new) (\(language.itRead)\(colon) \(old))"
+        case .verbatim(let text): return text
+        }
     }
 }
 
@@ -82,18 +108,25 @@ public struct NoticeNotes: Sendable, Hashable {
 /// One section of the policy whose meaning changed, and each change in a sentence.
 public struct NoticeSection: Sendable, Hashable {
     public var heading: String
-    public var changes: [String]
+    public var statements: [NoticeStatement]
+    /// The sentences in English.
+    public var changes: [String] { statements.map { $0.sentence() } }
 
     public init(heading: String, changes: [String]) {
         self.heading = heading
-        self.changes = changes
+        statements = changes.map(NoticeStatement.verbatim)
+    }
+
+    public init(heading: String, statements: [NoticeStatement]) {
+        self.heading = heading
+        self.statements = statements
     }
 
     /// The material and consent changes of `changes`, grouped by the section they are in, in the
     /// new document's order; the count of the rest.
     public static func summarize(_ changes: ChangeSet, quoteLimit: Int = 280) -> (sections: [NoticeSection], editorial: Int) {
         var order: [String] = []
-        var bySection: [String: [String]] = [:]
+        var bySection: [String: [NoticeStatement]] = [:]
         var editorial = 0
         for change in changes.changes {
             guard change.tier >= .material else {
@@ -109,22 +142,22 @@ public struct NoticeSection: Sendable, Hashable {
             if bySection[heading] == nil { order.append(heading) }
             bySection[heading, default: []].append(sentence(change, limit: quoteLimit))
         }
-        return (order.map { NoticeSection(heading: $0, changes: bySection[$0]!) }, editorial)
+        return (order.map { NoticeSection(heading: $0, statements: bySection[$0]!) }, editorial)
     }
 
-    static func sentence(_ change: Change, limit: Int) -> String {
+    static func sentence(_ change: Change, limit: Int) -> NoticeStatement {
         // In a long clause the change may lie past the quote's end: both quotes start near it.
         let skip = change.oldText.flatMap { old in change.newText.map { focus(old, $0, limit: limit) } } ?? 0
         let new = change.newText.map { quote($0, limit: limit, skip: skip) }
         let old = change.oldText.map { quote($0, limit: limit, skip: skip) }
         switch (change.subject, change.kind) {
-        case (.section, .added): return "New section: \(change.newText ?? "")."
-        case (.section, .removed): return "Section removed: \(change.oldText ?? "")."
-        case (.section, _): return "Section renamed from \(old ?? "") to \(new ?? "")."
-        case (_, .added): return "Added: \(new ?? "")"
-        case (_, .removed): return "Removed: \(old ?? "")"
-        case (_, .moved): return "Moved and reworded, now: \(new ?? "")"
-        default: return "Now reads: \(new ?? "") (it read: \(old ?? ""))"
+        case (.section, .added): return .sectionAdded(change.newText ?? "")
+        case (.section, .removed): return .sectionRemoved(change.oldText ?? "")
+        case (.section, _): return .sectionRenamed(old: old ?? "", new: new ?? "")
+        case (_, .added): return .added(new ?? "")
+        case (_, .removed): return .removed(old ?? "")
+        case (_, .moved): return .moved(new ?? "")
+        default: return .modified(new: new ?? "", old: old ?? "")
         }
     }
 

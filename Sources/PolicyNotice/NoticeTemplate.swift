@@ -82,6 +82,7 @@ public struct NoticeTemplateSources: Sendable {
                                text: parts["text"] ?? parent["text"] ?? text,
                                html: parts["html"] ?? parent["html"] ?? html)
         }
+        try checkCoverage(files, displayFolder: displayFolder)
         return NoticeTemplateSources(sets: sets, fileDigests: digests)
     }
 
@@ -96,14 +97,28 @@ public struct NoticeTemplateSources: Sendable {
 
 /// A per-User value in a compiled template.
 public enum NoticeVariable: Int, Sendable, Hashable, CaseIterable {
-    /// The User's name; their address when the export has none.
+    /// The User's name; empty when the export has none (never their address: "Hello," not
+    /// "Hello jane@example.com,").
     case name
     case email
+    /// `{{recipient.name}}` after a space: the space and the name, or nothing when there is no name, so
+    /// that "Hello {{recipient.name}}," reads "Hello," for a User without one.
+    case spacedName
 
     var placeholder: String {
         switch self {
         case .name: "{{recipient.name}}"
         case .email: "{{recipient.email}}"
+        case .spacedName: " {{recipient.name}}"
+        }
+    }
+
+    /// Its name in a provider's substitutions.
+    var key: String {
+        switch self {
+        case .name: "name"
+        case .email: "email"
+        case .spacedName: "spacedName"
         }
     }
 }
@@ -207,7 +222,12 @@ public struct CompiledNotice: Sendable, Hashable {
         var parts: [NoticePart] = []
         var current = ""
         for character in rendered {
-            if let variable = sentinels.first(where: { $0.value == character })?.key {
+            if var variable = sentinels.first(where: { $0.value == character })?.key {
+                // The space before a name goes with it: a User without a name gets "Hello,".
+                if variable == .name, current.last == " " {
+                    current.removeLast()
+                    variable = .spacedName
+                }
                 if !current.isEmpty { parts.append(.text(current)) }
                 current = ""
                 parts.append(.variable(variable))

@@ -173,8 +173,10 @@ struct NotifierTests {
         let substitutions = personalization["substitutions"] as! [String: String]
         #expect(substitutions["-policyc.nameHTML-"] == "&lt;b&gt;Ada&lt;/b&gt;" && substitutions["-policyc.name-"] == "<b>Ada</b>")
         let content = body["content"] as! [[String: String]]
-        #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello -policyc.name-,"))
-        #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello -policyc.nameHTML-,"))
+        #expect(substitutions["-policyc.spacedNameHTML-"] == " &lt;b&gt;Ada&lt;/b&gt;")
+        #expect(content[0]["type"] == "text/plain" && content[0]["value"]!.contains("Hello-policyc.spacedName-,"),
+                "the space before a name goes with it")
+        #expect(content[1]["type"] == "text/html" && content[1]["value"]!.contains("Hello-policyc.spacedNameHTML-,"))
     }
 
     @Test func sendGridRequestsNeverNameAnAddressTwiceInAnyCase() throws {
@@ -212,7 +214,7 @@ struct NotifierTests {
         let body = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/batch-000001.ses.json")))
             as! [String: Any]
         let content = ((body["DefaultContent"] as! [String: Any])["Template"] as! [String: Any])["TemplateContent"] as! [String: String]
-        #expect(content["Html"]!.contains("Hello {{nameHTML}},") && content["Text"]!.contains("Hello {{name}},"))
+        #expect(content["Html"]!.contains("Hello{{spacedNameHTML}},") && content["Text"]!.contains("Hello{{spacedName}},"))
         let entry = (body["BulkEmailEntries"] as! [[String: Any]])[0]
         let data = ((entry["ReplacementEmailContent"] as! [String: Any])["ReplacementTemplate"] as! [String: String])["ReplacementTemplateData"]!
         let values = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
@@ -261,7 +263,7 @@ extension NotifierTests {
         let values = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
         for (part, template) in content {
             #expect(!template.contains("\\"), "no backslash in \(part) to escape or unescape a mustache")
-            let braces = template.replacingOccurrences(of: #"\{\{(name|email|nameHTML|emailHTML|lbrace|backslash)\}\}"#, with: "",
+            let braces = template.replacingOccurrences(of: #"\{\{(name|email|spacedName|nameHTML|emailHTML|spacedNameHTML|lbrace|backslash)\}\}"#, with: "",
                                                        options: .regularExpression)
             #expect(!braces.contains("{"), "every brace in \(part) is one of our mustaches")
         }

@@ -426,7 +426,10 @@ def message_checks(message, row, notice, batch_raw):
     parts = list(parsed.iter_parts())
     text = parts[0].get_content() if parts else ""
     markup = parts[1].get_content() if len(parts) > 1 else ""
-    shown = row.shown_name or row.email
+    shown = row.shown_name
+    # A User without a name is greeted without their address: "Hello," not "Hello jane@example.com,".
+    greeting = f"{GREETINGS[row.template]} {shown}," if shown else f"{GREETINGS[row.template]},"
+    html_greeting = f"{GREETINGS[row.html_template]} {shown}," if shown else f"{GREETINGS[row.html_template]},"
     return [
         ("one envelope recipient, the ledger's address, from the sender",
          message.mail_from == SENDER and message.rcpt_tos == [notice["address"]] == [row.email]),
@@ -441,10 +444,10 @@ def message_checks(message, row, notice, batch_raw):
         ("multipart/alternative: text/plain, then text/html", parsed.get_content_type() == "multipart/alternative"
          and [part.get_content_type() for part in parts] == ["text/plain", "text/html"]),
         ("the text names the User, the change and both links",
-         f"{GREETINGS[row.template]} {shown}," in text and "phone number" in text
+         greeting in text.splitlines() and "phone number" in text
          and PAGE_URL in text and CHANGES_URL in text),
         ("the HTML names the User and links both pages",
-         f"{GREETINGS[row.html_template]} {shown}," in html.unescape(markup)
+         f"<p>{html_greeting}</p>" in html.unescape(markup)
          and f'href="{PAGE_URL}"' in markup and f'href="{CHANGES_URL}"' in markup),
         ("the HTML escapes the name", not re.search(r'[<>&"]', shown) or shown not in markup),
         ("the text leads with the release notes, then the details",
@@ -452,6 +455,7 @@ def message_checks(message, row, notice, batch_raw):
          < text.find(NOTES_HEADINGS[row.template][1])),
         ("the HTML leads with the release notes, escaped", NOTES_HTML in markup
          and markup.find(NOTES_HTML) < markup.find("<h2 ")),
+        ("no greeting names the address", f"{GREETINGS[row.template]} {row.email}" not in text),
         ("no line over 998 bytes", all(len(line.rstrip(b"\r")) <= 998 for line in message.content.split(b"\n"))),
     ]
 
