@@ -57,6 +57,10 @@ public struct DeliveryReport: Sendable, Codable, Hashable {
     public var totalSent = 0
     public var totalUnknown = 0
     public var remaining = 0
+    /// The command cannot run at all (exit 127 or 126): the run stopped at its first message, with this.
+    public var stopped: String?
+    /// This run's failed and unknown messages, with what the command said (the first 100).
+    public var failures: [DeliveryFailure] = []
 
     public init(release: String) {
         self.release = release
@@ -65,16 +69,20 @@ public struct DeliveryReport: Sendable, Codable, Hashable {
 
 public enum Delivery {
     /// `outFolder`: where the batches are, when not where notify wrote them (the ledger knows that).
-    public static func send(release name: String, ledgerPath: String, outFolder: URL?,
+    public static func send(release name: String, ledgerPath: String, outFolder: URL?, projectRoot: URL? = nil,
                             options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
-        let ledger = try NoticeLedger(path: ledgerPath)
+        let ledger = try NoticeLedger(path: ledgerPath, projectRoot: projectRoot)
         let lock = try LedgerLock(ledgerPath: ledgerPath)
         defer { withExtendedLifetime(lock) {} }
         guard let release = try ledger.release(named: name) else {
             throw .refused("\(name): no notices planned in \(ledgerPath); run policyc notify first")
         }
-        guard let outFolder = outFolder ?? release.folder.map({ URL(fileURLWithPath: $0) }) else {
+        // Recorded relative to the project: a project copied or restored elsewhere finds its batches.
+        guard let outFolder = outFolder ?? release.folder.map(ledger.resolvedPath) else {
             throw .refused("\(name): the ledger does not say where its batches are; pass --out")
+        }
+        if outFolder.path.hasPrefix("/"), !FileManager.default.fileExists(atPath: outFolder.path), release.folder?.hasPrefix("/") == true {
+            throw .refused("\(name): the ledger says its batches are in \(outFolder.path), which is not there (recorded by an older policyc, before the project moved?); pass --out with their folder")
         }
         // Beside the ledger: in the project's notices folder, and cleaned by the next run after a kill.
         let command = try MailCommand(command: options.command, timeout: options.timeout,
@@ -111,23 +119,40 @@ public enum Delivery {
                 try ledger.markSending(item.id)
                 CrashPoint.reach("send-sending", handled)
                 var attempt = 0
-                var outcome = command.run(staged)
-                while case .refused = outcome, attempt < options.retries {
+                var attempts = [command.run(staged)]
+                // Only a plain non-zero exit is retried: a missing command (127, 126) stays missing.
+                while case .refused = attempts.last!.outcome, attempt < options.retries {
                     Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
                     attempt += 1
-                    outcome = command.run(staged)
+                    attempts.append(command.run(staged))
                 }
-                switch outcome {
+                let records = attempts.map(\.record)
+                func failed(_ error: String, _ state: NoticeLedger.State) {
+                    if report.failures.count < 100 {
+                        report.failures.append(DeliveryFailure(userID: item.userID, address: item.address, state: state.rawValue,
+                                                               attempts: item.attempts + attempts.count, lastError: error))
+                    }
+                }
+                switch attempts.last!.outcome {
                 case .accepted:
                     CrashPoint.reach("send-delivered", handled)
-                    try ledger.markSent(item.id, retries: attempt)
+                    try ledger.markSent(item.id, retries: attempt, attempts: records)
                     report.sent += 1
                 case .refused(let error):
-                    try ledger.markFailed(item.id, retries: attempt, error: error)
+                    try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
                     report.failed += 1
+                    failed(error, .failed)
+                case .broken(let error):
+                    try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
+                    report.failed += 1
+                    failed(error, .failed)
+                    // Every other message would fail the same way: say so now, not after a million tries.
+                    report.stopped = error
+                    break deliver
                 case .unknown(let error):
-                    try ledger.markUnknown(item.id, retries: attempt, error: error)
+                    try ledger.markUnknown(item.id, retries: attempt, error: error, attempts: records)
                     report.unknown += 1
+                    failed(error, .unknown)
                 }
             }
         }

@@ -1,3 +1,12 @@
+/// When two rows of an export are one mailbox (`notice.dedupe` in policyc.yml).
+public enum MailboxRule: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The local part without case, like the domain: `Ada@example.com` and `ada@example.com` reach one
+    /// inbox at every provider we know, so one notice covers both rows (the default).
+    case mailbox
+    /// The local part as written: RFC 5321 lets a host tell `Ada` from `ada`, and a few do.
+    case exact
+}
+
 /// The addresses a notice can be sent to: ASCII `local@domain` with a dot-atom local part and a
 /// host name of two or more labels. Quoted local parts and addresses needing SMTPUTF8 are refused:
 /// the providers and MTAs we hand off to do not all take them, and a notice that bounces is lost.
@@ -41,10 +50,12 @@ public enum EmailAddress {
         return nil
     }
 
-    /// The key two rows are the same mailbox by: the local part as written, the domain without case.
-    public static func mailboxKey(_ address: String) -> String {
+    /// The key two rows are the same mailbox by: the domain without case, and the local part without
+    /// case too (`.mailbox`) or as written (`.exact`). Addresses are ASCII, so case is ASCII case.
+    public static func mailboxKey(_ address: String, _ rule: MailboxRule = .mailbox) -> String {
         guard let at = address.utf8.lastIndex(of: UInt8(ascii: "@")) else { return address }
-        return String(address[..<at]) + "@" + address[address.index(after: at)...].lowercased()
+        let local = String(address[..<at])
+        return (rule == .mailbox ? local.lowercased() : local) + "@" + address[address.index(after: at)...].lowercased()
     }
 
     /// The domain part, for Message-IDs.

@@ -9,18 +9,25 @@ final class ExportReader: Sendable {
         var rows = 0, ineligible = 0, rejected = 0, namesDropped = 0
     }
 
-    let groups = BoundedChannel<[NoticeLedger.Planned]>(capacity: 1)
+    /// Users to plan, and the rows read since the last group that get no notice as they were (rejected,
+    /// ineligible, name dropped), which the ledger records with the group, in the same transaction.
+    struct Group: Sendable {
+        var candidates: [NoticeLedger.Planned]
+        var issues: [RecipientIssue]
+    }
+
+    let groups = BoundedChannel<Group>(capacity: 1)
     private let result = Mutex<Result<Counts, NoticeError>?>(nil)
     private let done = DispatchSemaphore(value: 0)
     private let cancelled = Mutex(false)
 
     init(reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope, composers: [String: MessageComposer],
-         rejects: RejectsReport, groupSize: Int) {
+         groupSize: Int) {
         // The reader moves to the new thread and is never used here again.
         let transfer = UncheckedTransfer(reader)
         let thread = Thread { [self] in
             let outcome = Result { () throws(NoticeError) -> Counts in
-                try Self.read(transfer.value, request: request, envelope: envelope, composers: composers, rejects: rejects,
+                try Self.read(transfer.value, request: request, envelope: envelope, composers: composers,
                               groupSize: groupSize, into: groups, cancelled: cancelled)
             }
             groups.close()
@@ -32,9 +39,12 @@ final class ExportReader: Sendable {
     }
 
     private static func read(_ reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope,
-                             composers: [String: MessageComposer], rejects: RejectsReport, groupSize: Int,
-                             into groups: BoundedChannel<[NoticeLedger.Planned]>, cancelled: borrowing Mutex<Bool>) throws(NoticeError) -> Counts {
+                             composers: [String: MessageComposer], groupSize: Int,
+                             into groups: BoundedChannel<Group>, cancelled: borrowing Mutex<Bool>) throws(NoticeError) -> Counts {
         var counts = Counts()
+        // Handed over with the next group, or alone when they are a group's worth: an export of
+        // ineligible rows only must not pile them up in memory.
+        var issues: [RecipientIssue] = []
         // Provider bodies carry one content each: their batches hold one locale.
         let splitByLocale = request.provider != .generic && request.provider != .postmark
         var pending: [String: [NoticeLedger.Planned]] = [:]
@@ -44,15 +54,16 @@ final class ExportReader: Sendable {
         while let event = try reader.next() {
             counts.rows += 1
             switch event {
-            case .ineligible:
+            case .ineligible(let issue):
                 counts.ineligible += 1
+                issues.append(issue)
             case .rejected(let issue):
                 counts.rejected += 1
-                rejects.add(issue)
+                issues.append(issue)
             case .recipient(let recipient):
                 if let note = recipient.note {
                     counts.namesDropped += 1
-                    rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
+                    issues.append(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))
                 }
                 let locale = templateKeys[recipient.locale] ?? {
                     let key = request.templates.key(for: recipient.locale)
@@ -68,11 +79,21 @@ final class ExportReader: Sendable {
                 pending[key, default: []].append(planned)
                 if pending[key]!.count >= groupSize, let group = pending.removeValue(forKey: key) {
                     if cancelled.withLock({ $0 }) { return counts }
-                    groups.send(group)
+                    groups.send(Group(candidates: group, issues: issues))
+                    issues = []
                 }
             }
+            if issues.count >= groupSize {
+                if cancelled.withLock({ $0 }) { return counts }
+                groups.send(Group(candidates: [], issues: issues))
+                issues = []
+            }
         }
-        for key in pending.keys.sorted() { groups.send(pending[key]!) }
+        for key in pending.keys.sorted() {
+            groups.send(Group(candidates: pending[key]!, issues: issues))
+            issues = []
+        }
+        if !issues.isEmpty { groups.send(Group(candidates: [], issues: issues)) }
         return counts
     }
 

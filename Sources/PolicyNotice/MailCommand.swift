@@ -24,9 +24,33 @@ struct MailCommand {
         case accepted
         /// A non-zero exit: the MTA did not take it, and it may be tried again.
         case refused(String)
+        /// Exit status 127 (the shell found no such command) or 126 (found, not executable): no retry can
+        /// succeed, nor any other message of the run.
+        case broken(String)
         /// Stopped at the timeout, or ended by a signal: the MTA may have delivered it or not.
         case unknown(String)
     }
+
+    /// How one run of the command ended, and what it said on standard error (bounded, made visible).
+    struct Attempt: Sendable {
+        var outcome: Outcome
+        var startedAt: String
+        var status: String
+        var stderr: String?
+
+        var record: AttemptRecord {
+            let state: NoticeLedger.State = switch outcome {
+            case .accepted: .sent
+            case .refused, .broken: .failed
+            case .unknown: .unknown
+            }
+            return AttemptRecord(startedAt: startedAt, outcome: state, status: status, stderr: stderr)
+        }
+    }
+
+    /// The most of a command's standard error kept per attempt: its start says what went wrong, and a
+    /// command that writes megabytes must not fill the ledger.
+    static let stderrLimit = 2048
 
     let command: String
     let timeout: Duration
@@ -76,30 +100,55 @@ struct MailCommand {
 
     /// One attempt: the command with the staged message on standard input. Its exit status decides;
     /// at the timeout its whole process group is killed and the outcome is unknown.
-    func run(_ staged: URL) -> Outcome {
+    func run(_ staged: URL) -> Attempt {
+        let started = Timestamp.now()
         let errors = Self.errorFile(staged)
         let keeper: Keeper
         do {
             keeper = try Keeper(command: command, input: staged.path, errors: errors.path)
         } catch {
-            return .refused("cannot run \(command): \(error)")
+            return Attempt(outcome: .broken("cannot run \(command): \(error)"), startedAt: started, status: "not started",
+                           stderr: nil)
         }
         let end = keeper.wait(timeout)
-        let said = ((try? String(contentsOf: errors, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let detail = said.isEmpty ? "" : ": \(said.prefix(300))"
+        let said = Self.readErrors(errors)
+        let detail = said.map { ": \($0)" } ?? ""
+        let shown = VisibleText.of(command, limit: 200)
         switch end {
         case .exited(0):
-            return .accepted
+            return Attempt(outcome: .accepted, startedAt: started, status: "exit 0", stderr: said)
+        case .exited(let code) where code == 126 || code == 127:
+            let meaning = code == 127 ? "command not found" : "command found but not executable"
+            return Attempt(outcome: .broken("\(shown) exited with status \(code) (\(meaning))\(detail)"), startedAt: started,
+                           status: "exit \(code)", stderr: said)
         case .exited(let code):
-            return .refused("\(command) exited with status \(code)\(detail)")
+            return Attempt(outcome: .refused("\(shown) exited with status \(code)\(detail)"), startedAt: started,
+                           status: "exit \(code)", stderr: said)
         case .signalled(let number):
-            return .unknown("\(command) was ended by signal \(number); the MTA may have taken the message\(detail)")
+            return Attempt(outcome: .unknown("\(shown) was ended by signal \(number); the MTA may have taken the message\(detail)"),
+                           startedAt: started, status: "signal \(number)", stderr: said)
         case .timedOut:
-            return .unknown("\(command) did not finish within \(Self.seconds(timeout)) s; stopped with all it started, "
-                            + "after the MTA may have taken the message\(detail)")
+            return Attempt(outcome: .unknown("\(shown) did not finish within \(Self.seconds(timeout)) s; stopped with all it started, "
+                                             + "after the MTA may have taken the message\(detail)"),
+                           startedAt: started, status: "timeout", stderr: said)
         case .lost:
-            return .unknown("\(command): its end was not seen; the MTA may have taken the message\(detail)")
+            return Attempt(outcome: .unknown("\(shown): its end was not seen; the MTA may have taken the message\(detail)"),
+                           startedAt: started, status: "lost", stderr: said)
         }
+    }
+
+    /// The command's standard error: at most `stderrLimit` bytes of it, as UTF-8 (invalid bytes
+    /// replaced), trimmed, every control character made visible; nil when it said nothing.
+    static func readErrors(_ file: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return nil }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: stderrLimit + 1)) ?? Data()
+        let cut = data.count > stderrLimit
+        var text = String(decoding: data.prefix(stderrLimit), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // A cut may split a character: the decoder's replacement at the end is the cut, not the command's.
+        if cut, text.hasSuffix("\u{FFFD}") { text.removeLast() }
+        guard !text.isEmpty else { return nil }
+        return VisibleText.of(text) + (cut ? " … (cut at \(stderrLimit) bytes)" : "")
     }
 
     /// `1`, `0.5`: how the option was given.

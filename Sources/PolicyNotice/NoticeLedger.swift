@@ -12,6 +12,9 @@ import PolicyModel
 /// lose the last ones, which a re-run then plans or sends again (never skips).
 public final class NoticeLedger: Sendable {
     public let path: String
+    /// The project the ledger's paths are relative to: a project copied or restored elsewhere still
+    /// finds its batches. nil: paths are taken as they are (a library caller without a project).
+    public let projectRoot: String?
     let queue: DatabaseQueue
 
     public enum State: String, Sendable, CaseIterable, Codable {
@@ -31,8 +34,9 @@ public final class NoticeLedger: Sendable {
 
     /// `migrate: false` reads a ledger as its schema is (status and proof): a ledger that cannot be
     /// migrated, because it holds a notice twice, can still be read, and its duplicates shown.
-    public init(path: String, migrate: Bool = true) throws(NoticeError) {
+    public init(path: String, migrate: Bool = true, projectRoot: URL? = nil) throws(NoticeError) {
         self.path = path
+        self.projectRoot = projectRoot.map { $0.standardizedFileURL.path }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // 16 KB pages (set before the first table, so before WAL): fewer, larger writes. Notices are
@@ -51,7 +55,7 @@ public final class NoticeLedger: Sendable {
         }
         guard migrate else { return }
         do {
-            try Self.migrator.migrate(queue)
+            try Self.migrator(projectRoot: self.projectRoot).migrate(queue)
         } catch {
             throw .ledger(path: path, message: "cannot bring the ledger up to date (\(error)); if it names a UNIQUE constraint, the ledger holds a notice twice: `policyc notices proof` lists them")
         }
@@ -139,7 +143,7 @@ public final class NoticeLedger: Sendable {
             FROM notice n JOIN batch b ON b.id = n.batch_id;
 """
 
-    private static var migrator: DatabaseMigrator {
+    static func migrator(projectRoot: String?) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in try db.execute(sql: schemaV1) }
         // One notice per User, and per Message-ID, of a release, refused by the database itself: a bug,
@@ -175,6 +179,11 @@ public final class NoticeLedger: Sendable {
                     FROM notice n JOIN batch b ON b.id = n.batch_id;
                 """)
         }
+        // Plans, runs and their rejects, delivery attempts, and folders relative to the project.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: schemaV3)
+            if let projectRoot { try relativizeFolders(db, projectRoot: projectRoot) }
+        }
         return migrator
     }
 
@@ -197,7 +206,7 @@ public final class NoticeLedger: Sendable {
         public var version: String
         public var policySHA256: String
         public var effectiveDate: String
-        /// The folder of its batch files (absolute), once notify has run.
+        /// The folder of its batch files, relative to the project when inside it, once notify has run.
         public var folder: String?
     }
 
@@ -235,34 +244,16 @@ public final class NoticeLedger: Sendable {
 
     /// Ties the release's batches to one folder: a second run must write beside the first, or the
     /// manifest would list batches that are not there.
-    func claimFolder(releaseID: Int64, _ folder: String) throws(NoticeError) {
+    func claimFolder(releaseID: Int64, _ url: URL) throws(NoticeError) {
+        let folder = recordedPath(url)
         try run { db in
             let current = try String.fetchOne(db, sql: "SELECT folder FROM release WHERE id = ?", arguments: [releaseID])
             let batches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
-            if let current, current != folder, batches > 0 {
+            // A folder recorded absolute by an older policyc is the same folder as its relative form.
+            if let current, current != folder, resolvedPath(current).path != url.standardizedFileURL.path, batches > 0 {
                 throw NoticeError.refused("this release's batches are in \(current); notify it again with --out \(current), or without --out if that is the default")
             }
             try db.execute(sql: "UPDATE release SET folder = ? WHERE id = ?", arguments: [folder, releaseID])
-        }
-    }
-
-    /// Records a locale's compiled templates; refuses when Users of the release were already planned
-    /// with other ones, so every User of a release is told the same thing. Before the first batch a
-    /// template may still change (a run that failed early planned nobody).
-    func recordTemplate(releaseID: Int64, _ notice: CompiledNotice) throws(NoticeError) {
-        try run { db in
-            if let digest = try String.fetchOne(db, sql: "SELECT digest FROM template WHERE release_id = ? AND locale = ?",
-                                                arguments: [releaseID, notice.locale]) {
-                if digest == notice.digest { return }
-                let planned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
-                guard planned == 0 else {
-                    throw NoticeError.refused("the email templates\(notice.locale.isEmpty ? "" : " for '\(notice.locale)'") changed after notices of this release were planned; restore them, or notify under a new release")
-                }
-                try db.execute(sql: "DELETE FROM template WHERE release_id = ? AND locale = ?", arguments: [releaseID, notice.locale])
-            }
-            try db.execute(sql: "INSERT INTO template (release_id, locale, digest, subject, text, html) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [releaseID, notice.locale, notice.digest, CompiledNotice.describe(notice.subject),
-                                       CompiledNotice.describe(notice.text), CompiledNotice.describe(notice.html)])
         }
     }
 
@@ -317,10 +308,15 @@ public final class NoticeLedger: Sendable {
 
     /// Records rows covered by another User's notice (see the `merged` table); a row recorded
     /// before (a re-run of the same export) is not recorded twice.
-    func recordMerged(releaseID: Int64, _ rows: [(recipient: Recipient, coveredBy: Int64, reason: String)]) throws(NoticeError) {
+    func recordMerged(releaseID: Int64, runID: Int64? = nil,
+                      _ rows: [(recipient: Recipient, coveredBy: Int64, reason: String)]) throws(NoticeError) {
         guard !rows.isEmpty else { return }
         try run { db in
             try db.inTransaction {
+                if let runID {
+                    try Self.recordIssues(rows.map { RecipientIssue(line: $0.recipient.line, id: $0.recipient.id, reason: $0.reason,
+                                                                   action: .merged) }, runID: runID, db)
+                }
                 let insert = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO merged (release_id, user_id, address, export_line, covered_by, reason, recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -362,7 +358,8 @@ public final class NoticeLedger: Sendable {
     /// `distinctAddresses`: no two addresses in one batch that differ only in case (SendGrid refuses a
     /// request that names an address twice, and Mailgun keys its variables by address).
     func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
-              distinctAddresses: Bool = false, candidates: [Planned], written: [Written],
+              distinctAddresses: Bool = false, dedupe: MailboxRule = .mailbox, candidates: [Planned],
+              issues: [RecipientIssue] = [], runID: Int64? = nil, written: [Written],
               index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
               conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
@@ -370,6 +367,7 @@ public final class NoticeLedger: Sendable {
             var batches: [(Batch, [Planned])] = []
             try db.inTransaction {
                 try Self.markWritten(written, db)
+                if let runID { try Self.recordIssues(issues, runID: runID, db) }
                 let now = Timestamp.now()
                 let newBatch = try db.cachedStatement(sql: """
                     INSERT INTO batch (release_id, number, format, file, messages, state, planned_at)
@@ -377,8 +375,8 @@ public final class NoticeLedger: Sendable {
                     """)
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale, export_line,
-                                        message_id, batch_id, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        message_id, batch_id, content_hash, requested_locale)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let byRow = try db.cachedStatement(sql: """
                     SELECT n.user_id, n.address, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
@@ -417,7 +415,7 @@ public final class NoticeLedger: Sendable {
                         continue
                     }
                     if let row = try index.mailboxes.first(candidate.mailboxKey, where: {
-                        EmailAddress.mailboxKey(try owner($0)["address"]) == recipient.mailbox
+                        EmailAddress.mailboxKey(try owner($0)["address"], dedupe) == recipient.mailbox
                     }) {
                         found.append((candidate, .sameMailbox(userID: try owner(row)["user_id"], row: row)))
                         continue
@@ -434,7 +432,7 @@ public final class NoticeLedger: Sendable {
                     }
                     insert.setUncheckedArguments([releaseID, recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey,
                                                   recipient.name, candidate.locale, recipient.line, candidate.messageID,
-                                                  batchID, candidate.contentHash])
+                                                  batchID, candidate.contentHash, recipient.locale])
                     try insert.execute()
                     let row = db.lastInsertedRowID
                     index.users.insert(candidate.userKey, row: row)
@@ -494,6 +492,10 @@ public final class NoticeLedger: Sendable {
         /// Its place in the batch file.
         public var seq: Int
         public var state: State
+        public var userID: String
+        public var address: String
+        /// Runs of the command recorded before this one.
+        public var attempts: Int
     }
 
     /// The Users of a batch not yet recorded as sent, nor as `unknown` unless `includingUnknown`.
@@ -501,12 +503,14 @@ public final class NoticeLedger: Sendable {
         let states = includingUnknown ? "'sending', 'failed', 'unknown'" : "'sending', 'failed'"
         return try run { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state FROM notice
+                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state, user_id, address, attempts
+                FROM notice
                 WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
                   AND batch_id = ?1 AND (state IS NULL OR state IN (\(states))) ORDER BY id
                 """, arguments: [batchID]).map { row in
                 Pending(id: row["id"], messageID: row["message_id"], seq: row["seq"],
-                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written)
+                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written,
+                        userID: row["user_id"], address: row["address"], attempts: row["attempts"])
             }
         }
     }
@@ -517,26 +521,35 @@ public final class NoticeLedger: Sendable {
         }
     }
 
-    /// `retries`: further runs of the command after the first, counted in `attempts`.
-    func markSent(_ id: Int64, retries: Int) throws(NoticeError) {
+    /// `retries`: further runs of the command after the first, counted in `attempts`. `attempts`: every
+    /// run of the command for this message in this call, recorded in the same transaction.
+    func markSent(_ id: Int64, retries: Int, attempts: [AttemptRecord] = []) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ? WHERE id = ?",
-                           arguments: [Timestamp.now(), retries, id])
+            try db.inTransaction {
+                try Self.recordAttempts(attempts, noticeID: id, db)
+                try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ? WHERE id = ?",
+                               arguments: [Timestamp.now(), retries, id])
+                return .commit
+            }
         }
     }
 
-    func markFailed(_ id: Int64, retries: Int, error: String) throws(NoticeError) {
-        try markUnsent(id, .failed, retries: retries, error: error)
+    func markFailed(_ id: Int64, retries: Int, error: String, attempts: [AttemptRecord] = []) throws(NoticeError) {
+        try markUnsent(id, .failed, retries: retries, error: error, attempts: attempts)
     }
 
-    func markUnknown(_ id: Int64, retries: Int, error: String) throws(NoticeError) {
-        try markUnsent(id, .unknown, retries: retries, error: error)
+    func markUnknown(_ id: Int64, retries: Int, error: String, attempts: [AttemptRecord] = []) throws(NoticeError) {
+        try markUnsent(id, .unknown, retries: retries, error: error, attempts: attempts)
     }
 
-    private func markUnsent(_ id: Int64, _ state: State, retries: Int, error: String) throws(NoticeError) {
+    private func markUnsent(_ id: Int64, _ state: State, retries: Int, error: String, attempts: [AttemptRecord]) throws(NoticeError) {
         try run { db in
-            try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
-                           arguments: [state.rawValue, String(error.prefix(500)), retries, id])
+            try db.inTransaction {
+                try Self.recordAttempts(attempts, noticeID: id, db)
+                try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+                               arguments: [state.rawValue, String(error.prefix(1000)), retries, id])
+                return .commit
+            }
         }
     }
 
@@ -577,6 +590,10 @@ public final class NoticeLedger: Sendable {
         public var attempts: Int
         /// For a `merged` row: the user whose notice covers it (the other fields are that notice's).
         public var coveredBy: String?
+        /// What the send command said last, for a notice not delivered (failed, unknown).
+        public var lastError: String?
+        /// Why a `merged` row got no notice of its own.
+        public var reason: String?
     }
 
     /// A user id or Message-ID held by more than one notice of a release.
@@ -608,24 +625,25 @@ public final class NoticeLedger: Sendable {
         try run { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT n.user_id, n.address, n.message_id, n.content_hash, b.number, COALESCE(n.state, b.state), b.planned_at,
-                       b.written_at, n.sent_at, n.attempts
+                       b.written_at, n.sent_at, n.attempts, n.last_error
                 FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.release_id = ? ORDER BY n.id
                 """, arguments: [releaseID])
             while let row = try rows.next() {
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
-                                  state: row[5], plannedAt: row[6], writtenAt: row[7], sentAt: row[8], attempts: row[9]))
+                                  state: row[5], plannedAt: row[6], writtenAt: row[7], sentAt: row[8], attempts: row[9],
+                                  lastError: row[10]))
             }
             let merged = try Row.fetchCursor(db, sql: """
                 SELECT m.user_id, m.address, n.message_id, n.content_hash, n.batch, n.planned_at, n.written_at, n.sent_at,
-                       n.user_id AS covered_by
+                       n.user_id AS covered_by, m.reason
                 FROM merged m JOIN notice_state n ON n.id = m.covered_by
                 WHERE m.release_id = ? ORDER BY m.export_line
                 """, arguments: [releaseID])
             while let row = try merged.next() {
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
                                   state: "merged", plannedAt: row[5], writtenAt: row[6], sentAt: row[7], attempts: 0,
-                                  coveredBy: row[8]))
+                                  coveredBy: row[8], reason: row[9]))
             }
         }
     }

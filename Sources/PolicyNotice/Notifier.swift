@@ -21,32 +21,57 @@ public enum Notifier {
         guard request.batchSize >= 1, request.batchSize <= request.provider.maximumBatch else {
             throw .invalidOption("--batch-size must be between 1 and \(request.provider.maximumBatch) for \(request.provider.rawValue)")
         }
+        // The export first: an empty file, or a header no row can be read by, stops the run before it
+        // makes a ledger or a folder.
+        var reader: RecipientReader?
+        if request.readsExport {
+            try requireContent(request.usersPath)
+            reader = try RecipientReader(path: request.usersPath, format: request.usersFormat, columns: request.columns,
+                                         rule: request.rule, today: request.today, dedupe: request.dedupe)
+        }
         do {
             try FileManager.default.createDirectory(at: request.outFolder, withIntermediateDirectories: true)
         } catch {
             throw .unwritable(path: request.outFolder.path, reason: "\(error)")
         }
-        let ledger = try timed { () throws(NoticeError) in try NoticeLedger(path: request.ledgerPath) }
+        let ledger = try timed { () throws(NoticeError) in try NoticeLedger(path: request.ledgerPath, projectRoot: request.projectRoot) }
         let lock = try LedgerLock(ledgerPath: request.ledgerPath)
         defer { withExtendedLifetime(lock) {} }
         let release = try timed { () throws(NoticeError) in
             try ledger.ensureRelease(name: request.releaseName, document: request.document, version: request.version,
                                      policySHA256: request.policySHA256, effectiveDate: request.facts.effectiveDate.description)
         }
-        try timed { () throws(NoticeError) in try ledger.claimFolder(releaseID: release.id, request.outFolder.standardizedFileURL.path) }
+        try timed { () throws(NoticeError) in try ledger.claimFolder(releaseID: release.id, request.outFolder) }
         let envelope = MessageEnvelope(fromName: request.fromName, fromAddress: request.fromAddress,
                                        date: MIME.date(secondsSince1970: request.now), release: request.releaseName)
         // Every locale's templates, compiled up front: the reading thread needs them for content hashes.
         var composers: [String: MessageComposer] = [:]
+        var compiled: [CompiledNotice] = []
         for (locale, set) in request.templates.sets.sorted(by: { $0.key < $1.key }) {
-            let compiled = try CompiledNotice.compile(set, locale: locale, facts: request.facts, templatePath: request.templatesFolder)
-            try timed { () throws(NoticeError) in try ledger.recordTemplate(releaseID: release.id, compiled) }
-            composers[locale] = MessageComposer(notice: compiled, envelope: envelope,
+            let notice = try CompiledNotice.compile(set, locale: locale, facts: request.facts, templatePath: request.templatesFolder)
+            compiled.append(notice)
+            composers[locale] = MessageComposer(notice: notice, envelope: envelope,
                                                 encoding: request.format == .jsonl ? .jsonString : .raw)
         }
 
         var report = NotifyReport(release: request.releaseName)
         report.outFolder = request.outFolder.path
+        // Today's config and templates against the plan the release's notices were made with: the
+        // same, a first plan, or (with --replan) a new plan whose notices are all written again.
+        let basis = PlanBasis(config: request.config, templateFiles: request.templates.fileDigests, notices: compiled)
+        let rehash = Self.rehash(request, composers)
+        switch try timed({ () throws(NoticeError) in
+            try ledger.preparePlan(releaseID: release.id, releaseName: request.releaseName, basis: basis, replan: request.replan,
+                                   rehash: rehash)
+        }) {
+        case .replanned(_, let notices):
+            report.replanned = notices
+        case .unchanged where request.replan:
+            report.warnings.append("nothing changed since the plan in force: there was nothing to re-plan")
+        case .unchanged, .recorded:
+            break
+        }
+        report.plan = try timed { () throws(NoticeError) in try ledger.plans(releaseID: release.id).last?.number ?? 1 }
         var existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         guard existing.allSatisfy({ $0.format == request.batchKind }) else {
             throw .refused("\(request.releaseName) was planned as \(existing[0].format) batches; notify it again with the same --format and --provider")
@@ -58,77 +83,88 @@ public enum Notifier {
                                  composers: composers, queued: groupSize / request.batchSize + 1)
 
         // On any error, the batch thread stops before its next batch: nothing is written after we return.
+        var runID: Int64?
         do throws(NoticeError) {
             // First, batches an interrupted run planned but did not write (the same Users, in the same
-            // order), and batches recorded as written that are not on disk whole (a power cut).
+            // order), batches a re-plan made planned again, and batches recorded as written that are not
+            // on disk whole (a power cut).
             for batch in existing where batch.state == "planned" || output.writer.sizeOnDisk(batch) != batch.bytes {
                 let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
                 try output.submit(batch, planned)
-                report.batchesRecovered += 1
+                if report.replanned == nil { report.batchesRecovered += 1 }
             }
 
-            let rejects = try RejectsReport(folder: request.outFolder)
-            let reader = try RecipientReader(path: request.usersPath, format: request.usersFormat, columns: request.columns,
-                                             rule: request.rule, today: request.today)
-            var nextNumber = (existing.map(\.number).max() ?? 0) + 1
-            let firstNumberOfRun = nextNumber
-            var index = try timed { () throws(NoticeError) in try ledger.index(releaseID: release.id) }
-            let export = ExportReader(reader: reader, request: request, envelope: envelope, composers: composers,
-                                      rejects: rejects, groupSize: groupSize)
+            if let reader {
+                let run = try timed { () throws(NoticeError) in
+                    try ledger.startRun(releaseID: release.id, export: ledger.recordedPath(URL(fileURLWithPath: request.usersPath)))
+                }
+                runID = run.id
+                report.run = run.number
+                var nextNumber = (existing.map(\.number).max() ?? 0) + 1
+                let firstNumberOfRun = nextNumber
+                var index = try timed { () throws(NoticeError) in try ledger.index(releaseID: release.id) }
+                let export = ExportReader(reader: reader, request: request, envelope: envelope, composers: composers,
+                                          groupSize: groupSize)
 
-            // This thread plans each group in the ledger while the reading thread reads the next one and
-            // the batch thread writes the last.
-            do throws(NoticeError) {
-                while let group = export.groups.receive() {
-                    var conflicts: [(NoticeLedger.Planned, NoticeLedger.Conflict)] = []
-                    let writer = output.writer
-                    let written = output.takeWritten()
-                    let planned = try timed { () throws(NoticeError) in
-                        try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
-                                        format: request.batchKind, fileName: writer.fileName(number:),
-                                        distinctAddresses: request.provider == .sendgrid || request.provider == .mailgun,
-                                        candidates: group, written: written, index: &index, conflicts: &conflicts)
-                    }
-                    var merged: [(recipient: Recipient, coveredBy: Int64, reason: String)] = []
-                    for (candidate, conflict) in conflicts {
-                        let recipient = candidate.recipient
-                        switch conflict {
-                        case .alreadyPlanned(let batch, let line, let address, let row)
-                                where batch >= firstNumberOfRun || address != recipient.email:
-                            // Twice in this export, or at another address since: the first notice stands.
-                            report.merged += 1
-                            let reason = batch >= firstNumberOfRun ? "the same user id as line \(line)"
-                                : "already notified at \(address) (line \(line) of an earlier export)"
-                            rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: reason, action: .merged))
-                            merged.append((recipient, row, reason))
-                        case .alreadyPlanned:
-                            report.alreadyPlanned += 1
-                        case .sameMailbox(let owner, let row):
-                            report.merged += 1
-                            let reason = "same mailbox as user \(owner)"
-                            rejects.add(RecipientIssue(line: recipient.line, id: recipient.id, reason: reason, action: .merged))
-                            merged.append((recipient, row, reason))
+                // This thread plans each group in the ledger while the reading thread reads the next one and
+                // the batch thread writes the last.
+                do throws(NoticeError) {
+                    while let group = export.groups.receive() {
+                        var conflicts: [(NoticeLedger.Planned, NoticeLedger.Conflict)] = []
+                        let writer = output.writer
+                        let written = output.takeWritten()
+                        let planned = try timed { () throws(NoticeError) in
+                            try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
+                                            format: request.batchKind, fileName: writer.fileName(number:),
+                                            distinctAddresses: request.provider == .sendgrid || request.provider == .mailgun,
+                                            dedupe: request.dedupe, candidates: group.candidates, issues: group.issues,
+                                            runID: run.id, written: written, index: &index, conflicts: &conflicts)
+                        }
+                        var merged: [(recipient: Recipient, coveredBy: Int64, reason: String)] = []
+                        for (candidate, conflict) in conflicts {
+                            let recipient = candidate.recipient
+                            switch conflict {
+                            case .alreadyPlanned(let batch, let line, let address, let row)
+                                    where batch >= firstNumberOfRun || address != recipient.email:
+                                // Twice in this export, or at another address since: the first notice stands.
+                                report.merged += 1
+                                let reason = batch >= firstNumberOfRun ? "the same user id as line \(line)"
+                                    : "already notified at \(address) (line \(line) of an earlier export)"
+                                merged.append((recipient, row, reason))
+                            case .alreadyPlanned:
+                                report.alreadyPlanned += 1
+                            case .sameMailbox(let owner, let row):
+                                report.merged += 1
+                                merged.append((recipient, row, "same mailbox as user \(owner)"))
+                            }
+                        }
+                        try timed { () throws(NoticeError) in try ledger.recordMerged(releaseID: release.id, runID: run.id, merged) }
+                        nextNumber += planned.count
+                        for (batch, accepted) in planned {
+                            CrashPoint.reach("notify-planned", batch.number)
+                            try output.submit(batch, accepted)
+                            report.planned += accepted.count
+                            report.batchesWritten += 1
                         }
                     }
-                    try timed { () throws(NoticeError) in try ledger.recordMerged(releaseID: release.id, merged) }
-                    nextNumber += planned.count
-                    for (batch, accepted) in planned {
-                        CrashPoint.reach("notify-planned", batch.number)
-                        try output.submit(batch, accepted)
-                        report.planned += accepted.count
-                        report.batchesWritten += 1
-                    }
+                } catch {
+                    export.abandon()
+                    throw error
                 }
-            } catch {
-                export.abandon()
-                throw error
+                let counts = try export.finish()
+                report.rows = counts.rows
+                report.ineligible = counts.ineligible
+                report.rejected = counts.rejected
+                report.namesDropped = counts.namesDropped
+                let rejectsFile = RejectsReport.fileName(run: run.number)
+                try timed { () throws(NoticeError) in
+                    try RejectsReport.write(ledger: ledger, runID: run.id, to: request.outFolder.appendingPathComponent(rejectsFile))
+                }
+                report.rejectsFile = rejectsFile
+                if counts.rows == 0 {
+                    report.warnings.append("\(request.usersPath): the export has no rows (a header alone, or blank lines): nobody was planned from it")
+                }
             }
-            let counts = try export.finish()
-            report.rows = counts.rows
-            report.ineligible = counts.ineligible
-            report.rejected = counts.rejected
-            report.namesDropped = counts.namesDropped
-            try rejects.finish()
             try output.finish()
         } catch {
             output.abandon()
@@ -136,6 +172,9 @@ public enum Notifier {
         }
         let written = output.takeWritten()
         try timed { () throws(NoticeError) in try ledger.markWritten(written) }
+        if let runID, let rejectsFile = report.rejectsFile {
+            try timed { () throws(NoticeError) in try ledger.finishRun(runID, report: report, rejectsFile: rejectsFile) }
+        }
 
         existing = try timed { () throws(NoticeError) in try ledger.batches(releaseID: release.id) }
         report.totalBatches = existing.count
@@ -144,6 +183,36 @@ public enum Notifier {
         report.seconds = (clock.now - start).seconds
         try writeManifest(request: request, batches: existing, composers: composers, report: report)
         return report
+    }
+
+    /// A 0-byte export is a mistake (a failed dump, a wrong path), not an export of nobody: refused before
+    /// a ledger or a folder is made. A header with no rows is a warning of the run instead.
+    static func requireContent(_ path: String) throws(NoticeError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if info.st_mode & S_IFMT == S_IFREG && info.st_size == 0 {
+            throw .invalidExport(path: path, line: 1,
+                                 message: "the export is empty (0 bytes, not even a header row); nothing was planned or written")
+        }
+    }
+
+    /// A notice's template set and content hash under today's templates, for a re-plan. Generic and
+    /// Postmark batches hold whole messages, so a notice takes the set its User's locale picks today;
+    /// the other providers' batches hold one locale each, so a notice keeps its set.
+    static func rehash(_ request: NotifyRequest, _ composers: [String: MessageComposer])
+    -> @Sendable (String, String, String, String?) throws(NoticeError) -> (locale: String, contentHash: String) {
+        let wholeMessages = request.provider == .generic || request.provider == .postmark
+        let templates = request.templates
+        return { name, address, planned, requested throws(NoticeError) in
+            let key = wholeMessages ? templates.key(for: requested ?? planned) : planned
+            guard let composer = composers[key] else {
+                throw .refused("notices planned with the '\(planned)' templates cannot be re-planned: there are none for '\(planned)' now, and \(request.provider.rawValue) batches hold one locale each; restore them")
+            }
+            let recipient = Recipient(line: 0, id: "", email: address, name: name, locale: key)
+            return (key, composer.contentHash(values: MessageComposer.values(for: recipient)))
+        }
     }
 
     private static func writeManifest(request: NotifyRequest, batches: [NoticeLedger.Batch], composers: [String: MessageComposer],

@@ -23,6 +23,17 @@ public struct NotifyRequest: Sendable {
     public var today: CalendarDate
     /// The run's time, in the messages' `Date:` header.
     public var now: Int
+    /// When two rows are one mailbox (`notice.dedupe`).
+    public var dedupe: MailboxRule = .mailbox
+    /// `--replan`: rewrite the release's unsent notices from today's config and templates.
+    public var replan = false
+    /// The settings of policyc.yml the notices carry (`notice.from`, `site.title`, `site.baseURL`),
+    /// recorded with each plan so a later run can say what changed.
+    public var config: [String: String] = [:]
+    /// The project the ledger's paths are relative to.
+    public var projectRoot: URL?
+    /// nil: no export to read (`--replan` alone rewrites the planned notices).
+    public var readsExport: Bool { !usersPath.isEmpty }
 
     public init(document: String, version: String, policySHA256: String, facts: NoticeFacts,
                 templates: NoticeTemplateSources, templatesFolder: String, fromName: String, fromAddress: String,
@@ -75,6 +86,14 @@ public struct NotifyReport: Sendable, Codable, Hashable {
     public var totalNotices = 0
     public var totalBatches = 0
     public var outFolder = ""
+    /// This run's number in the ledger, and its rejects file beside the batches (nil: no export read).
+    public var run: Int?
+    public var rejectsFile: String?
+    /// The plan in force after this run, and how many notices `--replan` rewrote (nil: none).
+    public var plan = 1
+    public var replanned: Int?
+    /// What the operator should know but that did not stop the run (an export with no rows).
+    public var warnings: [String] = []
     /// Seconds spent in the ledger (SQLite), and in the whole run: the ledger's share of the time.
     public var ledgerSeconds = 0.0
     public var seconds = 0.0

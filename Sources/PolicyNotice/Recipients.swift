@@ -34,7 +34,8 @@ public struct Recipient: Sendable, Hashable {
     public var line: Int
     public var id: String
     public var email: String
-    /// Local part as written, domain lowercased: two rows with the same key are one mailbox.
+    /// Domain lowercased, local part too unless `notice.dedupe` is `exact`: two rows with the same key
+    /// are one mailbox.
     public var mailbox: String
     /// Empty when the export has none, or when it could not be used (see `note`).
     public var name: String
@@ -42,11 +43,12 @@ public struct Recipient: Sendable, Hashable {
     /// Set when part of the row was left out, e.g. a name with a line break in it.
     public var note: String?
 
-    public init(line: Int, id: String, email: String, name: String, locale: String, note: String? = nil) {
+    public init(line: Int, id: String, email: String, name: String, locale: String, note: String? = nil,
+                dedupe: MailboxRule = .mailbox) {
         self.line = line
         self.id = id
         self.email = email
-        self.mailbox = EmailAddress.mailboxKey(email)
+        self.mailbox = EmailAddress.mailboxKey(email, dedupe)
         self.name = name
         self.locale = locale
         self.note = note
@@ -62,6 +64,8 @@ public struct RecipientIssue: Sendable, Hashable {
         case nameDropped = "name-dropped"
         /// The same mailbox as an earlier row: that row's notice covers it.
         case merged
+        /// Not a User the eligibility rule (`notice.recipients.eligible`) gives a notice to.
+        case ineligible
     }
 
     public var line: Int
@@ -79,7 +83,8 @@ public struct RecipientIssue: Sendable, Hashable {
 
 public enum RecipientEvent: Sendable {
     case recipient(Recipient)
-    case ineligible(line: Int)
+    /// A User the eligibility rule leaves out, with why (action `ineligible`).
+    case ineligible(RecipientIssue)
     case rejected(RecipientIssue)
 }
 
@@ -113,6 +118,7 @@ public final class RecipientReader {
     private let columns: RecipientColumns
     private let rule: EligibilityRule
     private let today: CalendarDate
+    private let dedupe: MailboxRule
     /// For each wanted field (id, email, name, locale, status, extra): its CSV column index, or -1.
     private var csvIndexes: [Int] = []
     private var csvColumnCount = 0
@@ -124,7 +130,8 @@ public final class RecipientReader {
     private var replay: [RawLine] = []
 
     public init(path: String, format: ExportFormat? = nil, columns: RecipientColumns = RecipientColumns(),
-                rule: EligibilityRule = .status(values: ["active"]), today: CalendarDate) throws(NoticeError) {
+                rule: EligibilityRule = .status(values: ["active"]), today: CalendarDate,
+                dedupe: MailboxRule = .mailbox) throws(NoticeError) {
         guard let format = format ?? ExportFormat.guess(path: path) else {
             throw .invalidOption("\(path): cannot tell the export's format from its name; name it .csv or .jsonl, or pass --users-format")
         }
@@ -133,6 +140,7 @@ public final class RecipientReader {
         self.columns = columns
         self.rule = rule
         self.today = today
+        self.dedupe = dedupe
         wantedKeys = [columns.id, columns.email, columns.name, columns.locale, columns.status, rule.extraColumn ?? ""]
         lines = try ByteLines(path: path, maximumLength: Self.maximumRowLength)
         if format == .csv { try readHeader() }
@@ -239,7 +247,9 @@ public final class RecipientReader {
             return .rejected(RecipientIssue(line: line, id: nil, reason: "the user id has control characters or is over 256 bytes",
                                             action: .rejected))
         }
-        guard isEligible(values) else { return .ineligible(line: line) }
+        if let reason = ineligibility(values) {
+            return .ineligible(RecipientIssue(line: line, id: id, reason: reason, action: .ineligible))
+        }
         let email = (values[1] ?? "").trimmingSpaces
         if let problem = EmailAddress.problem(email) {
             return .rejected(RecipientIssue(line: line, id: id, reason: "invalid address: \(problem)", action: .rejected))
@@ -255,18 +265,29 @@ public final class RecipientReader {
         }
         let locale = (values[3] ?? "").trimmingSpaces
         let cleanLocale = locale.utf8.count <= 35 && locale.utf8.allSatisfy { Self.isLocaleByte($0) } ? locale : ""
-        return .recipient(Recipient(line: line, id: id, email: email, name: name, locale: cleanLocale, note: note))
+        return .recipient(Recipient(line: line, id: id, email: email, name: name, locale: cleanLocale, note: note, dedupe: dedupe))
     }
 
-    private func isEligible(_ values: [String?]) -> Bool {
+    /// Why the eligibility rule leaves the row out, or nil when it does not. The row's own value is
+    /// quoted short and with control characters made visible: it is the export's, not ours.
+    private func ineligibility(_ values: [String?]) -> String? {
+        func shown(_ value: String) -> String { "'\(VisibleText.of(value, limit: 40))'" }
         switch rule {
         case .status(let accepted):
-            return accepted.contains((values[4] ?? "").trimmingSpaces.lowercased())
-        case .verified:
-            return ["true", "1", "yes", "y", "t"].contains((values[5] ?? "").trimmingSpaces.lowercased())
-        case .activeWithin(_, let months):
-            guard let text = values[5], let day = CalendarDate(isoPrefix: text.trimmingSpaces) else { return false }
-            return day >= today.adding(months: -months)
+            let status = (values[4] ?? "").trimmingSpaces
+            if accepted.contains(status.lowercased()) { return nil }
+            return "\(columns.status) is \(status.isEmpty ? "empty" : shown(status)): not \(accepted.sorted().joined(separator: " or "))"
+        case .verified(let column):
+            let value = (values[5] ?? "").trimmingSpaces
+            if ["true", "1", "yes", "y", "t"].contains(value.lowercased()) { return nil }
+            return "\(column) is \(value.isEmpty ? "empty" : shown(value)): not verified"
+        case .activeWithin(let column, let months):
+            let text = (values[5] ?? "").trimmingSpaces
+            guard let day = CalendarDate(isoPrefix: text) else {
+                return "\(column) is \(text.isEmpty ? "empty" : shown(text)): not a date"
+            }
+            if day >= today.adding(months: -months) { return nil }
+            return "\(column) is \(day): over \(months) months before \(today)"
         }
     }
 

@@ -1,29 +1,29 @@
 import Foundation
-import Synchronization
 
-/// `rejects.csv` beside the batches: every row that was rejected, merged, or notified without its
-/// name, with its line in the export, in line order. Rows are few (a bad row is rare), so they are
-/// kept until the end and written aside, then renamed into place. Both the reading and the planning
-/// thread add to it.
-final class RejectsReport: Sendable {
-    private let url: URL
-    private let issues = Mutex<[RecipientIssue]>([])
-
-    init(folder: URL) throws(NoticeError) {
-        url = folder.appendingPathComponent("rejects.csv")
+/// `rejects-NNNNNN.csv` beside the batches, one per run of `notify` (its number in the ledger), never
+/// overwritten: every row of that run's export that was not notified as it was (rejected, ineligible,
+/// merged, notified without its name), with its line and reason, in line order. Written from the
+/// ledger, which recorded the rows as they were read, so memory does not grow with them; aside, then
+/// renamed into place.
+enum RejectsReport {
+    static func fileName(run: Int) -> String {
+        "rejects-" + String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run) + ".csv"
     }
 
-    func add(_ issue: RecipientIssue) {
-        issues.withLock { $0.append(issue) }
-    }
-
-    func finish() throws(NoticeError) {
-        var text = "line,user_id,action,reason\r\n"
-        let sorted = issues.withLock { $0 }.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
-        for (_, issue) in sorted {
-            text += "\(issue.line),\(CSVText.field(issue.id ?? "")),\(issue.action.rawValue),\(CSVText.field(issue.reason))\r\n"
+    static func write(ledger: NoticeLedger, runID: Int64, to url: URL) throws(NoticeError) {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        let file = try OutputFile(temporary)
+        var buffer = Array("line,user_id,action,reason\r\n".utf8)
+        try ledger.forEachIssue(runID: runID) { issue in
+            buffer += Array("\(issue.line),\(CSVText.field(issue.userID ?? "")),\(issue.action),\(CSVText.field(issue.reason))\r\n".utf8)
+            if buffer.count >= 1 << 16 {
+                try file.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
-        try FileOutput.replace(url, with: Array(text.utf8))
+        try file.write(buffer)
+        try file.close()
+        try FileOutput.rename(temporary, to: url)
     }
 }
 

@@ -17,7 +17,8 @@ public struct Notices: Sendable {
     public static let templatesFolder = "templates/email"
 
     public struct NotifyOptions: Sendable {
-        public var usersPath: String
+        /// nil: read no export (`--replan` alone).
+        public var usersPath: String?
         public var usersFormat: ExportFormat?
         public var format: BatchFormat
         public var provider: Provider
@@ -25,10 +26,12 @@ public struct Notices: Sendable {
         public var outFolder: String?
         public var today: CalendarDate
         public var now: Date
+        /// Rewrite the release's unsent notices from today's config and templates.
+        public var replan: Bool
 
-        public init(usersPath: String, usersFormat: ExportFormat? = nil, format: BatchFormat = .jsonl,
+        public init(usersPath: String?, usersFormat: ExportFormat? = nil, format: BatchFormat = .jsonl,
                     provider: Provider = .generic, batchSize: Int? = nil, outFolder: String? = nil,
-                    today: CalendarDate, now: Date = Date()) {
+                    today: CalendarDate, now: Date = Date(), replan: Bool = false) {
             self.usersPath = usersPath
             self.usersFormat = usersFormat
             self.format = format
@@ -37,10 +40,22 @@ public struct Notices: Sendable {
             self.outFolder = outFolder
             self.today = today
             self.now = now
+            self.replan = replan
         }
     }
 
     var ledgerPath: String { project.url(for: project.config.notice.ledger).path }
+
+    /// The ledger, its paths relative to this project.
+    func openLedger(migrate: Bool = true) throws(NoticeError) -> NoticeLedger {
+        try NoticeLedger(path: ledgerPath, migrate: migrate, projectRoot: project.root)
+    }
+
+    /// The settings of policyc.yml that notices carry, as each plan records them.
+    var noticeSettings: [String: String] {
+        ["notice.from": project.config.notice.from ?? "", "site.title": project.config.site.title,
+         "site.baseURL": project.config.site.baseURL]
+    }
 
     /// `DOC` (its latest release) or `DOC@v3`.
     func resolveRelease(_ reference: String) throws(ProjectError) -> (document: String, record: ReleaseRecord, history: ReleaseHistory) {
@@ -78,7 +93,7 @@ public struct Notices: Sendable {
         let (document, record, _) = try resolveRelease(reference)
         guard record.verdict.needsNotice else { return .notNeeded(version: record.version, verdict: record.verdict.rawValue) }
         guard today >= record.effectiveDate, FileManager.default.fileExists(atPath: ledgerPath) else { return .notify }
-        let planned = (try? NoticeLedger(path: ledgerPath).release(named: "\(document)@\(record.version)")) != nil
+        let planned = (try? openLedger().release(named: "\(document)@\(record.version)")) != nil
         return planned ? .alreadyNotified(version: record.version, effective: record.effectiveDate) : .notify
     }
 
@@ -108,14 +123,18 @@ public struct Notices: Sendable {
             throw Self.convert(error, release: name)
         }
         let provider = options.provider
-        let request = NotifyRequest(
+        var request = NotifyRequest(
             document: document, version: record.version, policySHA256: record.sha256, facts: facts, templates: templates,
             templatesFolder: Self.templatesFolder, fromName: from.name, fromAddress: from.address, format: options.format,
             provider: provider, batchSize: options.batchSize ?? provider.defaultBatch,
             outFolder: outFolder(document, record.version, override: options.outFolder), ledgerPath: ledgerPath,
-            usersPath: project.url(for: options.usersPath).path, usersFormat: options.usersFormat,
+            usersPath: options.usersPath.map { project.url(for: $0).path } ?? "", usersFormat: options.usersFormat,
             columns: project.config.notice.recipients.columns, rule: project.config.notice.recipients.rule!,
             today: options.today, now: Int(options.now.timeIntervalSince1970))
+        request.dedupe = project.config.notice.dedupe
+        request.replan = options.replan
+        request.config = noticeSettings
+        request.projectRoot = project.root
         do {
             return try Notifier.run(request)
         } catch {
@@ -128,7 +147,7 @@ public struct Notices: Sendable {
         let name = "\(document)@\(record.version)"
         do {
             return try Delivery.send(release: name, ledgerPath: ledgerPath, outFolder: override.map { project.url(for: $0) },
-                                     options: options)
+                                     projectRoot: project.root, options: options)
         } catch {
             throw Self.convert(error, release: name)
         }
@@ -145,6 +164,12 @@ public struct Notices: Sendable {
         /// Set by the proof: a user id or Message-ID held by two notices of the release (none unless the
         /// ledger predates the constraints that refuse them).
         public var duplicates: [NoticeLedger.Duplicate]?
+        /// Every plan of the release, the one in force last (more than one after `notify --replan`).
+        public var plans: [PlanRecord]
+        /// Every notify run that read an export, with its counts and rejects file.
+        public var runs: [RunRecord]
+        /// Notices send could not deliver (failed, unknown) with what the command said last; the first 100.
+        public var failures: [DeliveryFailure]
     }
 
     public func status(_ reference: String) throws(ProjectError) -> Progress {
@@ -160,7 +185,9 @@ public struct Notices: Sendable {
             return Progress(release: name, effectiveDate: release.effectiveDate,
                             batches: try ledger.batches(releaseID: release.id).count,
                             notices: counts.values.reduce(0, +), states: states,
-                            merged: try ledger.mergedCount(releaseID: release.id))
+                            merged: try ledger.mergedCount(releaseID: release.id),
+                            plans: try ledger.plans(releaseID: release.id), runs: try ledger.runs(releaseID: release.id),
+                            failures: try ledger.failures(releaseID: release.id))
         } catch {
             throw Self.convert(error, release: name)
         }
@@ -180,10 +207,21 @@ public struct Notices: Sendable {
             progress.duplicates = try ledger.duplicates(releaseID: release.id)
             switch format {
             case .csv:
-                write("user_id,address,message_id,content_hash,batch,state,planned_at,written_at,sent_at,attempts,covered_by\r\n")
+                write(Self.proofColumns.joined(separator: ",") + "\r\n")
                 try ledger.forEachProofRow(releaseID: release.id) { row in
                     let fields = [row.userID, row.address, row.messageID, row.contentHash, String(row.batch), row.state,
-                                  row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts), row.coveredBy ?? ""]
+                                  row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts), row.coveredBy ?? "",
+                                  row.lastError ?? "", row.reason ?? "", "", ""]
+                    write(fields.map { CSVText.field($0) }.joined(separator: ",") + "\r\n")
+                }
+                // Who was not notified, and why: every rejected and ineligible row of every run.
+                try ledger.forEachNotNotified(releaseID: release.id) { reject in
+                    var fields = Array(repeating: "", count: Self.proofColumns.count)
+                    fields[0] = reject.userID ?? ""
+                    fields[5] = reject.action
+                    fields[12] = reject.reason
+                    fields[13] = String(reject.run)
+                    fields[14] = String(reject.line)
                     write(fields.map { CSVText.field($0) }.joined(separator: ",") + "\r\n")
                 }
             case .json:
@@ -194,6 +232,13 @@ public struct Notices: Sendable {
                 var first = true
                 try ledger.forEachProofRow(releaseID: release.id) { row in
                     let line = String(decoding: try encoder.encode(row), as: UTF8.self)
+                    write((first ? "\n" : ",\n") + line)
+                    first = false
+                }
+                write("\n],\"notNotified\":[")
+                first = true
+                try ledger.forEachNotNotified(releaseID: release.id) { reject in
+                    let line = String(decoding: try encoder.encode(reject), as: UTF8.self)
                     write((first ? "\n" : ",\n") + line)
                     first = false
                 }
@@ -209,6 +254,11 @@ public struct Notices: Sendable {
         return progress
     }
 
+    /// The proof's CSV columns: a notice's, then `covered_by` and `reason` for a merged row, `last_error`
+    /// for one not delivered, and `reason`, `run` and `export_line` for a row that got no notice.
+    static let proofColumns = ["user_id", "address", "message_id", "content_hash", "batch", "state", "planned_at", "written_at",
+                               "sent_at", "attempts", "covered_by", "last_error", "reason", "run", "export_line"]
+
     private func openLedger(_ reference: String) throws(ProjectError) -> (String, NoticeLedger, NoticeLedger.ReleaseInfo) {
         let (document, record, _) = try resolveRelease(reference)
         let name = "\(document)@\(record.version)"
@@ -217,7 +267,7 @@ public struct Notices: Sendable {
         }
         do {
             // As it is: a ledger whose duplicates stop its migration can still be read, and show them.
-            let ledger = try NoticeLedger(path: ledgerPath, migrate: false)
+            let ledger = try openLedger(migrate: false)
             guard let release = try ledger.release(named: name) else {
                 throw ProjectError.refused(path: name, message: "no notices were planned for \(name)")
             }

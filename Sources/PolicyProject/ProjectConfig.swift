@@ -28,9 +28,13 @@ public struct ProjectConfig: Sendable, Hashable {
         /// Where batches go, one folder per release inside (default `notices`).
         public var output: String
         public var recipients: Recipients
+        /// When two rows of an export are one mailbox: `mailbox` (the local part without case, the
+        /// default) or `exact` (the local part as written). Domains are compared without case either way.
+        public var dedupe: MailboxRule
 
         public init(periodDays: Int = 30, from: String? = nil, ledger: String = "notices/ledger.sqlite",
-                    output: String = "notices", recipients: Recipients = Recipients()) {
+                    output: String = "notices", recipients: Recipients = Recipients(), dedupe: MailboxRule = .mailbox) {
+            self.dedupe = dedupe
             self.periodDays = periodDays
             self.from = from
             self.ledger = ledger
@@ -116,7 +120,7 @@ public struct ProjectConfig: Sendable, Hashable {
         + diffKeys.map { "diff.\($0)" } + overrideKeys.map { "diff.overrides[].\($0)" }
     static let topKeys = ["site", "notice", "diff"]
     static let siteKeys = ["title", "baseURL", "locale"]
-    static let noticeKeys = ["periodDays", "from", "ledger", "output", "recipients"]
+    static let noticeKeys = ["periodDays", "from", "ledger", "output", "recipients", "dedupe"]
     static let recipientKeys = ["columns", "eligible", "statuses", "column", "months"]
     static let columnKeys = ["id", "email", "name", "locale", "status"]
     static let diffKeys = ["categories", "sensitiveWords", "overrides", "sameParty", "lexicon"]
@@ -195,6 +199,7 @@ private extension ProjectConfig.Notice {
         if let ledger = fields["ledger"] { self.ledger = try ledger.string() }
         if let output = fields["output"] { self.output = try output.string() }
         if let recipients = fields["recipients"] { self.recipients = try ProjectConfig.Recipients(recipients) }
+        if let dedupe = fields["dedupe"] { self.dedupe = try dedupe.oneOf(MailboxRule.self) }
     }
 }
 

@@ -11,15 +11,17 @@ struct Notify: Command {
         discussion: """
         Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a \
         valid address get one message each; rejected rows, merged duplicates and names left out are listed with their \
-        line in rejects.csv beside the batches; manifest.json lists every batch with its SHA-256. Re-running (after a \
-        crash, or with a newer export) never plans a User twice. Refused for an editorial release, or once the release \
-        has taken effect.
+        line in this run's rejects-NNNNNN.csv beside the batches, and in the ledger; manifest.json lists every batch \
+        with its SHA-256. Re-running (after a crash, or with a newer export) never plans a User twice. Refused for an \
+        editorial release, or once the release has taken effect. When the config or the templates changed since the \
+        notices were planned, --replan rewrites the notices not yet handed to the MTA (the ledger keeps the plan \
+        before); it is refused once any was sent.
         """,
         parameters: [
             ProjectOption.parameter,
             .argument("document", help: "The policy: the name of its file in policy/ without .md."),
             .option("version", help: "The release (default: the latest)."),
-            .option("users", required: true, help: "The export of the user base: .csv or .jsonl."),
+            .option("users", help: "The export of the user base: .csv or .jsonl (needed unless --replan)."),
             .option("users-format", choices: ExportFormat.self, help: "csv or jsonl, when the file name does not tell."),
             .option("out", help: "The folder for the batches (default: notices/DOC-VERSION)."),
             .option("format", choices: BatchFormat.self, default: .jsonl,
@@ -30,12 +32,13 @@ struct Notify: Command {
             .option("today", help: "Take this day as today (YYYY-MM-DD)."),
             .flag("json", help: "Print the report as JSON."),
             .flag("if-material", help: "Do nothing, successfully, when the release needs no notice (for pipelines)."),
+            .flag("replan", help: "Rewrite the release's unsent notices from today's config and templates (refused once any was sent)."),
         ])
 
     let project: ProjectOption
     let document: String
     let version: String?
-    let users: String
+    let users: String?
     let usersFormat: ExportFormat?
     let out: String?
     let format: BatchFormat
@@ -44,12 +47,17 @@ struct Notify: Command {
     let today: CalendarDate?
     let json: Bool
     let ifMaterial: Bool
+    let replan: Bool
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         project = ProjectOption(arguments)
         document = try arguments.required("document")
         version = arguments.string("version")
-        users = try arguments.required("users")
+        replan = arguments.flag("replan")
+        users = arguments.string("users")
+        if users == nil && !replan {
+            throw arguments.invalid("--users is needed: the export of the user base (only --replan may go without it)")
+        }
         usersFormat = try arguments.choice("users-format", ExportFormat.self)
         out = arguments.string("out")
         format = try arguments.choice("format", BatchFormat.self) ?? .jsonl
@@ -84,12 +92,19 @@ struct Notify: Command {
         }
         // Files named on the command line are where the user is, not in the project.
         let report = try notices.notify(reference, options: .init(
-            usersPath: Terminal.absolutePath(users), usersFormat: usersFormat, format: format, provider: provider,
-            batchSize: batchSize, outFolder: out.map(Terminal.absolutePath), today: day))
+            usersPath: users.map(Terminal.absolutePath), usersFormat: usersFormat, format: format, provider: provider,
+            batchSize: batchSize, outFolder: out.map(Terminal.absolutePath), today: day, replan: replan))
+        for warning in report.warnings { Terminal.warning(warning) }
         if json {
             Terminal.write(try Self.json(report))
             return
         }
+        if let replanned = report.replanned {
+            Terminal.write("\(report.release): re-planned as plan \(report.plan): \(count(replanned, "notice")) written again from "
+                           + "today's config and templates (the ledger keeps the plans before)\n")
+        }
+        // --replan without an export read no rows: the re-plan line above is the whole report.
+        guard report.run != nil else { return }
         Terminal.write("""
             \(report.release): \(count(report.planned, "notice")) planned in \(count(report.batchesWritten, "batch")) \
             (\(report.totalNotices) in \(count(report.totalBatches, "batch")) in all) in \(report.outFolder)
@@ -97,8 +112,8 @@ struct Notify: Command {
             duplicates merged: \(report.merged); names left out: \(report.namesDropped); already planned: \(report.alreadyPlanned)
             """ + (report.batchesRecovered > 0 ? "\n  batches an interrupted run planned, written now: \(report.batchesRecovered)" : "")
             + "\n")
-        if report.rejected + report.merged + report.namesDropped > 0 {
-            Terminal.note("see \(report.outFolder)/rejects.csv for each row and the reason")
+        if let rejects = report.rejectsFile, report.rejected + report.merged + report.namesDropped + report.ineligible > 0 {
+            Terminal.note("see \(report.outFolder)/\(rejects) for each row of run \(report.run ?? 0) not notified as it was, and why")
         }
     }
 
@@ -186,6 +201,13 @@ struct Send: Command {
                            + (report.resent > 0 ? ", \(report.resent) sent again after an interrupted run or by request" : "")
                            + "; \(report.totalSent) sent in all, \(report.remaining) to go"
                            + (report.totalUnknown > 0 ? " (\(report.totalUnknown) unknown: see --resend-unknown)" : "") + "\n")
+            for failure in report.failures.prefix(10) {
+                Terminal.write("  \(failure.state) \(VisibleText.of(failure.userID, limit: 80)) <\(failure.address)>: \(failure.lastError)\n")
+            }
+            if report.failures.count > 10 { Terminal.write("  … and \(report.failures.count - 10) more: see policyc notices proof\n") }
+        }
+        if let stopped = report.stopped {
+            Terminal.error("stopped at the first message, not retried, no other message tried: \(stopped); check --command")
         }
         // An unknown message needs the operator as much as a failed one.
         if report.failed > 0 || report.unknown > 0 { throw Exit(status: 1) }
@@ -223,6 +245,21 @@ struct NoticeStatus: Command {
             Terminal.write("\(progress.release) (effective \(progress.effectiveDate)): \(progress.notices) notices in "
                            + "\(progress.batches) batches: \(states.joined(separator: ", ")); "
                            + "\(progress.merged) export rows covered by another User's notice\n")
+            for plan in progress.plans {
+                Terminal.write("  plan \(plan.number): \(plan.plannedAt)" + (plan.supersededAt.map { ", replaced \($0)" } ?? ", in force")
+                               + (plan.configDigest.isEmpty ? ""
+                                  : " (config \(plan.configDigest.prefix(12))…, templates \(plan.templatesDigest.prefix(12))…)") + "\n")
+            }
+            for run in progress.runs {
+                let outcome = run.finishedAt == nil ? "interrupted"
+                    : "\(run.rows ?? 0) rows: \(run.planned ?? 0) planned, \(run.ineligible ?? 0) ineligible, \(run.rejected ?? 0) "
+                    + "rejected, \(run.merged ?? 0) merged (\(run.rejectsFile ?? ""))"
+                Terminal.write("  run \(run.number) of \(VisibleText.of(run.export, limit: 120)), \(run.startedAt): \(outcome)\n")
+            }
+            for failure in progress.failures {
+                Terminal.write("  \(failure.state): \(VisibleText.of(failure.userID, limit: 80)) <\(failure.address)> after "
+                               + "\(failure.attempts) attempts: \(failure.lastError)\n")
+            }
         }
     }
 }

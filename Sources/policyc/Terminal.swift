@@ -32,6 +32,11 @@ enum Terminal {
         note(usage.help)
     }
 
+    /// Something the run went on despite, on one line.
+    static func warning(_ text: String) {
+        note(Diagnostic.singleLine("policyc: warning: \(text)"))
+    }
+
     static func note(_ text: String) {
         // Nowhere left to report a failure to write standard error.
         _ = Array((text + "\n").utf8).withUnsafeBytes { FileDescriptor.writeAll($0, to: STDERR_FILENO) }

@@ -13,6 +13,10 @@ struct LedgerConstraintTests {
         folder = try Fixtures.temporaryDirectory()
     }
 
+    init(folder: URL) {
+        self.folder = folder
+    }
+
     /// Inserts a copy of notice 1 with `changes` (column: SQL expression over the row), with whatever
     /// columns the ledger's schema has.
     static func copyNotice(_ db: Database, _ changes: [String: String]) throws {

@@ -62,29 +62,31 @@ struct NotifierTests {
             """)
         let report = try Notifier.run(request(users: "users.csv", batchSize: 1000))
         #expect(report.rows == 2504)
-        #expect(report.planned == 2501, "USER1@EXAMPLE.COM is another mailbox (local parts keep their case)")
-        #expect(report.merged == 1 && report.rejected == 1 && report.ineligible == 1)
-        #expect(report.batchesWritten == 3 && report.totalNotices == 2501)
+        #expect(report.planned == 2500, "USER1@EXAMPLE.COM is user1's mailbox (notice.dedupe: mailbox, the default)")
+        #expect(report.merged == 2 && report.rejected == 1 && report.ineligible == 1)
+        #expect(report.batchesWritten == 3 && report.totalNotices == 2500)
 
         let lines = try jsonLines()
-        #expect(lines.count == 2501)
-        #expect(Set(lines.map { $0["user"]! }).count == 2501)
+        #expect(lines.count == 2500)
+        #expect(Set(lines.map { $0["user"]! }).count == 2500)
         let ledger = try ledgerRows("SELECT user_id, message_id, effective_state FROM notice_state")
-        #expect(ledger.count == 2501)
+        #expect(ledger.count == 2500)
         #expect(ledger.allSatisfy { $0["effective_state"] == "written" })
         #expect(Set(ledger.map { $0["message_id"] as String }) == Set(lines.map { $0["messageId"]! }))
 
         let merged = try ledgerRows("SELECT m.user_id, n.user_id AS owner FROM merged m JOIN notice n ON n.id = m.covered_by")
-        #expect(merged.map { [$0["user_id"] as String, $0["owner"] as String] } == [["9002", "2"]],
+        #expect(merged.map { [$0["user_id"] as String, $0["owner"] as String] } == [["9001", "1"], ["9002", "2"]],
                 "the ledger records which notice covers a merged row")
-        let rejects = try String(contentsOf: folder.appendingPathComponent("out/rejects.csv"), encoding: .utf8)
+        #expect(report.run == 1 && report.rejectsFile == "rejects-000001.csv")
+        let rejects = try String(contentsOf: folder.appendingPathComponent("out/rejects-000001.csv"), encoding: .utf8)
         #expect(rejects.contains("2503,9002,merged,same mailbox as user 2\r\n"))
         #expect(rejects.contains("2504,9003,rejected,invalid address: no @ in the address\r\n"))
+        #expect(rejects.contains("2505,9004,ineligible,status is 'deleted': not active\r\n"), "ineligible rows say why too")
 
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("out/manifest.json")))
             as! [String: Any]
         let batches = manifest["batches"] as! [[String: Any]]
-        #expect(batches.map { $0["messages"] as! Int } == [1000, 1000, 501])
+        #expect(batches.map { $0["messages"] as! Int } == [1000, 1000, 500])
         for batch in batches {
             let data = try Data(contentsOf: folder.appendingPathComponent("out").appendingPathComponent(batch["file"] as! String))
             #expect(Data(SHA256Digest.of(data)) == Data(hex: batch["sha256"] as! String))
@@ -180,10 +182,12 @@ struct NotifierTests {
     }
 
     @Test func sendGridRequestsNeverNameAnAddressTwiceInAnyCase() throws {
-        // Two mailboxes to policyc (local parts keep their case), one address to SendGrid.
+        // Two mailboxes to policyc (notice.dedupe: exact keeps the local parts' case), one address to SendGrid.
         try "id,email,name,locale,status\n1,Ada@example.com,Ada,en,active\n2,ada@example.com,Ada Two,en,active\n"
             .write(to: folder.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
-        let report = try Notifier.run(request(users: "users.csv", provider: .sendgrid))
+        var exact = try request(users: "users.csv", provider: .sendgrid)
+        exact.dedupe = .exact
+        let report = try Notifier.run(exact)
         #expect(report.planned == 2 && report.batchesWritten == 2)
     }
 

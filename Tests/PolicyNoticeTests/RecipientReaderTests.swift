@@ -50,12 +50,13 @@ struct RecipientReaderTests {
         let events = try read("state,mail,user_id\nactive,a@example.com,u1\nclosed,b@example.com,u2\n",
                               name: "users.csv", columns: columns)
         #expect(events.count == 2)
-        guard case .recipient(let first) = events[0], case .ineligible(let line) = events[1] else {
+        guard case .recipient(let first) = events[0], case .ineligible(let issue) = events[1] else {
             Issue.record("unexpected events \(events)")
             return
         }
         #expect(first.id == "u1" && first.email == "a@example.com" && first.name.isEmpty)
-        #expect(line == 3)
+        #expect(issue.line == 3 && issue.id == "u2" && issue.action == .ineligible)
+        #expect(issue.reason == "state is 'closed': not active", "the reason names the column and its value")
     }
 
     @Test func aMissingColumnIsAnErrorWithTheHeaderLine() throws {
@@ -214,9 +215,34 @@ struct RecipientReaderTests {
         #expect(EmailAddress.problem(address) == problem)
     }
 
-    @Test func mailboxKeyIgnoresTheDomainsCaseOnly() {
-        #expect(EmailAddress.mailboxKey("Ada@Example.COM") == "Ada@example.com")
-        #expect(EmailAddress.mailboxKey("Ada@Example.COM") != EmailAddress.mailboxKey("ada@example.com"))
+    @Test func mailboxKeyIgnoresCaseAndExactKeepsTheLocalPart() {
+        #expect(EmailAddress.mailboxKey("Ada@Example.COM") == "ada@example.com", "the default: one mailbox, whatever the case")
+        #expect(EmailAddress.mailboxKey("Ada@Example.COM") == EmailAddress.mailboxKey("ada@example.com"))
+        #expect(EmailAddress.mailboxKey("Ada@Example.COM", .exact) == "Ada@example.com")
+        #expect(EmailAddress.mailboxKey("Ada@Example.COM", .exact) != EmailAddress.mailboxKey("ada@example.com", .exact))
+        #expect(EmailAddress.mailboxKey("ada@EXAMPLE.com", .exact) == EmailAddress.mailboxKey("ada@example.com", .exact),
+                "domains are compared without case either way")
+    }
+
+    @Test(arguments: [
+        ("recent", "2024-01-31", "last_seen is 2024-01-31: over 12 months before 2026-11-29"),
+        ("recent", "yesterday", "last_seen is 'yesterday': not a date"),
+        ("verified", "no", "last_seen is 'no': not verified"),
+        ("verified", "\u{1B}[2Jno", "last_seen is '\\x1B[2Jno': not verified"),
+    ])
+    func anIneligibleRowSaysWhy(rule: String, value: String, reason: String) throws {
+        let eligibility: EligibilityRule = rule == "recent" ? .activeWithin(column: "last_seen", months: 12)
+            : .verified(column: "last_seen")
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("users.csv").path
+        try "id,email,last_seen\nu1,a@example.com,\(value)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try RecipientReader(path: path, rule: eligibility, today: CalendarDate(year: 2026, month: 11, day: 29)!)
+        guard case .ineligible(let issue)? = try reader.next() else {
+            Issue.record("the row should be ineligible")
+            return
+        }
+        #expect(issue.reason == reason)
     }
 
     @Test func aStrayQuoteThatALaterLineClosesLosesNoRow() throws {

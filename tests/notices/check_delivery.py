@@ -3,8 +3,8 @@
 
 Builds a throwaway project with two releases of the project's own privacy policy (v2 material),
 writes a hostile export of the user base, and then:
-  * `policyc notify` (CSV, batches of 7) lists every bad row in rejects.csv with its line and what
-    was done about it, plans each eligible User once, and plans nobody again when re-run;
+  * `policyc notify` (CSV, batches of 7) lists every bad row in its run's rejects-NNNNNN.csv with its
+    line and what was done about it, plans each eligible User once, and plans nobody again when re-run;
   * `policyc send` hands the messages to msmtp, which delivers them to an aiosmtpd server in this
     process; it is killed once after marking a message `sending` (before the command runs) and once
     after the command succeeded (the documented at-least-once window), then run to completion;
@@ -17,6 +17,13 @@ writes a hostile export of the user base, and then:
   * in a second project, `notify` of a JSON Lines export is killed after planning a batch and after
     renaming one into place; the re-runs leave every eligible User in exactly one batch, and the
     batch files match the ledger line by line.
+  * a notice planned without a base URL is re-planned (`notify --replan`) and `send` delivers the
+    corrected links; once sent, a re-plan is refused, naming the edited template;
+  * a project moved elsewhere sends its notices and proves them there;
+  * a send command that does not exist fails at once (127, no retry), its words in every report;
+  * a consent release: the French email carries the consent paragraph, French dates and labels;
+    pt-BR falls back to pt; a User with no name is greeted "Hello," (never by their address);
+  * each run's rejects file is its own, and `notices proof` lists every row not notified and why.
 Needs msmtp (Debian `msmtp`) and aiosmtpd (PyPI). Prints one line per check, then
 'checks: N passed, N failed', and exits 1 when anything failed.
 """
@@ -156,6 +163,8 @@ def csv_users():
         Row("h23", "user@-bad.example", "Hyphen", expect="rejected"),
         Row("h24", "sam@Example.COM", "Sam Upper"),
         Row("h25", "sam@example.com", "Sam Lower", expect="merged"),
+        # One mailbox whatever the local part's case (notice.dedupe: mailbox, the default).
+        Row("h28", "SAM@example.com", "Sam Shouting", expect="merged"),
         Row("h26", "gone@example.com", "Gone", status="inactive", expect="ineligible"),
         Row("h27", "bad@example.com", expect="rejected", raw=b"h27,bad@example.com,Bad \xff\xfe Name,en,active\r\n"),
     ]
@@ -181,9 +190,8 @@ def jsonl_users():
 
 
 def mailbox(address):
-    """Two addresses are one mailbox when they differ only in the case of the domain."""
-    local, _, domain = address.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    """Two addresses are one mailbox when they differ only in case (notice.dedupe: mailbox)."""
+    return address.lower()
 
 
 def csv_field(text):
@@ -288,18 +296,19 @@ def states(project):
     return dict(ledger(project, "SELECT effective_state, COUNT(*) FROM notice_state GROUP BY effective_state"))
 
 
-def read_rejects(out):
-    with open(out / "rejects.csv", newline="", encoding="utf-8") as file:
+def read_rejects(out, name):
+    with open(out / name, newline="", encoding="utf-8") as file:
         return list(csv.reader(file))
 
 
-def check_rejects(results, label, out, rows):
-    table = read_rejects(out)
-    results.check(table[:1] == [["line", "user_id", "action", "reason"]], f"{label}: rejects.csv header", table[:1])
+def check_rejects(results, label, out, rows, name="rejects-000001.csv"):
+    """The run's own rejects file: every row not notified as it was, ineligible ones included."""
+    table = read_rejects(out, name)
+    results.check(table[:1] == [["line", "user_id", "action", "reason"]], f"{label}: {name} header", table[:1])
     found = sorted((int(line), user, action) for line, user, action, _ in table[1:])
     expected = sorted((row.line, "" if row.raw is not None else row.id, row.expect) for row in rows
-                      if row.expect in ("rejected", "merged", "name-dropped"))
-    results.check(found == expected, f"{label}: rejects.csv lists each bad row with its line, id and action",
+                      if row.expect in ("rejected", "merged", "name-dropped", "ineligible"))
+    results.check(found == expected, f"{label}: {name} lists each bad row with its line, id and action",
                   f"missing {sorted(set(expected) - set(found))}, unexpected {sorted(set(found) - set(expected))}")
     reasons = {int(line): reason for line, _, _, reason in table[1:]}
     last = rows[-1]
@@ -332,7 +341,9 @@ def check_batches_match_ledger(results, label, project, out):
     results.check(batches and not mismatched, f"{label}: every batch is written and its file matches the ledger",
                   mismatched)
     on_disk = sorted(path.name for path in out.iterdir())
-    expected = sorted([batch["file"] for batch in batches] + ["manifest.json", "rejects.csv"])
+    # One rejects file per run that finished (a killed run wrote none; the next reads the export again).
+    rejects = [run["rejects_file"] for run in ledger(project, "SELECT rejects_file FROM run WHERE rejects_file IS NOT NULL")]
+    expected = sorted([batch["file"] for batch in batches] + ["manifest.json"] + rejects)
     results.check(on_disk == expected, f"{label}: the out folder holds the ledger's batches and nothing else", on_disk)
     return batches, notices
 
@@ -349,7 +360,7 @@ def check_notify(results, policyc, project, rows):
     results.check(summary == {"rows": len(rows), "ineligible": count["ineligible"], "rejected": count["rejected"],
                               "namesDropped": count["name-dropped"], "merged": count["merged"], "planned": len(eligible)},
                   "notify: the report counts rows, ineligible, rejected, names dropped, merged, planned", summary)
-    check_rejects(results, "notify", out, rows)
+    check_rejects(results, "notify", out, rows, report.get("rejectsFile", "rejects-000001.csv"))
 
     notices = {notice["user_id"]: notice for notice in notices_in_order(project)}
     results.check(set(notices) == {row.id for row in eligible}, "notify: the ledger holds exactly the eligible Users",
@@ -366,6 +377,9 @@ def check_notify(results, policyc, project, rows):
     results.check(report.get("planned") == 0 and report.get("alreadyPlanned") == len(eligible)
                   and report.get("totalNotices") == len(eligible),
                   "notify again with the same export: nobody is planned twice", again.stderr.decode(errors="replace"))
+    results.check(report.get("rejectsFile") == "rejects-000002.csv" and (out / "rejects-000001.csv").exists(),
+                  "the second run has its own rejects file; the first is kept", report.get("rejectsFile"))
+    check_rejects(results, "notify again", out, rows, "rejects-000002.csv")
 
 
 def check_send(results, policyc, project, inbox, command):
@@ -501,7 +515,7 @@ def check_messages(results, project, rows, inbox):
     results.check(len(copies[window]) == 1, "both copies of it are byte for byte the same")
 
 
-def check_reports(results, policyc, project):
+def check_reports(results, policyc, project, rows):
     notices = notices_in_order(project)
     by_user = {notice["user_id"]: notice for notice in notices}
     batches = len(ledger(project, "SELECT id FROM batch"))
@@ -512,9 +526,14 @@ def check_reports(results, policyc, project):
     status = json.loads(result.stdout) if result.returncode == 0 else {}
     expected_states = {"planned": 0, "written": 0, "sending": 0, "sent": len(notices), "failed": 0, "unknown": 0}
     merged = ledger(project, "SELECT user_id, covered_by FROM merged ORDER BY export_line")
-    results.check(status == {"release": RELEASE, "effectiveDate": EFFECTIVE_DAY, "batches": batches,
-                             "notices": len(notices), "states": expected_states, "merged": len(merged)},
+    counts = {key: status.get(key) for key in ("release", "effectiveDate", "batches", "notices", "states", "merged", "failures")}
+    results.check(counts == {"release": RELEASE, "effectiveDate": EFFECTIVE_DAY, "batches": batches,
+                             "notices": len(notices), "states": expected_states, "merged": len(merged), "failures": []},
                   "notices status --format json agrees with the ledger", status or result.stderr)
+    runs = status.get("runs", [])
+    results.check([run["number"] for run in runs] == [1, 2] and all(run["finishedAt"] for run in runs)
+                  and [len(status.get("plans", []))] == [1],
+                  "notices status lists the plan and both runs of the export", runs)
 
     def agrees(rows, keys):
         wrong = []
@@ -531,7 +550,15 @@ def check_reports(results, policyc, project):
 
     result = policyc(project, "notices", "proof", "--release", RELEASE, "--format", "csv")
     everything = list(csv.DictReader(io.StringIO(result.stdout.decode(), newline="")))
-    table = [row for row in everything if row["state"] != "merged"]
+    table = [row for row in everything if row["state"] not in ("merged", "rejected", "ineligible")]
+    # Who was not notified and why: each rejected and ineligible row, once per run that read it.
+    not_notified = sorted((int(row["run"]), int(row["export_line"]), row["state"]) for row in everything
+                          if row["state"] in ("rejected", "ineligible"))
+    expected = sorted((run, row.line, row.expect) for run in (1, 2) for row in rows if row.expect in ("rejected", "ineligible"))
+    results.check(not_notified == expected, "notices proof lists every rejected and ineligible row of each run, with its line",
+                  f"missing {sorted(set(expected) - set(not_notified))}, unexpected {sorted(set(not_notified) - set(expected))}")
+    reasons = [row["reason"] for row in everything if row["state"] in ("rejected", "ineligible")]
+    results.check(reasons and all(reasons), "each of them says why", reasons[:3])
     # Merged rows (a mailbox or user id seen before) name the notice that covers them.
     covering = {notice["id"]: notice for notice in notices}
     proof_merged = [(row["user_id"], row["covered_by"], row["message_id"]) for row in everything if row["state"] == "merged"]
@@ -546,6 +573,8 @@ def check_reports(results, policyc, project):
 
     result = policyc(project, "notices", "proof", "--release", RELEASE, "--format", "json")
     proof = json.loads(result.stdout) if result.returncode == 0 else {}
+    results.check(len(proof.get("notNotified", [])) == len(not_notified),
+                  "notices proof --format json lists the same rows not notified", len(proof.get("notNotified", [])))
     ok, wrong = agrees([row for row in proof.get("notices", []) if row["state"] != "merged"],
                        ("userID", "address", "messageID", "contentHash", "batch", "state", "sentAt", "attempts"))
     # The proof's totals are status's, and the duplicates it checked for: none.
@@ -607,7 +636,173 @@ def check_interrupted_notify(results, policyc, project, rows):
     total = sum(batch["messages"] for batch in batches)
     results.check(total == len(notices) == len(eligible), "batch sizes add up to the ledger's notices",
                   f"{total} in batches, {len(notices)} notices")
-    check_rejects(results, "interrupted notify", out, rows)
+    check_rejects(results, "interrupted notify", out, rows, report.get("rejectsFile", "?"))
+
+
+def received_for(project, inbox, since):
+    """The messages received since `since` whose Message-ID is one of `project`'s notices, parsed."""
+    ids = {notice["message_id"] for notice in notices_in_order(project)}
+    parsed = [email.message_from_bytes(message.content, policy=email.policy.default) for message in inbox.messages[since:]]
+    return [message for message in parsed if str(message["Message-ID"]).strip() in ids]
+
+
+def plain_text(message):
+    return message.get_body(("plain",)).get_content()
+
+
+def set_config(project, old, new):
+    config = project / "policy" / "policyc.yml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text, old
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check_replan(results, policyc, folder, inbox, command):
+    """A notice planned with a mistake (no baseURL) is re-planned before it is sent, and the MTA gets the
+    corrected text; once one is sent, a re-plan is refused."""
+    project = make_project(policyc, folder / "replan")
+    rows = [Row(f"r{n}", f"reader{n}@example.net", f"Reader {n}", ("en", "fr")[n % 2]) for n in range(1, 7)]
+    write_export(project / "users.csv", rows, csv_row, b"id,email,name,locale,status\r\n")
+    notify = ("notify", DOC, "--users", "users.csv", "--today", NOTIFY_DAY)
+    set_config(project, "baseURL: https://quillmate.example/legal", "baseURL: ''")
+    policyc.must(project, *notify)
+    batch = (project / "notices" / f"{DOC}-v2" / "batch-000001.jsonl").read_text()
+    results.check("https://quillmate.example" not in batch, "replan: the mistake is planned (links without a base URL)")
+
+    set_config(project, "baseURL: ''", "baseURL: https://quillmate.example/legal")
+    result = policyc(project, *notify)
+    stderr = result.stderr.decode(errors="replace")
+    results.check(result.returncode == 1 and "site.baseURL ('' → 'https://quillmate.example/legal')" in stderr
+                  and "--replan" in stderr, "replan: notify again names the changed setting and says --replan exists", stderr)
+    result = policyc(project, "notify", DOC, "--replan", "--today", NOTIFY_DAY, "--json")
+    report = json.loads(result.stdout) if result.returncode == 0 else {}
+    results.check(report.get("replanned") == len(rows) and report.get("plan") == 2,
+                  "replan: notify --replan rewrites every unsent notice as plan 2", report or result.stderr)
+
+    since = len(inbox.messages)
+    policyc.must(project, "send", "--release", RELEASE, "--command", command, "--retry-delay", "0")
+    received = received_for(project, inbox, since)
+    results.check(len(received) == len(rows) and all(PAGE_URL in plain_text(m) and CHANGES_URL in plain_text(m) for m in received),
+                  "replan: send delivers the corrected text to every User", f"{len(received)} received")
+    plans = ledger(project, "SELECT number, superseded_at, config FROM plan ORDER BY number")
+    results.check([plan["number"] for plan in plans] == [1, 2] and plans[0]["superseded_at"]
+                  and json.loads(plans[0]["config"])["site.baseURL"] == "",
+                  "replan: the ledger keeps the first plan, its time and its config", [tuple(plan) for plan in plans])
+
+    text = project / "templates" / "email" / "notice.text.mustache"
+    text.write_text(text.read_text(encoding="utf-8").replace("We are changing", "We changed"), encoding="utf-8")
+    result = policyc(project, "notify", DOC, "--replan", "--today", NOTIFY_DAY)
+    stderr = result.stderr.decode(errors="replace")
+    results.check(result.returncode == 1 and f"{len(rows)} of its {len(rows)} notices were already handed to the MTA" in stderr
+                  and "notice.text.mustache (edited)" in stderr, "replan: refused once the notices were sent, naming the edit",
+                  stderr)
+
+
+def check_moved_project(results, policyc, folder, inbox, command):
+    """A project copied elsewhere (a restore) sends its notices and proves them there."""
+    project = make_project(policyc, folder / "before-move")
+    rows = [Row(f"m{n}", f"mover{n}@example.org", f"Mover {n}") for n in range(1, 5)]
+    write_export(project / "users.csv", rows, csv_row, b"id,email,name,locale,status\r\n")
+    policyc.must(project, "notify", DOC, "--users", "users.csv", "--today", NOTIFY_DAY)
+    moved = folder / "elsewhere" / "after-move"
+    moved.parent.mkdir()
+    shutil.copytree(project, moved)
+    shutil.rmtree(project)
+    since = len(inbox.messages)
+    result = policyc(moved, "send", "--release", RELEASE, "--command", command, "--retry-delay", "0", "--json")
+    report = json.loads(result.stdout) if result.returncode == 0 else {}
+    results.check(report.get("sent") == len(rows) and len(received_for(moved, inbox, since)) == len(rows),
+                  "moved project: send finds its batches and delivers them all", report or result.stderr)
+    result = policyc(moved, "notices", "proof", "--release", RELEASE)
+    proof = list(csv.DictReader(io.StringIO(result.stdout.decode(), newline="")))
+    results.check(result.returncode == 0 and [row["state"] for row in proof] == ["sent"] * len(rows),
+                  "moved project: notices proof there shows every User sent", result.stderr)
+
+
+def check_broken_command(results, policyc, folder):
+    """A send command that does not exist fails at once: exit 127 is not retried, the run stops, and the
+    shell's words are in send's report, notices status and the proof."""
+    project = make_project(policyc, folder / "broken")
+    rows = [Row(f"b{n}", f"b{n}@example.com", f"B {n}") for n in range(1, 4)]
+    write_export(project / "users.csv", rows, csv_row, b"id,email,name,locale,status\r\n")
+    policyc.must(project, "notify", DOC, "--users", "users.csv", "--today", NOTIFY_DAY)
+    started = time.monotonic()
+    result = policyc(project, "send", "--release", RELEASE, "--command", "no-such-msmtp -t", "--retries", "3",
+                     "--retry-delay", "5")
+    elapsed = time.monotonic() - started
+    stdout = result.stdout.decode(errors="replace")
+    results.check(result.returncode == 1 and elapsed < 5, "broken command: send fails at once, no retry waited",
+                  f"exit {result.returncode} after {elapsed:.1f} s")
+    results.check("status 127 (command not found)" in stdout and "no-such-msmtp: not found" in stdout
+                  and b"stopped at the first message" in result.stderr, "broken command: the report shows what the shell said",
+                  stdout + result.stderr.decode(errors="replace"))
+    attempts = ledger(project, "SELECT status FROM attempt")
+    results.check([row["status"] for row in attempts] == ["exit 127"] and states(project) == {"failed": 1, "written": 2},
+                  "broken command: one attempt recorded, the other messages untouched", (len(attempts), states(project)))
+    status = policyc(project, "notices", "status", "--release", RELEASE, "--format", "json")
+    failures = json.loads(status.stdout).get("failures", []) if status.returncode == 0 else []
+    results.check(len(failures) == 1 and "not found" in failures[0]["lastError"],
+                  "broken command: notices status gives the last error of the failed User", failures)
+    proof = list(csv.DictReader(io.StringIO(policyc(project, "notices", "proof", "--release", RELEASE).stdout.decode(),
+                                            newline="")))
+    results.check([row["last_error"] != "" for row in proof] == [True, False, False], "broken command: so does the proof")
+
+
+def check_localised(results, policyc, folder, inbox, command):
+    """A consent release: the French email carries the consent paragraph, in French, with French dates;
+    pt-BR falls back to the Portuguese templates; a User without a name is greeted without an address."""
+    project = folder / "consent"
+    copy_unreleased_policy(project)
+    shutil.copytree(ROOT / "templates", project / "templates")
+    policyc.must(project, "release", DOC, "--date", "2026-11-02")
+    draft = project / "policy" / f"{DOC}.md"
+    draft.write_text(draft.read_text(encoding="utf-8").replace("email address and a password",
+                                                               "email address and a password and your phone number"), encoding="utf-8")
+    diff = json.loads(subprocess.run([policyc.path, "diff", DOC, "--format", "json"], cwd=project, capture_output=True).stdout)
+    with open(project / "policy" / "policyc.yml", "a", encoding="utf-8") as config:
+        config.write("diff:\n  overrides:\n")
+        for change in diff["changes"]:
+            config.write(f"    - fingerprint: {change['fingerprint']}\n      tier: consent\n"
+                         "      reason: the phone number serves a new purpose, which needs the User's agreement\n")
+    policyc.must(project, "release", DOC, "--date", "2026-11-20")
+    email_folder = project / "templates" / "email"
+    for part in ("subject", "text", "html"):
+        english = (email_folder / f"notice.{part}.mustache").read_text(encoding="utf-8")
+        (email_folder / f"notice.pt.{part}.mustache").write_text(english.replace("Hello", "Olá"), encoding="utf-8")
+    rows = [Row("c1", "claire@example.fr", "Claire", "fr"), Row("c2", "joao@example.com.br", "João", "pt-BR"),
+            Row("c3", "anon@example.com", "", "en"), Row("c4", "anne@example.fr", "", "fr-CA")]
+    write_export(project / "users.csv", rows, csv_row, b"id,email,name,locale,status\r\n")
+    policyc.must(project, "notify", DOC, "--users", "users.csv", "--today", NOTIFY_DAY)
+    since = len(inbox.messages)
+    policyc.must(project, "send", "--release", RELEASE, "--command", command, "--retry-delay", "0")
+    by_address = {message["To"].addresses[0].addr_spec: message for message in received_for(project, inbox, since)}
+    claire = by_address.get("claire@example.fr")
+    text = plain_text(claire) if claire else ""
+    markup = html.unescape(claire.get_body(("html",)).get_content()) if claire else ""
+    results.check("Certaines de ces modifications nécessitent votre accord" in text
+                  and "Certaines de ces modifications nécessitent votre accord" in markup,
+                  "French consent email: the consent paragraph, in both parts", text[:300])
+    results.check(claire is not None and str(claire["Subject"]).endswith("en vigueur le 20 décembre 2026")
+                  and "Nouvelle rédaction\u00a0:" in text and "Bonjour Claire," in text,
+                  "French consent email: the date in French words, French labels", text[:600])
+    joao = by_address.get("joao@example.com.br")
+    results.check(joao is not None and joao["Content-Language"] == "pt" and "Olá João," in plain_text(joao)
+                  and "20 de dezembro de 2026" in plain_text(joao), "pt-BR falls back to the pt templates",
+                  joao and plain_text(joao)[:200])
+    anon, anne = by_address.get("anon@example.com"), by_address.get("anne@example.fr")
+    results.check(anon is not None and "Hello," in plain_text(anon).splitlines() and "Hello anon@" not in plain_text(anon)
+                  and anne is not None and "Bonjour," in plain_text(anne).splitlines(),
+                  "a User without a name: 'Hello,' and 'Bonjour,', not their address")
+    english = (anon and plain_text(anon)) or ""
+    results.check("Some of these changes need your agreement" in english, "the English consent email has the paragraph too")
+
+
+def correction_checks(results, policyc, inbox, folder, port):
+    command = msmtp_command(folder, port)
+    check_replan(results, policyc, folder, inbox, command)
+    check_moved_project(results, policyc, folder, inbox, command)
+    check_broken_command(results, policyc, folder)
+    check_localised(results, policyc, folder, inbox, command)
 
 
 def arguments(description, *extra):
@@ -648,13 +843,15 @@ def delivery_checks(results, policyc, inbox, folder, port):
     check_notify(results, policyc, project, users)
     check_send(results, policyc, project, inbox, msmtp_command(folder, port))
     check_messages(results, project, users, inbox)
-    check_reports(results, policyc, project)
+    check_reports(results, policyc, project, users)
     check_refusals(results, policyc, project)
 
     project = make_project(policyc, folder / "interrupted")
     users = jsonl_users()
     write_export(project / "users.jsonl", users, jsonl_row)
     check_interrupted_notify(results, policyc, project, users)
+
+    correction_checks(results, policyc, inbox, folder, port)
 
 
 def main():
