@@ -233,16 +233,29 @@ extension NoticeLedger {
             changed.append("policyc.yml: " + shown.joined(separator: ", ") + " [config digest \(plan.configDigest.prefix(12))… → \(basis.configDigest.prefix(12))…]")
         }
         if plan.templatesDigest != basis.templatesDigest {
-            let files = Set(plan.templateFiles.keys).union(basis.templateFiles.keys).sorted().compactMap { file -> String? in
-                switch (plan.templateFiles[file], basis.templateFiles[file]) {
-                case (nil, _?): "\(file) (added)"
-                case (_?, nil): "\(file) (removed)"
-                case (let old?, let new?) where old != new: "\(file) (edited)"
+            // By file name: a project's templates/email/X replaces the built-in X, so the two are one slot.
+            func byName(_ files: [String: String]) -> [String: (path: String, digest: String)] {
+                Dictionary(files.map { path, digest in
+                    (String(path.split(whereSeparator: { $0 == "/" || $0 == ":" }).last ?? Substring(path)), (path, digest))
+                }, uniquingKeysWith: { $1 })
+            }
+            let old = byName(plan.templateFiles), new = byName(basis.templateFiles)
+            let files = Set(old.keys).union(new.keys).sorted().compactMap { name -> String? in
+                switch (old[name], new[name]) {
+                case (nil, let now?): "\(now.path) (added)"
+                case (let was?, nil): "\(was.path) (removed)"
+                case (let was?, let now?) where was.path != now.path && was.digest != now.digest:
+                    now.path.hasPrefix("built-in:") ? "\(was.path) (removed: the built-in one serves)"
+                        : "\(now.path) (added, in place of the built-in one)"
+                case (let was?, let now?) where was.digest != now.digest: "\(now.path) (edited)"
                 default: nil
                 }
             }
-            changed.append("the templates: " + files.joined(separator: ", ")
-                           + " [templates digest \(plan.templatesDigest.prefix(12))… → \(basis.templatesDigest.prefix(12))…]")
+            // The same bytes moved between the built-in set and the project's are no change.
+            if !files.isEmpty {
+                changed.append("the templates: " + files.joined(separator: ", ")
+                               + " [templates digest \(plan.templatesDigest.prefix(12))… → \(basis.templatesDigest.prefix(12))…]")
+            }
         }
         if changed.isEmpty && plan.noticeDigest != basis.noticeDigest {
             changed.append("the summary of the changes this policyc writes from the diff (same config and templates; a newer policyc?)")

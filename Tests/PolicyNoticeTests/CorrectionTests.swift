@@ -105,8 +105,10 @@ struct CorrectionTests {
     }
 
     @Test func aTemplateEditIsNamedByFile() throws {
+        // The project's own copy of the built-in text template, then an edit of it.
         let templates = folder.appendingPathComponent("templates")
-        try FileManager.default.copyItem(at: Fixtures.packageRoot.appendingPathComponent("templates/email"), to: templates)
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try Data(NoticeTemplateSources.builtIn["notice.text.mustache"]!).write(to: templates.appendingPathComponent("notice.text.mustache"))
         func edited() throws -> NotifyRequest {
             var request = try request()
             request.templates = try NoticeTemplateSources.load(folder: templates, displayFolder: "templates/email")

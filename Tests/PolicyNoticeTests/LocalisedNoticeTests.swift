@@ -11,8 +11,10 @@ struct LocalisedNoticeTests {
 
     init() throws {
         folder = try Fixtures.temporaryDirectory()
-        try FileManager.default.copyItem(at: Fixtures.packageRoot.appendingPathComponent("templates/email"),
-                                         to: folder.appendingPathComponent("email"))
+        // A project's copy of every built-in email template, as `policyc templates export` writes them.
+        let email = folder.appendingPathComponent("email")
+        try FileManager.default.createDirectory(at: email, withIntermediateDirectories: true)
+        for (name, bytes) in NoticeTemplateSources.builtIn { try Data(bytes).write(to: email.appendingPathComponent(name)) }
     }
 
     func load() throws -> NoticeTemplateSources {

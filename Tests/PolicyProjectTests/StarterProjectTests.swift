@@ -75,10 +75,12 @@ import Testing
     @Test func anEmailOverrideReplacesOneFileOnly() throws {
         let folder = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "<p>Bonjour</p>".write(to: folder.appendingPathComponent("notice.fr.html.mustache"), atomically: true, encoding: .utf8)
+        // A full translation (a localised part must use all its default uses), with a mark of its own.
+        let mine = String(decoding: NoticeTemplateSources.builtIn["notice.fr.html.mustache"]!, as: UTF8.self) + "<!-- mine -->\n"
+        try mine.write(to: folder.appendingPathComponent("notice.fr.html.mustache"), atomically: true, encoding: .utf8)
         let builtIn = try NoticeTemplateSources.load(folder: nil, displayFolder: "templates/email")
         let overridden = try NoticeTemplateSources.load(folder: folder, displayFolder: "templates/email")
-        #expect(overridden.sets["fr"]?.html == "<p>Bonjour</p>")
+        #expect(overridden.sets["fr"]?.html == mine)
         #expect(overridden.sets["fr"]?.text == builtIn.sets["fr"]?.text && overridden.sets["fr"]?.subject == builtIn.sets["fr"]?.subject)
         #expect(overridden.sets[""] == builtIn.sets[""])
         #expect(overridden.fileDigests.keys.contains("templates/email/notice.fr.html.mustache"))

@@ -18,6 +18,8 @@ struct NoticeCorrectionCommandTests {
         let root = try NoticeCommandTests.materialRelease(users: 6)
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(try Fixtures.policyc(Self.notify, in: root).status == 0)
+        // The project's own templates, written out from the built-in ones, then edited.
+        #expect(try Fixtures.policyc(["templates", "export"], in: root).status == 0)
         let template = root.appendingPathComponent("templates/email/notice.text.mustache")
         for part in ["text", "html"] {
             let file = root.appendingPathComponent("templates/email/notice.\(part).mustache")
@@ -27,7 +29,9 @@ struct NoticeCorrectionCommandTests {
 
         let again = try Fixtures.policyc(Self.notify, in: root)
         #expect(again.status == 1)
-        #expect(again.stderr.contains("templates/email/notice.html.mustache (edited), templates/email/notice.text.mustache (edited)")
+        // Named by file; the exported templates the project did not edit are the same bytes, so no change.
+        #expect(again.stderr.contains("the templates: templates/email/notice.html.mustache (added, in place of the built-in one), "
+                                      + "templates/email/notice.text.mustache (added, in place of the built-in one) [")
                 && again.stderr.contains("--replan"),
                 "\(again.stderr)")
         let replan = try Fixtures.policyc(["notify", "privacy-policy", "--replan", "--today", "2026-11-21"], in: root)

@@ -236,7 +236,11 @@ import Testing
         let root = try NoticeCommandTests.materialRelease(users: 8)
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("templates").path))
-        try write("<p>Bonjour {{recipient.name}}, OVERRIDDEN-FR</p>\n", root, "templates/email/notice.fr.html.mustache")
+        // A full translation (a localised part must use all its default uses), marked as the project's.
+        let frenchHTML = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Sources/PolicyNotice/EmailTemplates/notice.fr.html.mustache"),
+                                encoding: .utf8)
+        try write(frenchHTML.replacingOccurrences(of: "<p>Bonjour {{recipient.name}},</p>", with: "<p>Bonjour {{recipient.name}}, OVERRIDDEN-FR</p>"),
+                  root, "templates/email/notice.fr.html.mustache")
         let notify = try Fixtures.policyc(["notify", "privacy-policy", "--users", "users.csv", "--today", "2026-11-21", "--format", "eml"],
                                           in: root)
         #expect(notify.status == 0, "\(notify.stderr)")

@@ -55,6 +55,7 @@ import time
 from aiosmtpd.controller import Controller
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILT_IN_EMAIL = ROOT / "Sources" / "PolicyNotice" / "EmailTemplates"
 
 
 def copy_unreleased_policy(project):
@@ -658,21 +659,22 @@ def set_config(project, old, new):
 
 
 def check_replan(results, policyc, folder, inbox, command):
-    """A notice planned with a mistake (no baseURL) is re-planned before it is sent, and the MTA gets the
+    """A notice planned with a mistake (a misspelt baseURL) is re-planned before it is sent, and the MTA gets the
     corrected text; once one is sent, a re-plan is refused."""
     project = make_project(policyc, folder / "replan")
     rows = [Row(f"r{n}", f"reader{n}@example.net", f"Reader {n}", ("en", "fr")[n % 2]) for n in range(1, 7)]
     write_export(project / "users.csv", rows, csv_row, b"id,email,name,locale,status\r\n")
     notify = ("notify", DOC, "--users", "users.csv", "--today", NOTIFY_DAY)
-    set_config(project, "baseURL: https://quillmate.example/legal", "baseURL: ''")
+    set_config(project, "baseURL: https://quillmate.example/legal", "baseURL: https://quilmate.example/legal")
     policyc.must(project, *notify)
     batch = (project / "notices" / f"{DOC}-v2" / "batch-000001.jsonl").read_text()
-    results.check("https://quillmate.example" not in batch, "replan: the mistake is planned (links without a base URL)")
+    results.check("https://quillmate.example" not in batch and "https://quilmate.example" in batch,
+                  "replan: the mistake is planned (links to a misspelt host)")
 
-    set_config(project, "baseURL: ''", "baseURL: https://quillmate.example/legal")
+    set_config(project, "baseURL: https://quilmate.example/legal", "baseURL: https://quillmate.example/legal")
     result = policyc(project, *notify)
     stderr = result.stderr.decode(errors="replace")
-    results.check(result.returncode == 1 and "site.baseURL ('' → 'https://quillmate.example/legal')" in stderr
+    results.check(result.returncode == 1 and "site.baseURL ('https://quilmate.example/legal' → 'https://quillmate.example/legal')" in stderr
                   and "--replan" in stderr, "replan: notify again names the changed setting and says --replan exists", stderr)
     result = policyc(project, "notify", DOC, "--replan", "--today", NOTIFY_DAY, "--json")
     report = json.loads(result.stdout) if result.returncode == 0 else {}
@@ -686,15 +688,19 @@ def check_replan(results, policyc, folder, inbox, command):
                   "replan: send delivers the corrected text to every User", f"{len(received)} received")
     plans = ledger(project, "SELECT number, superseded_at, config FROM plan ORDER BY number")
     results.check([plan["number"] for plan in plans] == [1, 2] and plans[0]["superseded_at"]
-                  and json.loads(plans[0]["config"])["site.baseURL"] == "",
+                  and json.loads(plans[0]["config"])["site.baseURL"] == "https://quilmate.example/legal",
                   "replan: the ledger keeps the first plan, its time and its config", [tuple(plan) for plan in plans])
 
+    # The project's own text template: the built-in one, edited.
     text = project / "templates" / "email" / "notice.text.mustache"
-    text.write_text(text.read_text(encoding="utf-8").replace("We are changing", "We changed"), encoding="utf-8")
+    text.parent.mkdir(parents=True)
+    text.write_text(BUILT_IN_EMAIL.joinpath("notice.text.mustache").read_text(encoding="utf-8")
+                    .replace("We are changing", "We changed"), encoding="utf-8")
     result = policyc(project, "notify", DOC, "--replan", "--today", NOTIFY_DAY)
     stderr = result.stderr.decode(errors="replace")
     results.check(result.returncode == 1 and f"{len(rows)} of its {len(rows)} notices were already handed to the MTA" in stderr
-                  and "notice.text.mustache (edited)" in stderr, "replan: refused once the notices were sent, naming the edit",
+                  and "templates/email/notice.text.mustache (added, in place of the built-in one)" in stderr,
+                  "replan: refused once the notices were sent, naming the template that changed",
                   stderr)
 
 
@@ -753,7 +759,6 @@ def check_localised(results, policyc, folder, inbox, command):
     pt-BR falls back to the Portuguese templates; a User without a name is greeted without an address."""
     project = folder / "consent"
     copy_unreleased_policy(project)
-    shutil.copytree(ROOT / "templates", project / "templates")
     policyc.must(project, "release", DOC, "--date", "2026-11-02")
     draft = project / "policy" / f"{DOC}.md"
     draft.write_text(draft.read_text(encoding="utf-8").replace("email address and a password",
@@ -766,8 +771,9 @@ def check_localised(results, policyc, folder, inbox, command):
                          "      reason: the phone number serves a new purpose, which needs the User's agreement\n")
     policyc.must(project, "release", DOC, "--date", "2026-11-20")
     email_folder = project / "templates" / "email"
+    email_folder.mkdir(parents=True)
     for part in ("subject", "text", "html"):
-        english = (email_folder / f"notice.{part}.mustache").read_text(encoding="utf-8")
+        english = (BUILT_IN_EMAIL / f"notice.{part}.mustache").read_text(encoding="utf-8")
         (email_folder / f"notice.pt.{part}.mustache").write_text(english.replace("Hello", "Olá"), encoding="utf-8")
     rows = [Row("c1", "claire@example.fr", "Claire", "fr"), Row("c2", "joao@example.com.br", "João", "pt-BR"),
             Row("c3", "anon@example.com", "", "en"), Row("c4", "anne@example.fr", "", "fr-CA")]
