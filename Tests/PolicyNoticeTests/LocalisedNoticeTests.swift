@@ -69,7 +69,8 @@ struct LocalisedNoticeTests {
     @Test(arguments: [
         ("text", "{{#consent}}", "{{#consent}}"),
         ("html", "{{editorialCount}}", "{{editorialCount}}"),
-        ("subject", "{{effectiveDateLong}}", "{{effectiveDateLong}}"),
+        // The date in words counts as the long date: either says the effective date in the set's language.
+        ("subject", "{{effectiveDateWords}}", "{{effectiveDateLong}}"),
     ])
     func aTranslationThatDropsAParagraphIsAnError(part: String, dropped: String, named: String) throws {
         let file = folder.appendingPathComponent("email/notice.fr.\(part).mustache")

@@ -769,6 +769,7 @@ def check_localised(results, policyc, folder, inbox, command):
         for change in diff["changes"]:
             config.write(f"    - fingerprint: {change['fingerprint']}\n      tier: consent\n"
                          "      reason: the phone number serves a new purpose, which needs the User's agreement\n")
+    (project / "policy" / f"{DOC}.notes.md").write_text(NOTES, encoding="utf-8")
     policyc.must(project, "release", DOC, "--date", "2026-11-20")
     email_folder = project / "templates" / "email"
     email_folder.mkdir(parents=True)
