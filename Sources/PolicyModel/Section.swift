@@ -12,6 +12,9 @@ public struct Section: Sendable, Hashable, Encodable, Identifiable {
     public var location: SourceLocation?
     /// Other anchors that should land here: the GitHub-style slug of the heading text.
     public var aliases: [String]
+    /// Ids the author pinned on the heading with a kramdown attribute list (`{: #sharing }`): the first
+    /// one is the section's persistent id from the release that writes it on (see `IdentityMap`).
+    public var pinnedIDs: [String] = []
     public var blocks: [Block]
     public var sections: [Section]
 

@@ -247,9 +247,11 @@ struct Sectioner {
                                     next: inout Int) -> Section {
         let ownBlocks = blocks.value(next).blocks
         next += 1
-        return Section(id: node.id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
-                       level: node.level, location: node.location, aliases: node.aliases, blocks: ownBlocks,
-                       sections: node.children.map { makeSection($0, blocks: blocks, next: &next) })
+        var section = Section(id: node.id, number: node.number?.text, title: node.title, titleInlines: node.titleInlines,
+                              level: node.level, location: node.location, aliases: node.aliases, blocks: ownBlocks,
+                              sections: node.children.map { makeSection($0, blocks: blocks, next: &next) })
+        section.pinnedIDs = node.explicitIDs
+        return section
     }
 
     /// Mozilla writes `### Sync {: #sync }`: its slug and its explicit id are one alias, not two.
@@ -374,9 +376,9 @@ struct IdentifierAllocator {
     }
 }
 
-enum Slug {
+public enum Slug {
     /// Lowercase letters and digits joined by single hyphens, at most about 48 characters.
-    static func anchor(_ text: String) -> String {
+    public static func anchor(_ text: String) -> String {
         asciiAnchor(text) ?? scalarAnchor(text)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyDiff
 import PolicyModel
 import PolicyParser
 import PolicyRelease
@@ -47,6 +48,7 @@ struct ArchiveCheck {
             checkNotes(document, record, report)
         }
         checkVerdicts(history, texts, document, historyPath, report)
+        checkIdentities(history, texts, document, report)
         for name in unrecordedFiles(document, history) {
             report("\(Releases.archiveFolder)/\(document)/\(name)", "\(name) is in the archive but no release in releases.json "
                    + "names it: a record was removed", "archive-tampered")
@@ -159,6 +161,95 @@ struct ArchiveCheck {
         }
     }
 
+    /// The id maps against the texts: each recorded map lists the elements of its version; no name ever
+    /// has two meanings (two elements of one version, an element that does not continue the one the name
+    /// denoted in the version before, or a name given again after its part was removed); and each recorded
+    /// map is the one the texts give today (a warning otherwise: the alignment may have changed since).
+    private func checkIdentities(_ history: ReleaseHistory, _ texts: [String?], _ document: String,
+                                 _ report: (String, String, String, Diagnostic.Severity) -> Void) {
+        // A copy that cannot be read is reported already; without every text there is no lineage to follow.
+        let texts = texts.compactMap { $0 }
+        guard !history.releases.isEmpty, texts.count == history.releases.count else { return }
+        let documents = zip(texts, history.releases).map { text, record in
+            var parsed = PolicyParser.parse(text: text, path: releases.archivedPath(document, record), analysis: .definedTerms)
+            parsed.id = document
+            return parsed
+        }
+        var recorded: [IdentityMap?] = []
+        for (record, parsed) in zip(history.releases, documents) {
+            let path = releases.identityMapPath(document, record)
+            do {
+                var map = try releases.recordedIdentityMap(document, record)
+                if let found = map, found.sections.map(\.at) != parsed.allSections.map(\.id)
+                    || found.clauses.map(\.at) != parsed.allClauses.map(\.clause.id) {
+                    report(path, "it does not list the sections and clauses of \(record.file) in order, each once", "archive-ids", .error)
+                    map = nil
+                }
+                recorded.append(map)
+            } catch {
+                report(path, Self.message(of: error), "archive-ids", .error)
+                recorded.append(nil)
+            }
+        }
+        let links = zip(documents, documents.dropFirst()).map { old, new in
+            IdentityLineage.links(old: old, new: new, PolicyDiffer.correspondence(from: old, to: new))
+        }
+        let maps = IdentityLineage.maps(documents: documents, versions: history.releases.map(\.version), recorded: recorded,
+                                        correspondence: PolicyDiffer.correspondence(from:to:))
+        typealias Key = IdentityLineage.Key
+        func describe(_ key: Key, in parsed: Document) -> String {
+            let words = key.isSection ? parsed.allSections.first { $0.id == key.at }?.heading
+                : parsed.allClauses.first { $0.clause.id == key.at }?.clause.text
+            let text = Diagnostic.singleLine(words ?? key.at)
+            return "“" + (text.count > 48 ? text.prefix(47) + "…" : text) + "”"
+        }
+        var previous: [String: Key] = [:]
+        var retired: [String: (version: String, key: Key, index: Int)] = [:]
+        for (index, map) in maps.enumerated() {
+            let record = history.releases[index]
+            let path = releases.identityMapPath(document, record)
+            var carriers: [String: Key] = [:]
+            for (isSection, elements) in [(true, map.sections), (false, map.clauses)] {
+                for element in elements {
+                    let key = Key(isSection: isSection, at: element.at)
+                    for name in element.names {
+                        if let other = carriers[name], other != key {
+                            report(path, "\(name) names two parts of \(record.version): \(describe(other, in: documents[index])) "
+                                   + "and \(describe(key, in: documents[index]))", "archive-id-meaning", .error)
+                        } else if let before = previous[name] {
+                            if index > 0, links[index - 1].next[before] != key {
+                                report(path, "\(name) denoted \(describe(before, in: documents[index - 1])) in "
+                                       + "\(history.releases[index - 1].version), but \(record.version) gives it to "
+                                       + "\(describe(key, in: documents[index])), which does not continue it: an id with "
+                                       + "two meanings", "archive-id-meaning", .error)
+                            }
+                        } else if let gone = retired[name] {
+                            report(path, "\(name) denoted \(describe(gone.key, in: documents[gone.index])) until \(gone.version), "
+                                   + "which was removed; \(record.version) gives it to \(describe(key, in: documents[index])): an id "
+                                   + "with two meanings", "archive-id-meaning", .error)
+                        }
+                        carriers[name] = key
+                    }
+                }
+            }
+            if index > 0 {
+                for (name, key) in previous where carriers[name] == nil {
+                    retired[name] = (history.releases[index - 1].version, key, index - 1)
+                }
+            }
+            previous = carriers
+            // What the release would write today, from the map before it.
+            guard let written = recorded[index] else { continue }
+            let today = try? IdentityLineage.map(for: documents[index], version: record.version, derived: written.derived,
+                                                 history: Array(maps[..<index]),
+                                                 previous: index == 0 ? nil : (documents[index - 1], links[index - 1]))
+            if let today, today != written {
+                report(path, "it differs from the id map the archived texts give today (the alignment may have changed "
+                       + "since); the pages keep the recorded ids", "archive-ids", .warning)
+            }
+        }
+    }
+
     private static func rank(_ verdict: ReleaseVerdict) -> Int {
         switch verdict {
         case .initial, .editorial: 0
@@ -170,7 +261,8 @@ struct ArchiveCheck {
     /// Files of the archive folder that no record names (other than `releases.json`).
     private func unrecordedFiles(_ document: String, _ history: ReleaseHistory) -> [String] {
         let folder = releases.project.root.appendingPathComponent("\(Releases.archiveFolder)/\(document)")
-        let named = Set(history.releases.map(\.file) + history.releases.compactMap(\.notes) + ["releases.json"])
+        let named = Set(history.releases.flatMap { [$0.file, "\($0.version)\(FileTransaction.identityMapSuffix)"] }
+                        + history.releases.compactMap(\.notes) + ["releases.json"])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { !named.contains($0) && !$0.hasPrefix(".") && !FileTransaction.isLitter($0) }.sorted()
     }

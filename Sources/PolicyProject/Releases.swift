@@ -154,6 +154,64 @@ public struct Releases: Sendable {
         return ReleaseNotes(archived: text)
     }
 
+    // MARK: Persistent ids
+
+    public func identityMapPath(_ document: String, _ record: ReleaseRecord) -> String {
+        "\(Self.archiveFolder)/\(document)/\(record.version)\(FileTransaction.identityMapSuffix)"
+    }
+
+    /// The id map the archive records for a release; nil for a release archived before id maps existed.
+    public func recordedIdentityMap(_ document: String, _ record: ReleaseRecord) throws(ProjectError) -> IdentityMap? {
+        let path = identityMapPath(document, record)
+        let url = try project.fileURL(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let data = try PolicySource.readBytes(url, displayPath: path)
+        let map: IdentityMap
+        do {
+            map = try JSONDecoder().decode(IdentityMap.self, from: data)
+        } catch {
+            throw .invalidConfig(path: path, line: nil, message: "not an id map: \(error)")
+        }
+        guard map.format == IdentityMap.currentFormat, map.document == document, map.version == record.version else {
+            throw .invalidConfig(path: path, line: nil, message: "it is not the id map of \(document) \(record.version) "
+                                 + "in the format \(IdentityMap.currentFormat)")
+        }
+        return map
+    }
+
+    /// Each archived version parsed as the site and the id maps read it, oldest first.
+    func archivedDocuments(_ document: String, _ history: ReleaseHistory) throws(ProjectError) -> [Document] {
+        let records = history.releases
+        let texts = try records.map { record throws(ProjectError) in try archivedText(document, record) }
+        let parsed = ParallelResults<Document>(count: records.count)
+        DispatchQueue.concurrentPerform(iterations: records.count) { index in
+            var version = PolicyParser.parse(text: texts[index], path: archivedPath(document, records[index]),
+                                             analysis: .definedTerms)
+            version.id = document
+            parsed.set(index, version)
+        }
+        return records.indices.map { parsed.value($0) }
+    }
+
+    /// The id map of every release, oldest first: the recorded one, or for a release archived before id
+    /// maps existed, the one its text gives (the alignment replayed from v1; docs/design.md).
+    public func identityMaps(_ document: String, _ history: ReleaseHistory,
+                             _ documents: [Document]) throws(ProjectError) -> [IdentityMap] {
+        let recorded = try history.releases.map { record throws(ProjectError) in try recordedIdentityMap(document, record) }
+        return IdentityLineage.maps(documents: documents, versions: history.releases.map(\.version), recorded: recorded,
+                                    correspondence: PolicyDiffer.correspondence(from:to:))
+    }
+
+    static func encode(_ map: IdentityMap) throws(ProjectError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(map) + Data("\n".utf8))
+        } catch {
+            throw .unwritable(path: archiveFolder, reason: "\(error)")
+        }
+    }
+
     // MARK: Release
 
     /// Where a release's notes come from, besides `policy/DOC.notes.md`.
@@ -251,7 +309,31 @@ public struct Releases: Sendable {
             if case .nothingChanged = error, let latest = history.latest { return .nothingToRelease(latest) }
             throw .refused(path: draftPath, message: error.description.replacing("\(draftPath): ", with: ""))
         }
+        // The new version's persistent ids, carried from the last release's; and the maps of releases
+        // archived before id maps existed, written down with it.
+        let documents = try archivedDocuments(document, history)
+        let maps = try identityMaps(document, history, documents)
+        var released = PolicyParser.parse(text: plan.stampedText, path: draftPath, analysis: .definedTerms)
+        released.id = document
+        let identities: IdentityMap
+        do {
+            identities = try IdentityLineage.map(
+                for: released, version: plan.record.version, derived: false, history: maps,
+                previous: documents.last.map { previous in
+                    (previous, IdentityLineage.links(old: previous, new: released,
+                                                     PolicyDiffer.correspondence(from: previous, to: released)))
+                })
+        } catch {
+            throw .refused(path: draftPath, message: error.description)
+        }
         if dryRun { return .wouldRelease(plan) }
+        var identityFiles: [(path: String, bytes: [UInt8])] = []
+        for (record, map) in zip(history.releases, maps) {
+            if try recordedIdentityMap(document, record) == nil {
+                identityFiles.append((identityMapPath(document, record), try Self.encode(map)))
+            }
+        }
+        identityFiles.append((identityMapPath(document, plan.record), try Self.encode(identities)))
 
         let changelogURL = try project.fileURL(Self.changelogPath)
         let changelog = FileManager.default.fileExists(atPath: changelogURL.path)
@@ -266,6 +348,7 @@ public struct Releases: Sendable {
         }
         let archive = "\(Self.archiveFolder)/\(document)"
         var files: [(path: String, bytes: [UInt8])] = [("\(archive)/\(plan.record.file)", Array(plan.stampedText.utf8))]
+        files += identityFiles
         if let notes = plan.notes, let file = plan.record.notes { files.append(("\(archive)/\(file)", Array(notes.text.utf8))) }
         files += [
             ("\(archive)/releases.json", Array(historyData)),

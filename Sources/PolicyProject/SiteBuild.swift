@@ -2,6 +2,7 @@ import Foundation
 import PolicyDiff
 import PolicyModel
 import PolicyParser
+import PolicyRelease
 import PolicyRender
 
 /// `policyc build`: every policy in `policy/` to a static site, written atomically.
@@ -62,49 +63,53 @@ public struct SiteBuild: Sendable {
         let draft = try project.loadDocument(releases.draftPath(document), analysis: [])
         let history = try releases.history(document)
         let records = history.releases
-        let texts = try records.map { record throws(ProjectError) in try releases.archivedText(document, record) }
         let notes = try records.map { record throws(ProjectError) in try releases.archivedNotes(document, record) }
-        let parsed = ParallelResults<Document>(count: records.count)
-        DispatchQueue.concurrentPerform(iterations: records.count) { index in
-            var version = PolicyParser.parse(text: texts[index], path: releases.archivedPath(document, records[index]),
-                                             analysis: .definedTerms)
-            version.id = document
-            parsed.set(index, version)
-        }
+        let parsed = try releases.archivedDocuments(document, history)
+        let maps = try releases.identityMaps(document, history, parsed)
+        // Each version as its pages show it: under its persistent ids, its clauses carrying their other names.
         let versions = records.enumerated().map { index, record in
             PolicySite.Version(name: record.version, releaseDate: record.releaseDate, effectiveDate: record.effectiveDate,
-                               verdict: record.verdict.rawValue, summary: record.summary, document: parsed.value(index),
-                               notes: notes[index]?.document,
-                               overrides: record.overrides.map { "\($0.fingerprint) → \($0.tier.rawValue): \($0.reason)" })
+                               verdict: record.verdict.rawValue, summary: record.summary,
+                               document: parsed[index].withPersistentIDs(maps[index]), notes: notes[index]?.document,
+                               overrides: record.overrides.map { "\($0.fingerprint) → \($0.tier.rawValue): \($0.reason)" },
+                               anchors: Self.clauseAliases(maps[index]))
         }
         var site = PolicySite(draft: draft, versions: versions, today: today)
         let options = project.config.diffOptions
-        // Consecutive pairs, on both cores: each alignment gives the redline and the id successors.
+        // Consecutive pairs, on both cores; the changes name persistent ids, as the pages do.
         let pairs = Array(zip(versions, versions.dropFirst()))
-        let results = ParallelResults<(ChangeSet, [String: String])>(count: pairs.count)
+        let results = ParallelResults<ChangeSet>(count: pairs.count)
         DispatchQueue.concurrentPerform(iterations: pairs.count) { index in
-            let result = PolicyDiffer.compare(pairs[index].0.document, pairs[index].1.document, options: options)
-            results.set(index, (result.changes, result.successors))
+            results.set(index, PolicyDiffer.diff(pairs[index].0.document, pairs[index].1.document, options: options))
         }
-        for (index, pair) in pairs.enumerated() { site.changes[pair.1.name] = results.value(index).0 }
-        // Deep links into any older version keep landing on the current page: follow each id from version
-        // to version (an id the next version still has stays itself) up to the one in force.
+        for (index, pair) in pairs.enumerated() { site.changes[pair.1.name] = results.value(index) }
+        // Deep links into any older version keep landing on the current page: an element carries every name
+        // it ever had, and a name whose element is gone lands on a note saying when it went.
         if let current = site.inForce, let currentIndex = versions.firstIndex(where: { $0.name == current.name }) {
-            var anchors: [String: Set<String>] = [:]
-            for start in 0..<currentIndex {
-                var ids = Set<String>()
-                versions[start].document.allSections.forEach { ids.insert($0.id) }
-                versions[start].document.allClauses.forEach { ids.insert($0.clause.id) }
-                var landing = Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
-                for step in start..<currentIndex {
-                    let successors = results.value(step).1
-                    landing = landing.mapValues { successors[$0] ?? $0 }
-                }
-                for (old, new) in landing where old != new { anchors[new, default: []].insert(old) }
-            }
-            site.oldAnchors = anchors.mapValues { $0.sorted() }
+            site.oldAnchors = versions[currentIndex].anchors
+            site.removedParts = Self.removedParts(document, records, maps, current: currentIndex)
         }
         return site
+    }
+
+    /// Each clause's other names by its persistent id (sections carry theirs as their aliases).
+    static func clauseAliases(_ map: IdentityMap) -> [String: [String]] {
+        Dictionary(map.clauses.filter { !$0.aliases.isEmpty }.map { ($0.id, $0.aliases) }, uniquingKeysWith: +)
+    }
+
+    /// Every name an earlier page carried that the version `current` no longer carries, with the version
+    /// that removed it and a link to the last version that had it, at that name.
+    static func removedParts(_ document: String, _ records: [ReleaseRecord], _ maps: [IdentityMap],
+                             current: Int) -> [HTMLRenderer.RemovedPart] {
+        let carried = maps[current].names
+        var lastCarried: [String: Int] = [:]
+        for index in 0..<current {
+            for name in maps[index].names where !carried.contains(name) { lastCarried[name] = index }
+        }
+        return lastCarried.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { name, index in
+            HTMLRenderer.RemovedPart(anchor: name, removedIn: records[index + 1].number, lastIn: records[index].number,
+                                     url: "\(document)/\(records[index].version).html#\(name)")
+        }
     }
 
     /// Written into every site it builds, listing every file the build wrote. A folder without it is

@@ -128,8 +128,12 @@ public struct FileTransaction: Sendable {
 
     // MARK: What a journal may name
 
+    /// The id map beside a version's copy: `vN.ids.json` (`IdentityMap`).
+    public static let identityMapSuffix = ".ids.json"
+
     /// `CHANGELOG.md`, `policy/DOC.md` (a draft, or `DOC.notes.md`, the notes the release empties),
-    /// `policy/archive/DOC/releases.json`, `policy/archive/DOC/vN.md` or `policy/archive/DOC/vN.notes.md`.
+    /// `policy/archive/DOC/releases.json`, `policy/archive/DOC/vN.md`, `policy/archive/DOC/vN.notes.md` or
+    /// `policy/archive/DOC/vN.ids.json`.
     static func isReleaseTarget(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
@@ -142,6 +146,7 @@ public struct FileTransaction: Sendable {
             if parts[3] == "releases.json" { return true }
             let notes = ReleaseNotes.archivedSuffix
             if parts[3].hasSuffix(notes) { return DocumentName.isVersion(parts[3].dropLast(notes.count)) }
+            if parts[3].hasSuffix(identityMapSuffix) { return DocumentName.isVersion(parts[3].dropLast(identityMapSuffix.count)) }
             return parts[3].hasSuffix(".md") && DocumentName.isVersion(parts[3].dropLast(3))
         default:
             return false

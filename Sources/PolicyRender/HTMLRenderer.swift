@@ -10,9 +10,30 @@ public struct HTMLRenderer: Sendable {
         /// Anchors of older versions, by the id of the element they now land on (see `PolicyDiffer.successors`).
         public var extraAnchors: [String: [String]]
 
-        public init(tableOfContents: Bool = true, extraAnchors: [String: [String]] = [:]) {
+        /// Anchors of parts no current element continues, each landing on a note saying so.
+        public var removedParts: [RemovedPart]
+
+        public init(tableOfContents: Bool = true, extraAnchors: [String: [String]] = [:], removedParts: [RemovedPart] = []) {
             self.tableOfContents = tableOfContents
             self.extraAnchors = extraAnchors
+            self.removedParts = removedParts
+        }
+    }
+
+    /// An anchor that denoted a part a later version removed: it lands on a note, never on other words.
+    public struct RemovedPart: Sendable, Hashable {
+        public var anchor: String
+        /// The number of the version that removed it (`5` for v5).
+        public var removedIn: Int
+        /// The number of the last version that had it, and that version's page at the anchor.
+        public var lastIn: Int
+        public var url: String
+
+        public init(anchor: String, removedIn: Int, lastIn: Int, url: String) {
+            self.anchor = anchor
+            self.removedIn = removedIn
+            self.lastIn = lastIn
+            self.url = url
         }
     }
 
@@ -93,7 +114,22 @@ public struct HTMLRenderer: Sendable {
         } else {
             for section in document.sections { renderSection(section, depth: 0) }
         }
+        renderRemovedParts()
         out.raw("</article>\n")
+    }
+
+    /// One note per removed part's anchor, shown only when a link lands on it (`:target` in the stylesheet).
+    private mutating func renderRemovedParts() {
+        guard !options.removedParts.isEmpty else { return }
+        out.raw("<div class=\"removed-parts\">\n")
+        for part in options.removedParts {
+            out.raw("<p class=\"removed-note\" id=\"")
+            out.text(part.anchor)
+            out.raw("\">This part was removed in version \(part.removedIn). <a href=\"")
+            out.text(part.url)
+            out.raw("\">Read it as it was in version \(part.lastIn)</a>.</p>\n")
+        }
+        out.raw("</div>\n")
     }
 
     // MARK: Table of contents
@@ -236,7 +272,7 @@ public struct HTMLRenderer: Sendable {
             for block in blocks {
                 switch block {
                 case .clause(let clause):
-                    if clause.id != skipped, clause.kind != .html, clause.kind != .code {
+                    if clause.id != skipped, clause.kind != .html {
                         assign(extraAnchors[clause.id] ?? [], to: clause.id)
                     }
                 case .list(let list):
@@ -246,7 +282,9 @@ public struct HTMLRenderer: Sendable {
                     }
                 case .quote(let children):
                     assignClauses(children, skipping: skipped)
-                case .table, .thematicBreak:
+                case .table(let table):
+                    for row in [table.header] + table.rows { assign(extraAnchors[row.id] ?? [], to: row.id) }
+                case .thematicBreak:
                     break
                 }
             }
@@ -268,7 +306,9 @@ public struct HTMLRenderer: Sendable {
         case .code:
             out.raw("<pre id=\"")
             out.text(clause.id)
-            out.raw("\"><code>")
+            out.raw("\">")
+            renderAliases(of: clause.id)
+            out.raw("<code>")
             out.text(clause.text)
             out.raw("</code></pre>\n")
         case .paragraph, .listItem, .tableRow:
@@ -288,6 +328,8 @@ public struct HTMLRenderer: Sendable {
         for (index, cell) in (row.cells ?? []).enumerated() {
             let alignment = index < alignments.count ? alignments[index] : .none
             out.raw(alignment == .none ? "<\(cellTag)>" : "<\(cellTag) class=\"align-\(alignment.rawValue)\">")
+            // A row's other names go in its first cell: a `<tr>` holds nothing but cells.
+            if index == 0 { renderAliases(of: row.id) }
             renderInlines(cell)
             out.raw("</\(cellTag)>")
         }

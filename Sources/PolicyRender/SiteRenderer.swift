@@ -15,9 +15,12 @@ public struct PolicySite: Sendable {
         public var notes: Document?
         /// The override decisions and their reasons, for the review only.
         public var overrides: [String]
+        /// Other names of the version's clauses on its page (earlier persistent ids), by clause id.
+        public var anchors: [String: [String]]
 
         public init(name: String, releaseDate: CalendarDate, effectiveDate: CalendarDate, verdict: String,
-                    summary: [String], document: Document, notes: Document? = nil, overrides: [String] = []) {
+                    summary: [String], document: Document, notes: Document? = nil, overrides: [String] = [],
+                    anchors: [String: [String]] = [:]) {
             self.name = name
             self.releaseDate = releaseDate
             self.effectiveDate = effectiveDate
@@ -26,6 +29,7 @@ public struct PolicySite: Sendable {
             self.document = document
             self.notes = notes
             self.overrides = overrides
+            self.anchors = anchors
         }
 
         /// `v3` → 3.
@@ -41,14 +45,17 @@ public struct PolicySite: Sendable {
     public var changes: [String: ChangeSet]
     /// Anchors of older versions that no longer exist, by the id of the current element they land on.
     public var oldAnchors: [String: [String]]
+    /// Anchors of parts that no element of the version in force continues: each lands on a removal note.
+    public var removedParts: [HTMLRenderer.RemovedPart]
 
     public init(draft: Document, versions: [Version] = [], today: CalendarDate, changes: [String: ChangeSet] = [:],
-                oldAnchors: [String: [String]] = [:]) {
+                oldAnchors: [String: [String]] = [:], removedParts: [HTMLRenderer.RemovedPart] = []) {
         self.draft = draft
         self.versions = versions
         self.today = today
         self.changes = changes
         self.oldAnchors = oldAnchors
+        self.removedParts = removedParts
     }
 
     /// The version in force today; before the first takes effect, the first released text (never the draft,
@@ -165,8 +172,8 @@ public struct SiteRenderer: Sendable {
                 if let notes = upcoming.notes { notice["notesHTML"] = NotesRenderer.html(notes) }
                 context["notice"] = notice
             }
-            context["article"] = HTMLRenderer.render(current.document,
-                                                     options: .init(extraAnchors: policy.oldAnchors))
+            context["article"] = HTMLRenderer.render(current.document, options: .init(
+                extraAnchors: policy.oldAnchors, removedParts: current.version == nil ? [] : policy.removedParts))
             entries.append(context)
             files[path] = page(template: "policy", title: current.document.title, path: path, root: "",
                                extra: ["policy": context])
@@ -178,7 +185,7 @@ public struct SiteRenderer: Sendable {
                 versionContext["version"] = describe(version, state: policy.state(of: version))
                 versionContext["state"] = true
                 versionContext["currentURL"] = "../\(id).html"
-                versionContext["article"] = HTMLRenderer.render(version.document)
+                versionContext["article"] = HTMLRenderer.render(version.document, options: .init(extraAnchors: version.anchors))
                 files[versionPath] = page(template: "policy", title: "\(version.document.title) \(version.name)",
                                           path: versionPath, root: "../", extra: ["policy": versionContext])
                 var row = describe(version, state: policy.state(of: version))
