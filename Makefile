@@ -34,7 +34,8 @@ site: release
 	$(POLICYC) check
 	$(POLICYC) build --out _site
 
-# The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core;
+# The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core, and
+# follow every id of six releases' pages on the current page (check_ids.py);
 # the delivery checks send notices through msmtp to an aiosmtpd server.
 test-deps: deps
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
@@ -52,9 +53,11 @@ test: test-deps
 	python3 bench/test_notify_reference.py
 	python3 bench/test_merge_rounds.py
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
+	python3 tests/site/check_ids.py --policyc .build/debug/policyc
 	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
 	$(MAKE) release
 	python3 tests/site/check_site.py --policyc $(POLICYC)
+	python3 tests/site/check_ids.py --policyc $(POLICYC)
 	python3 tests/notices/check_delivery.py --policyc $(POLICYC)
 	python3 tests/notices/check_send_kills.py --policyc $(POLICYC)
 

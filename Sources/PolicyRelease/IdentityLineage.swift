@@ -122,8 +122,8 @@ public enum IdentityLineage {
             }
             guard isFresh(pinned) else {
                 if derived { continue }
-                throw IdentityConflict(id: pinned, heading: section.heading, reason: retired.contains(pinned)
-                                       ? "an earlier version's page gave it to another part" : "another part of this version has it")
+                throw IdentityConflict(id: pinned, heading: section.heading, reason: claimed.contains(pinned)
+                                       ? "another part of this version has it" : "an earlier version's page gave it to another part")
             }
             if let id = ids[key] { aliases[key, default: []].insert(id, at: 0) }
             ids[key] = pinned

@@ -68,6 +68,8 @@ import Testing
         ("dot-dot inside", #"{"format":"policyc release journal 1","writes":[{"target":"policy/../.git/config","staged":"policy/../.git/config.policyc-new-1"}]}"#),
         ("staged elsewhere", #"{"format":"policyc release journal 1","writes":[{"target":"policy/privacy-policy.md","staged":"policy/notes.txt"}]}"#),
         ("staged is a link", #"{"format":"policyc release journal 1","writes":[{"target":"CHANGELOG.md","staged":"CHANGELOG.md.policyc-new-7"}]}"#),
+        ("an id map of no version", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/privacy-policy/notes.ids.json","staged":"policy/archive/privacy-policy/notes.ids.json.policyc-new-7"}]}"#),
+        ("an id map among the drafts", #"{"format":"policyc release journal 1","writes":[{"target":"policy/v1.ids.json","staged":"policy/v1.ids.json.policyc-new-7"}]}"#),
         ("through a linked folder", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/linked/v1.md","staged":"policy/archive/linked/v1.md.policyc-new-7"}]}"#),
         ("notes out of the archive", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/privacy-policy/../../../.git/v1.notes.md","staged":"policy/archive/privacy-policy/../../../.git/v1.notes.md.policyc-new-1"}]}"#),
         ("notes through a linked folder", #"{"format":"policyc release journal 1","writes":[{"target":"policy/archive/linked/v1.notes.md","staged":"policy/archive/linked/v1.notes.md.policyc-new-7"}]}"#),

@@ -160,7 +160,7 @@ import Testing
 
     /// SIGKILL at every step of a release, then any command: the old state or the complete new one.
     @Test(arguments: ["staged", "journal", "renamed-1", "renamed-2", "renamed-3", "renamed-4", "renamed-5", "renamed-6",
-                      "done"])
+                      "renamed-7", "done"])
     func killedAtEveryStep(step: String) throws {
         let root = try project()
         defer { try? FileManager.default.removeItem(at: root) }
