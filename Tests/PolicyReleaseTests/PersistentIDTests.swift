@@ -151,7 +151,9 @@ import Testing
         #expect(try Fixtures.policyc(["release", "p", "--date", "2027-01-05"], in: root).status == 0)
         try Self.v1.replacing("## 3. Children\n\nThe service is not meant for children.\n", with: "")
             .write(to: draft, atomically: true, encoding: .utf8)
-        let second = try Fixtures.policyc(["release", "p", "--date", "2027-02-05"], in: root)
+        // Removing a section is material: it needs release notes.
+        try "The section on children is gone.\n".write(to: root.appendingPathComponent("notes.md"), atomically: true, encoding: .utf8)
+        let second = try Fixtures.policyc(["release", "p", "--date", "2027-02-05", "--notes", "notes.md"], in: root)
         #expect(second.status == 0, "\(second.stderr)")
         return root
     }
@@ -175,7 +177,7 @@ import Testing
         try String(contentsOf: draft, encoding: .utf8).replacing("## 2. How We Use Personal Data",
                                                                   with: "## 2. How We Use Personal Data {: #sec-3 }")
             .write(to: draft, atomically: true, encoding: .utf8)
-        let refused = try Fixtures.policyc(["release", "p", "--date", "2027-03-05"], in: root)
+        let refused = try Fixtures.policyc(["release", "p", "--date", "2027-03-08", "--notes", "notes.md"], in: root)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("pins the id sec-3"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("policy/archive/p/v3.md").path))

@@ -208,7 +208,11 @@ def main():
                     after = edit(before)
                     assert after != before, what
                     draft.write_text(after, encoding="utf-8")
-                run(policyc, "release", DOC, "--date", day.isoformat(), cwd=project)
+                # Material releases need notes for Users; every release here gives some.
+                notes = pathlib.Path(temporary) / "notes.md"
+                notes.write_text(f"This release does this: {EDITS[step - 1][0] if step else 'first release'}.\n",
+                                 encoding="utf-8")
+                run(policyc, "release", DOC, "--date", day.isoformat(), "--notes", str(notes), cwd=project)
                 # The site as it stood once this version took effect (a material one after 30 days).
                 today = day + datetime.timedelta(days=31)
                 run(policyc, "build", "--today", today.isoformat(), "--out", "_site", cwd=project)
