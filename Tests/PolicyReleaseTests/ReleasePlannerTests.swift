@@ -32,16 +32,18 @@ import Testing
                                      history: ReleaseHistory(document: "p"), previousText: nil, date: day, effective: nil)
         let edited = first.stampedText.replacing("45 days", with: "60 days", maxReplacements: 1)
         let later = day.adding(days: 3)
+        // A material release needs notes for Users (`ReleaseNotesTests` covers what happens without).
+        let notes = try ReleaseNotes.validate(Array("We now answer requests within 60 days.".utf8))
         let second = try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
-                                      previousText: first.stampedText, date: later, effective: nil)
+                                      previousText: first.stampedText, date: later, effective: nil, notes: notes)
         #expect(second.record.verdict == .material)
         #expect(second.record.effectiveDate == later.adding(days: 30))
         #expect(throws: ReleaseError.self) {
             try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
-                             previousText: first.stampedText, date: later, effective: later.adding(days: 29))
+                             previousText: first.stampedText, date: later, effective: later.adding(days: 29), notes: notes)
         }
         let chosen = try planner.plan(documentID: "p", draftPath: "policy/p.md", draftText: edited, history: first.history,
-                                      previousText: first.stampedText, date: later, effective: later.adding(days: 45))
+                                      previousText: first.stampedText, date: later, effective: later.adding(days: 45), notes: notes)
         #expect(chosen.record.effectiveDate == later.adding(days: 45))
     }
 
