@@ -100,6 +100,8 @@ public enum Notifier {
                 }
                 runID = run.id
                 report.run = run.number
+                let recorded = try timed { () throws(NoticeError) in try ledger.runs(releaseID: release.id) }
+                RejectsReport.removeUnrecorded(in: request.outFolder, recorded: Set(recorded.compactMap(\.rejectsFile)))
                 var nextNumber = (existing.map(\.number).max() ?? 0) + 1
                 let firstNumberOfRun = nextNumber
                 var index = try timed { () throws(NoticeError) in try ledger.index(releaseID: release.id) }

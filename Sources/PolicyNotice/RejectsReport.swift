@@ -10,6 +10,16 @@ enum RejectsReport {
         "rejects-" + String(repeating: "0", count: max(0, 6 - String(run).count)) + String(run) + ".csv"
     }
 
+    /// Removes the rejects files of runs that were killed after writing theirs and before the ledger
+    /// recorded it: the ledger is the record, and such a file is no run's (its rows are read again by the
+    /// next run, which writes its own).
+    static func removeUnrecorded(in folder: URL, recorded: Set<String>) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix("rejects-") && name.hasSuffix(".csv") && !recorded.contains(name) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
+
     static func write(ledger: NoticeLedger, runID: Int64, to url: URL) throws(NoticeError) {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         let file = try OutputFile(temporary)
