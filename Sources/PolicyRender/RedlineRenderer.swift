@@ -39,9 +39,7 @@ public enum RedlineRenderer {
         var group: String?
         for (index, change) in changes.changes.enumerated() {
             // Readers are not shown what only a reviewer weighs: the date line, markup and numbering.
-            if audience == .readers, change.tier == .editorial, change.words == nil, change.kind != .added, change.kind != .removed {
-                continue
-            }
+            if audience == .readers, isForReviewersOnly(change) { continue }
             let heading = change.subject == .section ? "Sections"
                 : change.subject == .document ? "The whole document"
                 : (change.new ?? change.old)?.sectionHeading ?? "Preamble"
@@ -116,6 +114,13 @@ public enum RedlineRenderer {
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 
     """
+
+    /// An editorial change readers gain nothing from: markup or numbering (no words changed), or the "Last updated"
+    /// line and nothing else in it (it has words, but the page's header already names both versions' dates).
+    private static func isForReviewersOnly(_ change: Change) -> Bool {
+        guard change.tier == .editorial, change.kind != .added, change.kind != .removed else { return false }
+        return change.words == nil || (!change.reasons.isEmpty && change.reasons.allSatisfy { $0.rule == "last-updated" })
+    }
 
     private static func renderChange(_ change: Change, index: Int, for audience: Audience, into out: inout HTMLWriter) {
         if audience == .readers {

@@ -179,6 +179,9 @@ import Testing
         #expect(review.contains("<code>new-purpose</code>") && review.contains("tier-consent") && review.contains("Verdict:"),
                 "the review shows what the public site does not")
         #expect(review.contains("v3: consent") && review.contains("We will show you ads from our partners."))
+        // The stamped "Last updated" line is a change the reviewer sees; readers have both dates in the header.
+        let publicRedline = try read(root, "\(doc)/v3-changes.html")
+        #expect(review.contains("<em>Last Updated: </em>") && !publicRedline.contains("Last Updated"), "\(publicRedline)")
 
         let site = root.appendingPathComponent("_site")
         let files = try #require(FileManager.default.enumerator(atPath: site.path)).compactMap { $0 as? String }
