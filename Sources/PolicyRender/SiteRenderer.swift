@@ -242,9 +242,12 @@ public struct SiteRenderer: Sendable {
 
     private func describe(_ document: Document, url: String) -> [String: Any] {
         var context: [String: Any] = ["id": document.id, "title": document.title, "url": url]
+        // The index's "Last updated" is the site's words, in its locale like every other date it shows (the
+        // policy's own line may say "December 14, 2026" beside "20 January 2027"); the line's text when its
+        // date cannot be read.
         if let lastUpdated = document.lastUpdated {
-            context["lastUpdated"] = lastUpdated.text
-            context["lastUpdatedISO"] = lastUpdated.date?.description ?? ""
+            context["lastUpdated"] = lastUpdated.date.map(words) ?? lastUpdated.text
+            context["lastUpdatedISO"] = lastUpdated.date?.description
         }
         return context
     }

@@ -151,7 +151,10 @@ import Testing
         let current = try read(root, "\(doc).html")
         #expect(current.contains("An updated version takes effect on <time datetime=\"2027-01-27\">27 January 2027</time>."))
         #expect(current.contains("<div class=\"release-notes\">\n<p>We will show you ads from our partners.</p>"))
-        #expect(try read(root, "index.html").contains("an updated version takes effect on <time datetime=\"2027-01-27\">27 January 2027</time>"))
+        let index = try read(root, "index.html")
+        #expect(index.contains("an updated version takes effect on <time datetime=\"2027-01-27\">27 January 2027</time>"))
+        // The policy's own line says "November 20, 2026"; the index, beside the date above, says it in the same words.
+        #expect(index.contains("Last updated <time datetime=\"2026-11-20\">20 November 2026</time>"), "\(index)")
 
         // The feed: the notes as the entry's content, dates in words, an author and a link to itself.
         let feed = try read(root, "feed.xml")
@@ -238,6 +241,7 @@ import Testing
         #expect(archive.hasPrefix("<!DOCTYPE html>\n<html lang=\"fr\">"))
         #expect(archive.contains("<time datetime=\"2026-11-03\">3 novembre 2026</time>"))
         #expect(archive.contains("<time datetime=\"2027-01-27\">27 janvier 2027</time>"))
+        #expect(try read(root, "index.html").contains("Last updated <time datetime=\"2026-11-20\">20 novembre 2026</time>"))
         #expect(try read(root, "feed.xml").contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">"))
 
         // A language without words for its dates is an error that names the key.
