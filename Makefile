@@ -36,7 +36,8 @@ site: release
 
 # The site checks run the built site in the Nu HTML Checker and headless Chromium with axe-core, and
 # follow every id of six releases' pages on the current page (check_ids.py);
-# the delivery checks send notices through msmtp to an aiosmtpd server.
+# the delivery checks send notices through msmtp to an aiosmtpd server; the journey check does what a new
+# user does, from `policyc init` in an empty folder to notices delivered there.
 test-deps: deps
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp; \
@@ -55,10 +56,12 @@ test: test-deps
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
 	python3 tests/site/check_ids.py --policyc .build/debug/policyc
 	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
+	python3 tests/journey/check_journey.py --policyc .build/debug/policyc
 	$(MAKE) release
 	python3 tests/site/check_site.py --policyc $(POLICYC)
 	python3 tests/site/check_ids.py --policyc $(POLICYC)
 	python3 tests/notices/check_delivery.py --policyc $(POLICYC)
+	python3 tests/journey/check_journey.py --policyc $(POLICYC)
 	python3 tests/notices/check_send_kills.py --policyc $(POLICYC)
 
 bench: release
