@@ -47,8 +47,9 @@ FACTS.json holds what every notice of the release says, as policyc derives it fr
       "editorialCount": 0
     }
 
-Derived when absent, as policyc derives them: effectiveDateLong and releaseDateLong
-("December 29, 2026"), consent (verdict == "consent"), hasEditorial (editorialCount > 0),
+Derived when absent, as policyc derives them: effectiveDateWords and releaseDateWords in the
+words of the template set's language ("29 December 2026", "29 décembre 2026"; policyc's DateWords),
+and under their older names effectiveDateLong and releaseDateLong; consent (verdict == "consent"), hasEditorial (editorialCount > 0),
 hasSections.
 """
 
@@ -86,8 +87,19 @@ ADDRESS = re.compile(rf"(?=[^@]{{1,64}}@){ATEXT}+(?:\.{ATEXT}+)*@(?:{LABEL}\.)+(
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 LOCALE = re.compile(r"[A-Za-z0-9_-]{1,35}")
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
+# policyc's one table of dates in words (Sources/PolicyModel/DateWords.swift), by language.
+DATE_WORDS = {
+    "en": (["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"], lambda d, m, y: f"{d} {m} {y}"),
+    "fr": (["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre"], lambda d, m, y: f"{'1er' if d == 1 else d} {m} {y}"),
+    "de": (["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+            "November", "Dezember"], lambda d, m, y: f"{d}. {m} {y}"),
+    "es": (["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+            "noviembre", "diciembre"], lambda d, m, y: f"{d} de {m} de {y}"),
+    "pt": (["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+            "novembro", "dezembro"], lambda d, m, y: f"{d} de {m} de {y}"),
+}
 
 
 # --- Mustache to Jinja2 ----------------------------------------------------------------------
@@ -221,9 +233,20 @@ class TemplateSets:
 
 # --- Facts and messages ----------------------------------------------------------------------
 
-def long_date(iso: str) -> str:
+def date_words(iso: str, locale: str = "") -> str:
+    """The date in the words of a template set's language; English for the default set or another."""
+    language = re.split(r"[-_]", locale.lower())[0]
+    months, words = DATE_WORDS.get(language, DATE_WORDS["en"])
     day = datetime.date.fromisoformat(iso)
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return words(day.day, months[day.month - 1], day.year)
+
+
+def dates_in_words(facts: dict, locale: str) -> dict:
+    dates = {}
+    for name in ("effectiveDate", "releaseDate"):
+        if name in facts:
+            dates[name + "Words"] = dates[name + "Long"] = date_words(facts[name], locale)
+    return dates
 
 
 def load_facts(path: Path) -> tuple[dict, str, str, str]:
@@ -231,9 +254,6 @@ def load_facts(path: Path) -> tuple[dict, str, str, str]:
     facts = json.loads(path.read_text(encoding="utf-8"))
     release = facts.pop("release")
     sender = facts.pop("from")
-    facts.setdefault("effectiveDateLong", long_date(facts["effectiveDate"]))
-    if "releaseDate" in facts:
-        facts.setdefault("releaseDateLong", long_date(facts["releaseDate"]))
     facts.setdefault("consent", facts.get("verdict") == "consent")
     facts.setdefault("sections", [])
     facts.setdefault("hasSections", bool(facts["sections"]))
@@ -271,7 +291,8 @@ class Composer:
     def compose(self, user_id: str, email: str, name: str, locale: str) -> dict:
         key = self.templates.key(locale)
         templates = self.templates.sets[key]
-        context = ChainMap({"recipient": {"name": name or email, "email": email}}, self.facts)
+        context = ChainMap({"recipient": {"name": name or email, "email": email}}, self.facts,
+                           dates_in_words(self.facts, key))
         # A subject is one line, whatever line breaks the template has.
         subject = " ".join(line for line in templates["subject"].render(c0=context).splitlines() if line)
         text = templates["text"].render(c0=context)

@@ -124,7 +124,7 @@ def check_message(record: dict, locale: str, name: str) -> None:
     text, body = (part.get_content() for part in parts)
 
     french = locale.lower().startswith("fr")
-    date = FACTS["effectiveDate"] if french else notify_reference.long_date(FACTS["effectiveDate"])
+    date = notify_reference.date_words(FACTS["effectiveDate"], "fr" if french else "")
     assert FACTS["title"] in msg["Subject"] and date in msg["Subject"], msg["Subject"]
     assert (msg["Content-Language"] == "fr") == french
     assert msg["Message-ID"] == record["messageId"]

@@ -46,8 +46,9 @@ public struct NoticeFacts: Sendable, Hashable {
             "document": document, "title": title, "version": version, "verdict": verdict,
             "consent": verdict == "consent",
             "releaseDate": releaseDate.description, "effectiveDate": effectiveDate.description,
-            "effectiveDateLong": language.longDate(effectiveDate), "releaseDateLong": language.longDate(releaseDate),
-            "effectiveDateWords": DateWords.format(effectiveDate, locale: locale),
+            // `…Long` are the names of before the dates had one table; they say the same as `…Words`.
+            "effectiveDateWords": language.dateWords(effectiveDate), "releaseDateWords": language.dateWords(releaseDate),
+            "effectiveDateLong": language.dateWords(effectiveDate), "releaseDateLong": language.dateWords(releaseDate),
             "pageURL": pageURL, "changesURL": changesURL, "siteTitle": siteTitle,
             "sections": sections.map { section in
                 ["heading": section.heading,
@@ -60,8 +61,6 @@ public struct NoticeFacts: Sendable, Hashable {
         if let notes { context["notes"] = ["text": notes.text, "html": notes.html] }
         return context
     }
-
-    static func longDate(_ date: CalendarDate) -> String { NoticeLanguage.english.longDate(date) }
 }
 
 /// One material or consent change, said in a sentence whose labels ("Added:", "Ajouté :") are in the

@@ -6,10 +6,15 @@ extension NoticeTemplateSources {
     /// A translation that drops a `{{#consent}}` block is a notice that says less, so it is an error
     /// at notify time, naming what is missing. A locale may add what it likes; a part it does not
     /// translate comes from the default and carries everything.
-    /// Names that say the same thing in other words: the effective date in the long form
-    /// ("December 20, 2026") or in words ("20 December 2026"), both in the set's language.
+    /// Names that say the same thing: `effectiveDateLong` and `releaseDateLong`, the names of before
+    /// the dates had one table (`DateWords`), give the same words as `effectiveDateWords` and
+    /// `releaseDateWords`, so a translation written with either name covers the other.
     private static func sameValue(_ name: MustacheTags.Name) -> MustacheTags.Name {
-        name.name == "effectiveDateWords" ? MustacheTags.Name(name: "effectiveDateLong", section: name.section) : name
+        switch name.name {
+        case "effectiveDateLong": MustacheTags.Name(name: "effectiveDateWords", section: name.section)
+        case "releaseDateLong": MustacheTags.Name(name: "releaseDateWords", section: name.section)
+        default: name
+        }
     }
 
     static func checkCoverage(_ files: [String: [String: String]], displayFolder: String) throws(NoticeError) {

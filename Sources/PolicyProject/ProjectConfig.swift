@@ -170,7 +170,8 @@ public struct ProjectConfig: Sendable, Hashable {
                 let language = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
                 guard DateWords.locales.contains(language),
                       name.allSatisfy({ $0.isASCII && ($0.isLetter || $0 == "-" || $0 == "_") }) else {
-                    throw locale.error("dates can be written in \(DateWords.locales.joined(separator: " or ")) (or a region "
+                    let languages = DateWords.locales.dropLast().joined(separator: ", ") + " or " + DateWords.locales.last!
+                    throw locale.error("dates can be written in \(languages) (or a region "
                                        + "of them, such as fr-CA), not \(Diagnostic.singleLine(name))")
                 }
                 self.site.locale = name.replacing("_", with: "-")

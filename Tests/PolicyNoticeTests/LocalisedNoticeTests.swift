@@ -42,7 +42,7 @@ struct LocalisedNoticeTests {
         #expect(french.contains("Nous avons aussi apporté 3 modifications"), "the editorial count, as in English")
         #expect(!(try text("fr", verdict: "material")).contains("nécessitent votre accord"), "only a consent release asks")
         let english = try text("de")
-        #expect(english.contains("takes effect on December 20, 2026") && english.contains("Added: “your phone number”"),
+        #expect(english.contains("takes effect on 20 December 2026") && english.contains("Added: “your phone number”"),
                 "no German templates: the default's English, dates included")
     }
 
@@ -69,8 +69,8 @@ struct LocalisedNoticeTests {
     @Test(arguments: [
         ("text", "{{#consent}}", "{{#consent}}"),
         ("html", "{{editorialCount}}", "{{editorialCount}}"),
-        // The date in words counts as the long date: either says the effective date in the set's language.
-        ("subject", "{{effectiveDateWords}}", "{{effectiveDateLong}}"),
+        // The long date, the name of before `DateWords` was the one table, counts as the date in words.
+        ("subject", "{{effectiveDateWords}}", "{{effectiveDateWords}}"),
     ])
     func aTranslationThatDropsAParagraphIsAnError(part: String, dropped: String, named: String) throws {
         let file = folder.appendingPathComponent("email/notice.fr.\(part).mustache")
@@ -94,6 +94,28 @@ struct LocalisedNoticeTests {
             #expect(path == "templates/email/notice.fr.\(part).mustache")
             #expect(message.hasPrefix("uses no \(named), which notice.\(part).mustache uses"), "\(message)")
         }
+    }
+
+    /// A translation written before the dates had one table says `{{effectiveDateLong}}`: it still covers
+    /// the default's `{{effectiveDateWords}}` and gives the same words.
+    @Test func aTranslationWithTheOldDateNameStillServes() throws {
+        for part in NoticeTemplateSources.parts {
+            let file = folder.appendingPathComponent("email/notice.fr.\(part).mustache")
+            try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "{{effectiveDateWords}}", with: "{{effectiveDateLong}}")
+                .write(to: file, atomically: true, encoding: .utf8)
+        }
+        #expect(try text("fr").contains("en vigueur le 20 décembre 2026"))
+    }
+
+    /// One table of dates in words serves the site and every email: each language of the notices has its
+    /// dates there, and the English email writes the date as the site does.
+    @Test func theEmailsAndTheSiteShareOneTableOfDates() throws {
+        #expect(Set(NoticeLanguage.all.map(\.code)) == Set(DateWords.locales))
+        let day = CalendarDate(year: 2026, month: 12, day: 1)!
+        #expect(NoticeLanguage.all.map { $0.dateWords(day) }
+                == ["1 December 2026", "1er décembre 2026", "1. Dezember 2026", "1 de diciembre de 2026", "1 de dezembro de 2026"])
+        for language in NoticeLanguage.all { #expect(language.dateWords(day) == DateWords.format(day, locale: language.code)) }
+        #expect(try text("en").contains("takes effect on 20 December 2026"))
     }
 
     @Test func mustacheTagsAreReadForTheirNames() {

@@ -153,7 +153,7 @@ struct MessageTests {
 
         let text = Self.body(parts[1])
         #expect(text.contains("Hello Zoë 🚀,"))
-        #expect(text.contains("December 20, 2026"))
+        #expect(text.contains("20 December 2026"), "the date as the site writes it")
         #expect(text.contains("2. Information We Collect\n- Added: “your phone number” <b>&</b>"), "text is not HTML-escaped")
         #expect(text.contains("https://quillmate.example/legal/privacy-policy/v2-changes.html"))
         let html = Self.body(parts[2])

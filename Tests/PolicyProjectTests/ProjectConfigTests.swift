@@ -46,8 +46,9 @@ import Testing
     @Test(arguments: [
         ("notice:\n  periodDays: 30\n  periodDays: 14\n", "policyc.yml:2:3: error: a key is given twice: periodDays"),
         ("site:\n  title: Legal\n  baseUrl: https://x\n", "policyc.yml:3: error: site.baseUrl: unknown key (known here: title, baseURL, locale)"),
-        ("site:\n  locale: de\n", "policyc.yml:2: error: site.locale: dates can be written in en or fr (or a region of them, such as fr-CA), not de"),
-        ("site:\n  locale: \"fr\\n<x>\"\n", "policyc.yml:2: error: site.locale: dates can be written in en or fr"),
+        ("site:\n  locale: it\n",
+         "policyc.yml:2: error: site.locale: dates can be written in en, fr, de, es or pt (or a region of them, such as fr-CA), not it"),
+        ("site:\n  locale: \"fr\\n<x>\"\n", "policyc.yml:2: error: site.locale: dates can be written in en, fr, de, es or pt"),
         ("notice:\n\n  periodDays: thirty\n", "policyc.yml:3: error: notice.periodDays: expected a whole number, found 'thirty'"),
         ("notice:\n  periodDays: -3\n", "policyc.yml:2: error: notice.periodDays: must be between 1 and 3650 days"),
         ("notice:\n  periodDays: 0\n", "policyc.yml:2: error: notice.periodDays: must be between 1 and 3650 days: Users get"),

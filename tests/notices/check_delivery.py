@@ -70,7 +70,7 @@ PAGE_URL = "https://quillmate.example/legal/privacy-policy/v2.html"
 CHANGES_URL = "https://quillmate.example/legal/privacy-policy/v2-changes.html"
 NOTIFY_DAY = "2026-11-21"
 EFFECTIVE_DAY = "2026-12-20"
-SUBJECTS = {"": "Changes to our Privacy Policy, effective December 20, 2026",
+SUBJECTS = {"": "Changes to our Privacy Policy, effective 20 December 2026",
             "fr": "Modifications de notre Privacy Policy, en vigueur le 20 décembre 2026"}
 GREETINGS = {"": "Hello", "fr": "Bonjour"}
 # The author's release notes, which every message leads with, above the clause-by-clause details.
