@@ -13,6 +13,9 @@ public struct NoticeFacts: Sendable, Hashable {
     /// The new version's page, and its redline against the previous version.
     public var pageURL: String
     public var changesURL: String
+    /// The policy's current page (`DOC.html`), which shows the new version once it is in force: each
+    /// section's link lands there at the section's persistent id. Empty: the sections are not linked.
+    public var currentURL: String
     public var siteTitle: String
     public var sections: [NoticeSection]
     /// Changes that do not alter meaning (wording, order, formatting): counted, shown in the redline.
@@ -22,7 +25,7 @@ public struct NoticeFacts: Sendable, Hashable {
 
     public init(document: String, title: String, version: String, verdict: String, releaseDate: CalendarDate,
                 effectiveDate: CalendarDate, pageURL: String, changesURL: String, siteTitle: String,
-                sections: [NoticeSection], editorialCount: Int, notes: NoticeNotes? = nil) {
+                sections: [NoticeSection], editorialCount: Int, notes: NoticeNotes? = nil, currentURL: String = "") {
         self.document = document
         self.title = title
         self.version = version
@@ -35,6 +38,7 @@ public struct NoticeFacts: Sendable, Hashable {
         self.sections = sections
         self.editorialCount = editorialCount
         self.notes = notes
+        self.currentURL = currentURL
     }
 
     /// The Mustache context. Per-User values (`recipient.name`, `recipient.email`) are left to the
@@ -49,10 +53,13 @@ public struct NoticeFacts: Sendable, Hashable {
             // `…Long` are the names of before the dates had one table; they say the same as `…Words`.
             "effectiveDateWords": language.dateWords(effectiveDate), "releaseDateWords": language.dateWords(releaseDate),
             "effectiveDateLong": language.dateWords(effectiveDate), "releaseDateLong": language.dateWords(releaseDate),
-            "pageURL": pageURL, "changesURL": changesURL, "siteTitle": siteTitle,
+            "pageURL": pageURL, "changesURL": changesURL, "currentURL": currentURL, "siteTitle": siteTitle,
             "sections": sections.map { section in
-                ["heading": section.heading,
-                 "changes": section.statements.map { ["text": $0.sentence(in: language)] }] as [String: Any]
+                var described: [String: Any] = [
+                    "heading": section.heading, "changes": section.statements.map { ["text": $0.sentence(in: language)] },
+                ]
+                if let anchor = section.anchor, !currentURL.isEmpty { described["url"] = "\(currentURL)#\(anchor)" }
+                return described
             },
             "hasSections": !sections.isEmpty,
             "editorialCount": editorialCount, "hasEditorial": editorialCount > 0,
@@ -108,24 +115,36 @@ public struct NoticeNotes: Sendable, Hashable {
 public struct NoticeSection: Sendable, Hashable {
     public var heading: String
     public var statements: [NoticeStatement]
+    /// The section's persistent id in the release's id map (the removed section's, for one removed): where
+    /// its link lands on the current page. Nil where the map names no section (the preamble, the title).
     /// The sentences in English.
     public var changes: [String] { statements.map { $0.sentence() } }
 
-    public init(heading: String, changes: [String]) {
+    public var anchor: String?
+
+    public init(heading: String, changes: [String], anchor: String? = nil) {
         self.heading = heading
         statements = changes.map(NoticeStatement.verbatim)
+        self.anchor = anchor
     }
 
-    public init(heading: String, statements: [NoticeStatement]) {
+    public init(heading: String, statements: [NoticeStatement], anchor: String? = nil) {
         self.heading = heading
         self.statements = statements
+        self.anchor = anchor
     }
 
     /// The material and consent changes of `changes`, grouped by the section they are in, in the
-    /// new document's order; the count of the rest.
-    public static func summarize(_ changes: ChangeSet, quoteLimit: Int = 280) -> (sections: [NoticeSection], editorial: Int) {
+    /// new document's order; the count of the rest. `old` and `new`, the id maps of the two versions,
+    /// give each section its persistent id; without them the sections have none. `changes` names
+    /// structural ids (the archived texts'): a structural id may denote another section on the current
+    /// page, so only the maps' ids are ever linked.
+    public static func summarize(_ changes: ChangeSet, old: IdentityMap? = nil, new: IdentityMap? = nil,
+                                 quoteLimit: Int = 280) -> (sections: [NoticeSection], editorial: Int) {
         var order: [String] = []
         var bySection: [String: [NoticeStatement]] = [:]
+        var anchors: [String: String] = [:]
+        let oldSections = old?.sectionIDs ?? [:], newSections = new?.sectionIDs ?? [:]
         var editorial = 0
         for change in changes.changes {
             guard change.tier >= .material else {
@@ -140,8 +159,17 @@ public struct NoticeSection: Sendable, Hashable {
             }
             if bySection[heading] == nil { order.append(heading) }
             bySection[heading, default: []].append(sentence(change, limit: quoteLimit))
+            // The section as the new version has it; a removed one as the old version had it (its id lands
+            // on the removal note of the current page).
+            let section: String?
+            switch change.subject {
+            case .section: section = change.new.flatMap { newSections[$0.id] } ?? change.old.flatMap { oldSections[$0.id] }
+            case .clause: section = change.new?.section.flatMap { newSections[$0] } ?? change.old?.section.flatMap { oldSections[$0] }
+            case .document: section = nil
+            }
+            if anchors[heading] == nil, let section { anchors[heading] = section }
         }
-        return (order.map { NoticeSection(heading: $0, statements: bySection[$0]!) }, editorial)
+        return (order.map { NoticeSection(heading: $0, statements: bySection[$0]!, anchor: anchors[$0]) }, editorial)
     }
 
     static func sentence(_ change: Change, limit: Int) -> NoticeStatement {

@@ -290,7 +290,12 @@ public struct Notices: Sendable {
         if let previous {
             let changes = try Comparison(project: project).compare(oldPath: "\(document)@\(previous.version)",
                                                                     newPath: "\(document)@\(record.version)")
-            (sections, editorial) = NoticeSection.summarize(changes)
+            // The changes name the archived texts' structural ids; the links take the ids the archive's
+            // maps give those elements, which the pages carry (docs/design.md, "Persistent ids").
+            let releases = Releases(project: project)
+            let maps = try releases.identityMaps(document, history, try releases.archivedDocuments(document, history))
+            let index = { (version: String) in history.releases.firstIndex { $0.version == version }.map { maps[$0] } }
+            (sections, editorial) = NoticeSection.summarize(changes, old: index(previous.version), new: index(record.version))
             title = changes.newTitle
         } else {
             title = try project.loadDocument(Releases(project: project).archivedPath(document, record), analysis: []).title
@@ -305,7 +310,7 @@ public struct Notices: Sendable {
                            effectiveDate: record.effectiveDate, pageURL: "\(base)/\(document)/\(record.version).html",
                            changesURL: "\(base)/\(document)/\(record.version)-changes.html",
                            siteTitle: project.config.site.title, sections: sections, editorialCount: editorial,
-                           notes: notes)
+                           notes: notes, currentURL: "\(base)/\(document).html")
     }
 
     /// `Name <address>` or `address`.

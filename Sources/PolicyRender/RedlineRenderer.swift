@@ -22,10 +22,29 @@ public enum RedlineRenderer {
         }
     }
 
+    /// The pages of the two versions, relative to the redline's (`v3.html`, `v2.html`): each change of the
+    /// readers' redline links to its place there. The changes must name the ids those pages carry (the
+    /// site diffs the versions under their persistent ids), or a link lands on other words.
+    public struct Pages: Sendable {
+        public var old: String
+        public var oldNumber: Int
+        public var new: String
+        public var newNumber: Int
+
+        public init(old: String, oldNumber: Int, new: String, newNumber: Int) {
+            self.old = old
+            self.oldNumber = oldNumber
+            self.new = new
+            self.newNumber = newNumber
+        }
+    }
+
     /// The redline as an `<article>` fragment (the site wraps it in its templates). For readers it is the
     /// changes only, under `<h3>` headings: the page's template gives the title, the versions, the
-    /// author's notes and the legend, in the site's language.
-    public static func article(_ changes: ChangeSet, for audience: Audience = .review, span: Span? = nil) -> String {
+    /// author's notes and the legend, in the site's language. With `pages`, each change links to where it
+    /// is in the new version (a removed one, to where it was in the old).
+    public static func article(_ changes: ChangeSet, for audience: Audience = .review, span: Span? = nil,
+                               pages: Pages? = nil) -> String {
         var out = HTMLWriter(capacity: 64 * 1024)
         out.raw("<article class=\"redline\">\n")
         if audience == .review {
@@ -50,7 +69,7 @@ public enum RedlineRenderer {
                 out.raw("</\(groupHeading)>\n")
                 group = heading
             }
-            renderChange(change, index: index, for: audience, into: &out)
+            renderChange(change, index: index, for: audience, pages: pages, into: &out)
         }
         if group != nil { out.raw("</section>\n") }
         out.raw("</article>\n")
@@ -122,7 +141,8 @@ public enum RedlineRenderer {
         return change.words == nil || (!change.reasons.isEmpty && change.reasons.allSatisfy { $0.rule == "last-updated" })
     }
 
-    private static func renderChange(_ change: Change, index: Int, for audience: Audience, into out: inout HTMLWriter) {
+    private static func renderChange(_ change: Change, index: Int, for audience: Audience, pages: Pages?,
+                                     into out: inout HTMLWriter) {
         if audience == .readers {
             out.raw("<div class=\"change kind-\(change.kind.rawValue)\" id=\"change-\(index + 1)\">\n")
             if change.kind == .moved { out.raw("<p class=\"change-meta\"><span class=\"moved-mark\">⇄ moved</span></p>\n") }
@@ -176,12 +196,28 @@ public enum RedlineRenderer {
             }
         }
         out.raw("</p>\n")
+        // The date line sits in the page's header, without an id of its own: there is no place to link to.
+        if let pages, change.subject != .document, !change.reasons.contains(where: { $0.rule == "last-updated" }) {
+            if let new = change.new {
+                place("\(pages.new)#\(new.id)", "See it in version \(pages.newNumber)", into: &out)
+            } else if let old = change.old {
+                place("\(pages.old)#\(old.id)", "See it as it was in version \(pages.oldNumber)", into: &out)
+            }
+        }
         if audience == .review {
             out.raw("<ul class=\"reasons\">\n")
             for reason in change.reasons { reasonItem(reason, into: &out) }
             out.raw("</ul>\n")
         }
         out.raw("</div>\n")
+    }
+
+    private static func place(_ url: String, _ words: String, into out: inout HTMLWriter) {
+        out.raw("<p class=\"change-place\"><a href=\"")
+        out.text(url)
+        out.raw("\">")
+        out.text(words)
+        out.raw("</a></p>\n")
     }
 
     private static func reasonItem(_ reason: Reason, into out: inout HTMLWriter) {

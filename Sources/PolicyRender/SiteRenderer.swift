@@ -195,7 +195,11 @@ public struct SiteRenderer: Sendable {
                     let changesPath = "\(id)/\(version.name)-changes.html"
                     row["changesURL"] = "\(version.name)-changes.html"
                     var changesContext: [String: Any] = [
-                        "article": RedlineRenderer.article(changes, for: .readers),
+                        // The changes name persistent ids (SiteBuild diffs the versions under them): the
+                        // ids the version pages carry.
+                        "article": RedlineRenderer.article(changes, for: .readers, pages: .init(
+                            old: "\(previous.name).html", oldNumber: previous.number,
+                            new: "\(version.name).html", newNumber: version.number)),
                         "from": describe(previous, state: policy.state(of: previous)),
                         "to": describe(version, state: policy.state(of: version)),
                         "archiveURL": "archive.html", "title": version.document.title,

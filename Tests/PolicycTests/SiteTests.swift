@@ -65,6 +65,11 @@ import Testing
         let redline = try read(root, "\(doc)/v2-changes.html")
         #expect(redline.contains("<del><span class=\"visually-hidden\">removed: </span>45</del>"))
         #expect(redline.contains("<ins><span class=\"visually-hidden\">added: </span>60</ins>"))
+        // Each change links to its place in the version it leads to, at an id that page carries.
+        let places = redline.matches(of: /<p class="change-place"><a href="v2.html#([^"]+)">See it in version 2<\/a><\/p>/)
+        #expect(!places.isEmpty, "\(redline)")
+        let version2 = try read(root, "\(doc)/v2.html")
+        for place in places { #expect(version2.contains("id=\"\(place.1)\""), "v2.html has no #\(place.1)") }
         // Public pages speak to Users: the words that changed, never the review's tiers or rule ids.
         let pending = try read(root, "\(doc)/v3-changes.html")
         #expect(pending.contains("Words added are underlined"))

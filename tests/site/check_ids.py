@@ -9,10 +9,23 @@ with the words of the element it landed on. Then, on the final site, headless Ch
 current page at each of those ids and checks that the element in view holds the successor's words,
 or the note "This part was removed in version 7" linking to version 6 at that id, where the same
 words are. `policyc check` must accept the archive and its id maps.
+
+The redline and the notice email of each release link with persistent ids, and the links are followed:
+Chromium opens each change's link on the release's redline page and checks that the element it lands
+on in the version page holds the change's words (the new ones; the old ones in the version before, for
+a removal). For each material release `policyc notify` writes the emails of an English and a French
+User; each changed section's link (text and HTML part) is followed on the current page of the site as
+it stands once the release is in force, and the section there must hold the words the email quotes
+(or the removal note, for a section removed). A structural id would land on other words: inserting a
+section makes `sec-2` another section.
 Prints 'N passed, N failed' and exits 1 when anything failed.
 """
 import argparse
 import datetime
+import email
+import email.policy
+import html
+import json
 import os
 import pathlib
 import re
@@ -154,6 +167,145 @@ return [holder.tagName, words.replace(/\\s+/g, ' ').trim(), box.top > -2 && box.
 """
 
 
+# The words of a page's element: what a link to `arguments[0]` lands on (an alias span by its holder, a
+# table cell by its row), the buttons of the page left out.
+LANDED = """
+var e = document.getElementById(arguments[0]);
+if (!e) return null;
+var holder = e;
+if (holder.tagName === 'SPAN' && !holder.textContent.trim()) holder = holder.parentElement;
+if (holder.tagName === 'TD' || holder.tagName === 'TH') holder = holder.parentElement;
+var copy = holder.cloneNode(true);
+copy.querySelectorAll('.anchor').forEach(function (x) { x.remove(); });
+return [holder.tagName, holder.className, copy.textContent.replace(/\\s+/g, ' ').trim()];
+"""
+
+# Each change of a redline: its link's address (resolved against the page) and its words, new and old.
+REDLINE_CHANGES = """
+return Array.from(document.querySelectorAll('.redline .change')).map(function (change) {
+  var link = change.querySelector('.change-place a');
+  var text = change.querySelector('.change-text').cloneNode(true);
+  text.querySelectorAll('.visually-hidden').forEach(function (x) { x.remove(); });
+  var newer = text.cloneNode(true), older = text.cloneNode(true);
+  newer.querySelectorAll('del').forEach(function (x) { x.remove(); });
+  older.querySelectorAll('ins').forEach(function (x) { x.remove(); });
+  function words(node) { return node.textContent.replace(/\\s+/g, ' ').trim(); }
+  return [change.id, link ? link.href : null, words(newer), words(older), change.classList.contains('kind-removed'),
+          change.classList.contains('kind-split'), /^Last updated:/.test(words(newer))];
+});
+"""
+
+
+def follow(driver, url):
+    """Opens `url` as a reader's click would, and reads the element its fragment names."""
+    driver.get(url)
+    return driver.execute_script(LANDED, url.split("#", 1)[1]) if "#" in url else None
+
+
+def check_redline(results, driver, page, version):
+    """Every change of the redline links to its place, and the place holds the change's words."""
+    driver.get(page.as_uri())
+    changes = driver.execute_script(REDLINE_CHANGES)
+    results.check(changes, f"{page.name}: the redline shows no change")
+    followed = 0
+    for change_id, url, new_words, old_words, removed, split, date_line in changes:
+        if date_line:
+            # The date line is part of the page's header, not an element with an id: nowhere to link.
+            results.check(url is None, f"{page.name} #{change_id}: the date line links {url}")
+            continue
+        if url is None:
+            results.check(False, f"{page.name} #{change_id}: no link to its place")
+            continue
+        expected_page, words = (f"v{version - 1}.html", old_words) if removed else (f"v{version}.html", new_words)
+        results.check(url.split("#")[0].endswith("/" + expected_page), f"{page.name} #{change_id}: links {url}, not {expected_page}")
+        landed = follow(driver, url)
+        if split and landed is not None:
+            # A split clause's first part keeps its id: the link lands there, on the first of the new words.
+            results.check(landed[2] and words.startswith(landed[2]) and landed[2] != words,
+                          f"{page.name} #{change_id}: the split lands on {landed}, not the first part of “{words}”")
+            followed += 1
+            continue
+        results.check(landed is not None and words and words in landed[2],
+                      f"{page.name} #{change_id}: {url.rsplit('/', 1)[-1]} lands on {landed}, which does not hold “{words}”")
+        followed += 1
+    return followed
+
+
+BASE_URL = "https://legal.example.com"
+QUOTE = re.compile(r"“(?:… )?(.*?)(?: …)?”")
+USERS = [{"id": "u1", "email": "ann@example.org", "name": "Ann", "locale": "en", "status": "active"},
+         {"id": "u2", "email": "claire@example.org", "name": "Claire", "locale": "fr", "status": "active"}]
+
+
+def email_sections(raw):
+    """(heading, link, statements) of each changed section, from the text part and from the HTML part."""
+    message = email.message_from_string(raw, policy=email.policy.default)
+    text, body = (part.get_content().replace("\r\n", "\n") for part in message.iter_parts())
+    from_text = []
+    for block in re.split(r"\n\n+", text):
+        lines = block.splitlines()
+        if len(lines) >= 2 and lines[1].startswith(BASE_URL) and all(line.startswith("- ") for line in lines[2:]):
+            from_text.append((lines[0], lines[1], [line[2:] for line in lines[2:]]))
+    from_html = []
+    for match in re.finditer(r'<h2[^>]*><a href="([^"]+)">(.*?)</a></h2>\s*<ul[^>]*>(.*?)</ul>', body, re.S):
+        items = [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", match.group(3), re.S)]
+        from_html.append((html.unescape(match.group(2)), html.unescape(match.group(1)), items))
+    return from_text, from_html
+
+
+def expected_words(statement):
+    """What the section a statement is linked to must hold: the new words it quotes, the new title of a
+    renamed section, the title of a new one; None for words that are gone (removed)."""
+    for label in ("Removed", "Supprimé", "Section removed", "Section supprimée"):
+        if statement.startswith(label):
+            return None
+    for label in ("New section", "Nouvelle section"):
+        if statement.startswith(label):
+            return statement.split(":", 1)[1].strip().rstrip(".").strip()
+    for label in ("Section renamed from", "Section renommée de"):
+        if statement.startswith(label):
+            return re.split(r" (?:to|en) ", statement[len(label):], maxsplit=1)[1].rstrip(".").strip()
+    quoted = QUOTE.search(statement)
+    return quoted.group(1) if quoted else None
+
+
+def check_emails(results, driver, policyc, project, site, version, day):
+    """Notify two Users of release `version`; follow each section link of both parts of both emails."""
+    users = project / "users.jsonl"
+    users.write_text("".join(json.dumps(row) + "\n" for row in USERS), encoding="utf-8")
+    out = project / "notices" / f"links-v{version}"
+    result = subprocess.run([policyc, "notify", DOC, "--users", str(users), "--today", day.isoformat(), "--out", str(out)],
+                            cwd=project, capture_output=True, text=True)
+    if result.returncode != 0:
+        # An editorial release sends no notice.
+        results.check("editorial" in result.stderr, f"v{version}: notify failed: {result.stderr}")
+        return 0
+    raws = [json.loads(line)["raw"] for batch in sorted(out.glob("batch-*.jsonl"))
+            for line in batch.read_text(encoding="utf-8").splitlines()]
+    results.check(len(raws) == len(USERS), f"v{version}: {len(raws)} emails, not {len(USERS)}")
+    followed = 0
+    for raw in raws:
+        from_text, from_html = email_sections(raw)
+        results.check(from_text and [(h, u) for h, u, _ in from_text] == [(h, u) for h, u, _ in from_html],
+                      f"v{version}: the text and HTML parts link different sections: {from_text} / {from_html}")
+        for heading, url, statements in from_text + from_html:
+            results.check(url.startswith(f"{BASE_URL}/{DOC}.html#"), f"v{version} “{heading}”: links {url}, not the current page")
+            landed = follow(driver, site.as_uri() + url[len(BASE_URL):])
+            if landed is None:
+                results.check(False, f"v{version} “{heading}”: {url} lands nowhere")
+                continue
+            followed += 1
+            for statement in statements:
+                words = expected_words(statement)
+                if statement.startswith(("Section removed", "Section supprimée")):
+                    results.check("removed-note" in landed[1] and f"removed in version {version}" in landed[2],
+                                  f"v{version} “{heading}”: {url} lands on {landed}, not the removal note")
+                elif words is not None:
+                    results.check(words in landed[2],
+                                  f"v{version} “{heading}”: {url} lands on “{landed[2][:120]}”, which does not hold “{words}”")
+    return followed
+
+
 def article_ids(page):
     html = page.read_text(encoding="utf-8")
     article = html[html.index("<article"):html.index("</article>")]
@@ -201,6 +353,7 @@ def main():
             day = datetime.date(2027, 1, 5)
             # (id, words) seen on any page of any build, with where it was seen.
             seen = {}
+            redline_links = email_links = 0
             for step in range(len(EDITS) + 1):
                 if step > 0:
                     what, edit = EDITS[step - 1]
@@ -226,6 +379,9 @@ def main():
                         if found is None:
                             continue
                         seen.setdefault((anchor, found[1]), f"v{step + 1} build, {page.relative_to(site)}")
+                if step > 0:
+                    redline_links += check_redline(results, driver, site / DOC / f"v{step + 1}-changes.html", step + 1)
+                    email_links += check_emails(results, driver, policyc, project, site, step + 1, day)
                 day += datetime.timedelta(days=40)
             check = subprocess.run([policyc, "check", "--today", day.isoformat()], cwd=project, capture_output=True, text=True)
             results.check(check.returncode == 0 and "error" not in check.stdout,
@@ -262,6 +418,9 @@ def main():
                 results.check(old is not None and any(old[1] == w for w, _ in observations),
                               f"{link} does not show the removed words: {old}")
         results.check(notes >= 3, f"only {notes} ids land on a removal note")
+        results.check(redline_links >= 9, f"only {redline_links} links of the redlines were followed")
+        results.check(email_links >= 4, f"only {email_links} section links of the emails were followed")
+        print(f"links: {redline_links} of the redlines and {email_links} of the emails followed to their places")
         print(" ".join(sorted(by_anchor)))
         print(f"ids: {len(by_anchor)} followed on the current page, {notes} onto removal notes")
     finally:
