@@ -65,7 +65,7 @@ struct Classifier {
     /// The editorial rules of `Rules/`, in the order a changed region is put to them: these before the
     /// material triggers, which they keep from misreading a spelling or a linking word…
     static let rulesBeforeTriggers: [any RegionRule.Type] = [
-        EquivalentWordingRule.self, SamePartyRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
+        EncodingRepairedRule.self, EquivalentWordingRule.self, SamePartyRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
         SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self,
     ]
     /// …and these after, for a region that holds no trigger word (a near spelling that is a number is no typo).
@@ -129,7 +129,8 @@ struct Classifier {
             }
             let before = triggerCount(verdict)
             checkTriggers(region.deletedWords, region.insertedWords, detail: detail, category: category, clauseWords: newWords,
-                          clauseTexts: (old.text, new.text), clauseNegations: negations, into: &verdict)
+                          clauseTexts: (old.text, new.text), wordBefore: region.wordBefore, newTokens: newTokens,
+                          clauseNegations: negations, into: &verdict)
             if triggerCount(verdict) > before { continue }
             if let rule = Self.rulesAfterTriggers.first(where: { $0.explains(region, context) }) {
                 verdict.raise(.editorial, rule.id, detail)
@@ -234,7 +235,8 @@ struct Classifier {
 
     private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
                                category: SectionCategory, clauseWords: [String], clauseTexts: (old: String, new: String),
-                               clauseNegations: () -> (old: Int, new: Int), into verdict: inout Verdict) {
+                               wordBefore: String?, newTokens: [WordToken], clauseNegations: () -> (old: Int, new: Int),
+                               into verdict: inout Verdict) {
         // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
         let deletedWords = deleted.map { $0.key.lowercased() }
         let insertedWords = inserted.map { $0.key.lowercased() }
@@ -276,16 +278,24 @@ struct Classifier {
         func isAdverb(_ token: WordToken, in text: String) -> Bool {
             token.key.count > 4 && token.key.hasSuffix("ly") && text.contains(token.key + ",")
         }
+        // "Analytics" → "Analytic": the same name, in the singular or the plural.
+        func sameName(_ word: String, among others: [String]) -> Bool {
+            others.contains { $0 == word || $0 + "s" == word || $0 == word + "s" }
+        }
         let insertedNames = inserted.filter {
-            isName($0) && !deletedWords.contains($0.key.lowercased()) && !isAdverb($0, in: clauseTexts.new)
+            isName($0) && !sameName($0.key.lowercased(), among: deletedWords) && !isAdverb($0, in: clauseTexts.new)
         }
         if !insertedNames.isEmpty || deleted.contains(where: {
-            isName($0) && !insertedWords.contains($0.key.lowercased()) && !isAdverb($0, in: clauseTexts.old)
+            isName($0) && !sameName($0.key.lowercased(), among: insertedWords) && !isAdverb($0, in: clauseTexts.old)
         }) {
             verdict.raise(span: detail, .material, "named-party", detail)
             // A new party in an advertising clause gets data only if something flows to it or tracks for
             // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
-            if !insertedNames.isEmpty, !hasNegation, clauseWords.contains(where: vocabulary.adTechWords.contains),
+            // A new name where a recipient stands, or any new name in a clause that already sends data to a
+            // named party ("to Adjust"): the disclosure now reaches more (iOS users, an Android ID).
+            if !insertedNames.isEmpty, insertedNames.contains(where: { isRecipient($0, in: inserted, wordBefore: wordBefore) })
+                || sendsToNamedParty(newTokens), !hasNegation,
+               clauseWords.contains(where: vocabulary.adTechWords.contains),
                clauseWords.contains(where: { vocabulary.disclosureWords.contains($0) || vocabulary.flowWords.contains($0)
                    || vocabulary.trackerWords.contains($0) }) {
                 verdict.raise(span: detail, .consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
@@ -326,6 +336,8 @@ struct Classifier {
         }
     }
 
+    private static let romanNumerals: Set<String> = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+
     /// "a profile photo and display name;" → "…; and": the "and" or "or" that ends the last-but-one item of
     /// a list came or went (the list grew, or its items traded places). A swap of "and" for "or" is not this.
     static func onlyListConjunction(_ old: String, _ newWords: [String]) -> Bool {
@@ -340,22 +352,25 @@ struct Classifier {
         return before.conjunction != after.conjunction && before.words == after.words
     }
 
-    /// "see Section 7" → "see Sections 7–8", "Sections 4 and 5" → "Sections 5 and 6": only cross-references
-    /// changed, each a reference word and the numbers after it, compared as one placeholder.
+    /// "see Section 7" → "see Sections 7–8", "Sections 4 and 5" → "Sections 5 and 6", "Section N" → "Section P":
+    /// only cross-references changed, each a reference word and the labels after it (numbers, single letters,
+    /// roman numerals), compared as one placeholder.
     func onlyReferencesChanged(_ old: String, _ newWords: [String]) -> Bool {
+        func isLabel(_ word: String) -> Bool {
+            Vocabulary.value(word) != nil || word.count == 1 && word.first!.isLetter
+                || Self.romanNumerals.contains(word)
+        }
         func references(_ words: [String]) -> (text: [String], count: Int) {
             var text: [String] = [], count = 0, index = 0
             while index < words.count {
-                guard vocabulary.referenceWords.contains(words[index]), index + 1 < words.count,
-                      Vocabulary.value(words[index + 1]) != nil else {
+                guard vocabulary.referenceWords.contains(words[index]), index + 1 < words.count, isLabel(words[index + 1]) else {
                     text.append(words[index])
                     index += 1
                     continue
                 }
                 index += 1
-                while index < words.count, Vocabulary.value(words[index]) != nil
-                        || ["and", "or", "to", "through"].contains(words[index]) && index + 1 < words.count
-                            && Vocabulary.value(words[index + 1]) != nil {
+                while index < words.count, isLabel(words[index])
+                        || ["and", "or", "to", "through"].contains(words[index]) && index + 1 < words.count && isLabel(words[index + 1]) {
                     index += 1
                 }
                 text.append("§")
@@ -366,6 +381,40 @@ struct Classifier {
         let before = references(TextNormalizer.looseWords(old)), after = references(newWords)
         return before.count > 0 && before == after
     }
+
+    /// Whether a name stands where a recipient of data or a tracker does: after "to", "with", "by", "via"
+    /// ("sends campaign data to Adjust"), before a tracker word ("the Yahoo Dot Pixel"), or opening the
+    /// clause ("Flashtalking, which uses a clear GIF"); not a product or platform in passing ("for
+    /// Desktop, Android or iOS", "or Android ID").
+    private func isRecipient(_ name: WordToken, in words: [WordToken], wordBefore: String?) -> Bool {
+        guard let index = words.firstIndex(where: { $0.key == name.key }) else { return false }
+        let after = words[(index + 1)...].prefix(3).map { $0.key.lowercased() }
+        if after.contains(where: vocabulary.trackerWords.contains) { return true }
+        // The words before it, an article skipped: "with the Acme network".
+        var previous = words[..<index].map { $0.key.lowercased() }.reversed().drop { ["the", "our", "a", "an"].contains($0) }
+            .prefix(1).map { $0 }
+        if previous.isEmpty, index == 0 || words[..<index].allSatisfy({ ["the", "our", "a", "an"].contains($0.key.lowercased()) }) {
+            guard let wordBefore else { return true }
+            previous = [wordBefore]
+        }
+        return previous.first.map(Self.recipientCues.contains) == true
+    }
+
+    /// Whether the clause sends data to a party: a name or a party word ("our third party vendor") right
+    /// after "to", "with", "by"…, an article or "our" skipped.
+    private func sendsToNamedParty(_ tokens: [WordToken]) -> Bool {
+        let words = tokens.filter(\.isWord)
+        let skipped: Set<String> = ["the", "our", "a", "an", "its", "their"]
+        let parties: Set<String> = ["vendor", "vendors", "partner", "partners", "third", "advertisers", "providers", "provider"]
+        return words.indices.dropLast().contains { index in
+            guard Self.recipientCues.contains(words[index].key.lowercased()) else { return false }
+            guard let next = words[(index + 1)...].first(where: { !skipped.contains($0.key.lowercased()) }) else { return false }
+            return isName(next) || parties.contains(next.key.lowercased())
+        }
+    }
+
+    private static let recipientCues: Set<String> = ["to", "with", "by", "via", "from", "through", "including", "includes", "include", "like",
+                                                      "as", "partner", "partners"]
 
     /// The same sentences, in another order (a "not" sentence moved inside its clause withdraws nothing).
     static func sameSentences(_ old: String, _ new: String) -> Bool {
@@ -579,12 +628,34 @@ struct Classifier {
         } else if destination.hasPrefix("//") {
             authority = destination.dropFirst(2)
         } else if destination.lowercased().hasPrefix("mailto:") {
-            return String(destination.split(separator: "@").last ?? "").lowercased()
+            return Self.site(of: String(destination.split(separator: "@").last ?? "").prefix { $0 != "?" })
         } else {
             return Self.hasScheme(destination) ? destination : ""
         }
-        return String(authority.prefix { $0 != "/" && $0 != "?" && $0 != "#" }).lowercased()
+        // The host, without user information or port.
+        let hostAndPort = authority.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = hostAndPort.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return Self.site(of: host.hasPrefix("[") ? host : host.prefix { $0 != ":" })
     }
+
+    /// The site a host belongs to, its registrable domain: "firefox-source-docs.mozilla.org" and
+    /// "dictionary.telemetry.mozilla.org" are both mozilla.org's, as "help.github.com" and
+    /// "docs.github.com" are github.com's. Under a suffix that many owners share ("co.uk", "github.io",
+    /// "wordpress.com") a label more is kept: "alice.github.io" is not "bob.github.io".
+    static func site(of host: some StringProtocol) -> String {
+        let labels = host.lowercased().split(separator: ".").map(String.init)
+        guard labels.count > 2, !labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return labels.joined(separator: ".") }
+        let lastTwo = labels.suffix(2).joined(separator: ".")
+        let keep = sharedSuffixes.contains(lastTwo) ? 3 : 2
+        return labels.suffix(keep).joined(separator: ".")
+    }
+
+    private static let sharedSuffixes: Set<String> = [
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk", "com.au", "net.au", "org.au", "co.jp", "co.nz", "com.br", "co.in",
+        "co.za", "com.mx", "com.cn", "com.tw", "co.kr", "com.sg", "com.hk", "github.io", "gitlab.io", "herokuapp.com",
+        "blogspot.com", "wordpress.com", "netlify.app", "vercel.app", "pages.dev", "workers.dev", "appspot.com",
+        "azurewebsites.net", "cloudfront.net", "amazonaws.com", "firebaseapp.com", "web.app", "tumblr.com",
+    ]
 
     /// Whether a link target starts with a URI scheme (RFC 3986: a letter, then letters, digits, `+`, `-`
     /// or `.`, then `:`).

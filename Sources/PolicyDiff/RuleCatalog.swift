@@ -73,6 +73,7 @@ public enum RuleCatalog {
         Entry(GrammarRule.self),
         Entry(NavigationTextRule.self),
         Entry(rule: "hidden-markup", tier: .editorial, title: "Hidden markup"),
+        Entry(EncodingRepairedRule.self),
         Entry(PunctuationOrCaseRule.self),
         Entry(rule: "formatting", tier: .editorial, title: "Formatting"),
         Entry(rule: "last-updated", tier: .editorial, title: "“Last updated” date"),

@@ -466,8 +466,10 @@ public enum Slug {
 
 /// Kramdown attribute lists (`{: #personal-info .class }`) that Mozilla's policies put on headings and paragraphs.
 enum KramdownAttributes {
-    /// The inlines without an attribute list at their end: it is markup for kramdown, not words for readers.
+    /// The inlines without an attribute list at their end, nor on a line of its own inside them ("* Tiles",
+    /// "{: #tiles }", then the item's text as a lazy continuation): markup for kramdown, not words for readers.
     static func strippingTrailing(_ inlines: [Inline]) -> [Inline] {
+        let inlines = strippingOwnLines(inlines)
         guard case .text(let last)? = inlines.last, endsWithBrace(last),
               let open = last.ranges(of: "{:").last else { return inlines }
         var result = Array(inlines.dropLast())
@@ -477,6 +479,30 @@ enum KramdownAttributes {
             result.append(.text(String(kept)))
         } else {
             while let tail = result.last, tail == .softBreak || tail == .lineBreak { result.removeLast() }
+        }
+        return result
+    }
+
+    /// Without the attribute lists that stand alone on a line between others.
+    private static func strippingOwnLines(_ inlines: [Inline]) -> [Inline] {
+        func isBreak(_ inline: Inline) -> Bool { inline == .softBreak || inline == .lineBreak }
+        func isAttributeList(_ inline: Inline) -> Bool {
+            guard case .text(let text) = inline, endsWithBrace(text) else { return false }
+            let trimmed = text.trimmingSpaces
+            return trimmed.hasPrefix("{:") && trimmed.firstIndex(of: "}") == trimmed.index(before: trimmed.endIndex)
+        }
+        guard inlines.count > 2, inlines.contains(where: isBreak) else { return inlines }
+        var result: [Inline] = []
+        var index = 0
+        while index < inlines.count {
+            let inline = inlines[index]
+            let alone = (index == 0 || isBreak(inlines[index - 1])) && index + 1 < inlines.count && isBreak(inlines[index + 1])
+            if alone, isAttributeList(inline) {
+                index += 2
+                continue
+            }
+            result.append(inline)
+            index += 1
         }
         return result
     }

@@ -62,7 +62,7 @@ import Testing
                      "right-removed", "retention-extended", "consent-dropped", "hidden-markup", "title-renamed",
                      "compound-spelling", "sentence-split", "connective", "duplicate-clause", "sentences-reordered",
                      "reference-renumbered", "table-of-contents", "binding-link-changed", "update-notice",
-                     "list-conjunction"] {
+                     "list-conjunction", "encoding-repaired"] {
             #expect(covered.contains(rule), "no labelled edit exercises \(rule)")
         }
     }
