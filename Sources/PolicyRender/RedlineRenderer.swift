@@ -134,10 +134,13 @@ public enum RedlineRenderer {
 
     """
 
-    /// An editorial change readers gain nothing from: markup or numbering (no words changed), or the "Last updated"
-    /// line and nothing else in it (it has words, but the page's header already names both versions' dates).
+    /// An editorial change readers gain nothing from: markup or numbering (no words changed, the heading
+    /// reads the same), or the "Last updated" line and nothing else in it (it has words, but the page's
+    /// header already names both versions' dates).
     private static func isForReviewersOnly(_ change: Change) -> Bool {
         guard change.tier == .editorial, change.kind != .added, change.kind != .removed else { return false }
+        // A heading that reads differently is a change readers see on the page, though it has no word diff.
+        if change.reasons.contains(where: { $0.rule == "heading-renamed" || $0.rule == "title-renamed" }) { return false }
         return change.words == nil || (!change.reasons.isEmpty && change.reasons.allSatisfy { $0.rule == "last-updated" })
     }
 

@@ -235,17 +235,10 @@ def proof(results, policyc, project):
 
 def screenshots(results, site, out):
     """The page in force (announcing v3) and the v3 redline, at desktop and phone widths."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "site"))
+    from check_site import headless_chromium
 
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium()
     shots = out / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     try:

@@ -35,7 +35,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from check_site import ROOT, Results, run  # noqa: E402
+from check_site import ROOT, Results, headless_chromium, run  # noqa: E402
 
 DOC = "privacy-policy"
 
@@ -313,18 +313,7 @@ def article_ids(page):
 
 
 def chromium():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary:
-        options.binary_location = binary
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(1280, 900)
-    return driver
+    return headless_chromium()
 
 
 def describe(driver, page, anchor):

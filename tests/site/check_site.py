@@ -163,21 +163,29 @@ def validate(site, results):
     print(f"validator: {len(pages)} pages, exit {result.returncode}")
 
 
-def browser_checks(site, out, results):
+def headless_chromium(browser_log=False):
+    """Headless Chromium through chromedriver, 1280×900; the site, id and journey checks share it."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
-    from axe_selenium_python import Axe
 
     options = Options()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if browser_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium:
         options.binary_location = chromium
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(1280, 900)
+    return driver
+
+
+def browser_checks(site, out, results):
+    from axe_selenium_python import Axe
+
+    driver = headless_chromium(browser_log=True)
     try:
         driver.set_window_size(1280, 900)
         for page in sorted(site.rglob("*.html")):
@@ -244,9 +252,6 @@ def build_own_site(policyc, folder):
 def own_site_checks(site, out, results):
     """Every kind of page is there (index, current versions, archive, old versions, a redline, the feed),
     and the current page and the material release's redline are photographed for the README."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
     index = (site / "index.html").read_text(encoding="utf-8")
     for doc in ("privacy-policy", "terms-of-service"):
         results.check(f'href="{doc}.html"' in index, f"own site: the index links {doc}")
@@ -264,15 +269,8 @@ def own_site_checks(site, out, results):
         text = page.read_text(encoding="utf-8")
         shown = [word for word in internal if word in text]
         results.check(not shown, f"own site: {page.relative_to(site)} shows the review's {shown}")
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium:
-        options.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver = headless_chromium()
     try:
-        driver.set_window_size(1280, 900)
         shots = out / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         for name, stem in ((f"{DOC}.html", "own-current"), (f"{DOC}/v3-changes.html", "own-redline")):
