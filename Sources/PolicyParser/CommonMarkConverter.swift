@@ -35,12 +35,19 @@ struct CommonMarkConverter {
     /// sleep instead of spinning on a core the parse needs.
     private static let cmarkQueue = DispatchQueue(label: "policyc.cmark")
 
-    /// Registers the extensions (not thread-safe: a lazy static runs it exactly once), then parses
-    /// a line of strikethrough on the queue to learn whether `keepSpecialCharacters` is the setter
-    /// cmark calls. After this parse the table holds every extension character for good.
-    static let parsesMayOverlap: Bool = {
+    /// Registers the extensions (not thread-safe: a lazy static runs it exactly once) and takes `w`
+    /// out of autolink's characters (`WWWSpecial`).
+    private static let extensionsRegistered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         WWWSpecial.dropFromAutolink()
+        return true
+    }()
+
+    /// Parses a line of strikethrough on the queue to learn whether `keepSpecialCharacters` is the
+    /// setter cmark calls. After this parse the table holds every extension character for good.
+    /// Fast paths only: the reference never asks.
+    static let parsesMayOverlap: Bool = {
+        _ = extensionsRegistered
         let probe = Array("~~a~~ www.example.com\n".utf8)
         _ = cmarkQueue.sync { probe.withUnsafeBytes { run($0, validateUTF8: false, wwwSpecial: false) } }
         return SpecialCharacters.keptByPolicyc.load(ordering: .acquiring)
@@ -59,7 +66,20 @@ struct CommonMarkConverter {
         }
     }
 
-    /// Runs cmark on `bytes`: in parallel with other parses where `parsesMayOverlap`, else one at a time.
+    /// The reference's parse: cmark-gfm as it is, one parse at a time. `w` is special while it runs
+    /// (`onlyW` attached), so the autolink extension finds www autolinks itself: its characters and
+    /// `onlyW`'s are together exactly the stock extension's, and cmark asks every inline extension's
+    /// matcher at every special character, so the parse is stock cmark-gfm's. On the queue, as when
+    /// `keepSpecialCharacters` is not in effect; where it is, it only skips clearing characters that
+    /// every parse sets again.
+    static func parseAlone(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool) -> Tree? {
+        _ = extensionsRegistered
+        return cmarkQueue.sync {
+            WWWSpecial.whileSpecial { run(bytes, validateUTF8: validateUTF8, wwwSpecial: true) }
+        }
+    }
+
+    /// Fast paths: runs cmark on `bytes` in parallel with other parses where `parsesMayOverlap`, else one at a time.
     /// `wwwSpecial`: with `w` a special character, so that cmark-gfm finds www autolinks itself.
     static func parse(_ bytes: UnsafeRawBufferPointer, validateUTF8: Bool, wwwSpecial: Bool = false) -> Tree? {
         guard parsesMayOverlap else {

@@ -15,27 +15,37 @@ public enum PolicyParser {
     }
 
     /// Parses a policy's bytes. `path` is used for the document id (its file stem) and in diagnostics.
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, path: String, analysis: Analysis = .all) -> Document {
-        withContiguousBytes(bytes) { parse($0, path: path, analysis: analysis) }
+    /// `options`: the reference pipeline, or its fast paths (`ParseOptions`); the document is the same.
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, path: String, analysis: Analysis = .all,
+                                                       options: ParseOptions = .reference) -> Document {
+        withContiguousBytes(bytes) { parse($0, path: path, analysis: analysis, options: options) }
     }
 
-    /// Parses two revisions of a policy, each as `parse` would; the text they share is parsed once
-    /// (`RevisionPair`), so that the second costs little more than its changes.
+    /// Parses two revisions of a policy, each as `parse` would. With the fast paths, the text they
+    /// share is parsed once (`RevisionPair`), so that the second costs little more than its changes.
     public static func parse<Bytes: Collection<UInt8>>(old: Bytes, oldPath: String, new: Bytes, newPath: String,
-                                                       analysis: Analysis = .all) -> (old: Document, new: Document) {
-        parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis, finishingOld: { $0 },
-              finishingNew: { $0 })
+                                                       analysis: Analysis = .all, options: ParseOptions = .reference)
+        -> (old: Document, new: Document) {
+        parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis, options: options,
+              finishingOld: { $0 }, finishingNew: { $0 })
     }
 
-    /// The same, each document handed to its `finishing` function on the core that made it, as soon as
-    /// it is made: what the caller makes of one document overlaps the making of the other.
+    /// The same, each document handed to its `finishing` function as soon as it is made; with the fast
+    /// paths, on the core that made it, so that what the caller makes of one document overlaps the
+    /// making of the other.
     public static func parse<Bytes: Collection<UInt8>, Old: Sendable, New: Sendable>(
         old: Bytes, oldPath: String, new: Bytes, newPath: String, analysis: Analysis = .all,
+        options: ParseOptions = .reference,
         finishingOld: (Document) -> Old, finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {
-        withContiguousBytes(old) { oldBytes in
+        guard options.fastPaths else {
+            // The reference: one revision, then the other, each parsed alone.
+            let oldResult = finishingOld(parse(old, path: oldPath, analysis: analysis, options: .reference))
+            return (oldResult, finishingNew(parse(new, path: newPath, analysis: analysis, options: .reference)))
+        }
+        return withContiguousBytes(old) { oldBytes in
             withContiguousBytes(new) { newBytes in
                 parse(old: oldBytes, oldPath: oldPath, new: newBytes, newPath: newPath, analysis: analysis,
-                      pieceBytes: revisionPieceBytes, cmarkFindsWWW: false, finishingOld: finishingOld,
+                      pieceBytes: options.revisionPieceBytes, finishingOld: finishingOld,
                       finishingNew: finishingNew)
             }
         }
@@ -48,9 +58,10 @@ public enum PolicyParser {
     }
 
     /// Parses Markdown text (tests and tools that already hold a string).
-    public static func parse(text: String, path: String = "policy.md", analysis: Analysis = .all) -> Document {
+    public static func parse(text: String, path: String = "policy.md", analysis: Analysis = .all,
+                             options: ParseOptions = .reference) -> Document {
         var text = text
-        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis) }
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0), path: path, analysis: analysis, options: options) }
     }
 
     /// Whether a clause defines a term, as a parse with `.definedTerms` decides it, for a document parsed
@@ -59,32 +70,41 @@ public enum PolicyParser {
         !DefinedTermFinder.find(in: clause).isEmpty
     }
 
-    /// Long policies are cut into pieces of at least this many bytes, converted on every core.
-    static let pieceBytes = 256 << 10
-    /// Two revisions parsed together: the old one's pieces share the cores with the new one's
-    /// changed runs, which are small. Smaller pieces keep both cores busy to the end (1 MB diff:
-    /// conversion done at 14.2 ms against 17.7 ms with `pieceBytes`, medians of 30 alternating
-    /// runs; 32 KB was no faster than 64 KB).
-    static let revisionPieceBytes = 64 << 10
+    /// One policy's bytes, through the pipeline `options` picks.
+    static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis, options: ParseOptions) -> Document {
+        guard options.fastPaths else {
+            let body = Body(bytes)
+            return document(body, referenceBlocks(body), path: path, analysis: analysis)
+        }
+        return parse(bytes, path: path, analysis: analysis, pieceBytes: options.pieceBytes)
+    }
 
-    /// `cmarkFindsWWW`: every piece parsed with cmark finding www autolinks itself, as tests need to
-    /// hold `WWWAutolinks` to cmark.
+    /// The reference's blocks: the whole body in one cmark parse, with cmark-gfm's own rules.
+    static func referenceBlocks(_ body: Body) -> ConvertedBlocks {
+        var converter = CommonMarkConverter()
+        converter.lineOffset = body.lineOffset
+        let blocks = CommonMarkConverter.parseAlone(body.bytes, validateUTF8: body.validateUTF8)
+            .map { converter.convert($0) } ?? []
+        return ConvertedBlocks(blocks: blocks, lines: converter.topLevelLines, flattenedAt: converter.flattenedAt)
+    }
+
+    /// Fast paths: pieces of at least `pieceBytes`, converted on every core.
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String, analysis: Analysis,
-                      pieceBytes: Int = pieceBytes, cmarkFindsWWW: Bool = false) -> Document {
+                      pieceBytes: Int) -> Document {
         let body = Body(bytes)
         let pieces = SourcePieces.split(body.bytes, minimumBytes: pieceBytes)
         let jobs = pieces.indices.map { body.job($0..<($0 + 1), of: pieces) }
-        let converted = ConvertedBlocks(joining: convert(jobs, cmarkFindsWWW: cmarkFindsWWW))
+        let converted = ConvertedBlocks(joining: convert(jobs))
         return document(body, converted, path: path, analysis: analysis)
     }
 
-    /// The new revision's blocks are put together on its own core, beside the old revision's document.
+    /// Fast paths: the new revision's blocks are put together on its own core, beside the old revision's document.
     static func parse<Old: Sendable, New: Sendable>(
         old: UnsafeRawBufferPointer, oldPath: String, new: UnsafeRawBufferPointer, newPath: String, analysis: Analysis,
-        pieceBytes: Int, cmarkFindsWWW: Bool, finishingOld: (Document) -> Old,
+        pieceBytes: Int, finishingOld: (Document) -> Old,
         finishingNew: @escaping @Sendable (Document) -> New) -> (old: Old, new: New) {
         let start = ContinuousClock.now
-        let pair = RevisionPair.convert(old: old, new: new, pieceBytes: pieceBytes, cmarkFindsWWW: cmarkFindsWWW)
+        let pair = RevisionPair.convert(old: old, new: new, pieceBytes: pieceBytes)
         if Trace.enabled {
             Trace.report("convert both (the new one: \(pair.newBytesParsed) of \(pair.new.bytes.count) bytes parsed)", since: start)
         }
@@ -150,11 +170,11 @@ public enum PolicyParser {
 
     /// Each job's blocks. Where cmark parses may overlap, each job is parsed and converted on any core;
     /// otherwise cmark parses the jobs one after another while other cores convert the ones already parsed.
-    static func convert(_ jobs: [ParseJob], cmarkFindsWWW: Bool) -> [ConvertedBlocks] {
+    static func convert(_ jobs: [ParseJob]) -> [ConvertedBlocks] {
         let results = ParallelResults<ConvertedBlocks>(count: jobs.count)
         // cmark leaves www autolinks to the converter (see `WWWAutolinks`) unless the job's source has
         // what the converted text cannot show; where the converter declines, the job is parsed again.
-        let finders = jobs.map { cmarkFindsWWW ? .cmark : WWWAutolinks.finder(for: $0.text) }
+        let finders = jobs.map { WWWAutolinks.finder(for: $0.text) }
         @Sendable func parse(_ index: Int) -> CommonMarkConverter.Tree? {
             CommonMarkConverter.parse(jobs[index].text, validateUTF8: jobs[index].validateUTF8,
                                       wwwSpecial: finders[index] == .cmark)

@@ -54,8 +54,7 @@ enum RevisionPair {
     }
 
     /// Each revision's body and blocks, as `PolicyParser` makes them for one policy alone.
-    static func convert(old oldSource: UnsafeRawBufferPointer, new newSource: UnsafeRawBufferPointer, pieceBytes: Int,
-                        cmarkFindsWWW: Bool) -> Result {
+    static func convert(old oldSource: UnsafeRawBufferPointer, new newSource: UnsafeRawBufferPointer, pieceBytes: Int) -> Result {
         // The caller keeps both sources alive until they are converted.
         nonisolated(unsafe) let newBytes = newSource
         let (oldChunks, newChunks) = inParallel({ Chunks(Body(oldSource)) }, { Chunks(Body(newBytes)) })
@@ -65,8 +64,7 @@ enum RevisionPair {
 
         let oldGroups = oldChunks.groups(0..<oldChunks.count, minimumBytes: pieceBytes)
         let newGroups = newChunks.runs { sources[$0] == nil }.flatMap { newChunks.groups($0, minimumBytes: pieceBytes) }
-        let converted = PolicyParser.convert(oldGroups.map(oldChunks.job) + newGroups.map(newChunks.job),
-                                             cmarkFindsWWW: cmarkFindsWWW)
+        let converted = PolicyParser.convert(oldGroups.map(oldChunks.job) + newGroups.map(newChunks.job))
         let oldBlocks = ConvertedBlocks(joining: Array(converted[..<oldGroups.count]))
         var parsed = Dictionary(uniqueKeysWithValues: zip(newGroups.map(\.lowerBound),
                                                           zip(newGroups, converted[oldGroups.count...])))
@@ -79,7 +77,7 @@ enum RevisionPair {
             sources[index].map { blockRanges[$0] == nil || flattenedRanges[$0] == nil } ?? false
         }.flatMap { newChunks.groups($0, minimumBytes: pieceBytes) }
         if !lateGroups.isEmpty {
-            let late = PolicyParser.convert(lateGroups.map(newChunks.job), cmarkFindsWWW: cmarkFindsWWW)
+            let late = PolicyParser.convert(lateGroups.map(newChunks.job))
             for (group, blocks) in zip(lateGroups, late) { parsed[group.lowerBound] = (group, blocks) }
         }
         return Result(old: oldChunks.body, oldBlocks: oldBlocks, new: newChunks.body, oldChunks: oldChunks,

@@ -16,9 +16,14 @@ public struct Project: Sendable {
     public static let configFile = "policy/policyc.yml"
     public static let templatesFolder = "templates"
 
+    /// How its policies are parsed: the reference pipeline unless the caller (the executable) asks
+    /// for the fast paths (`ParseOptions`).
+    public let parseOptions: ParseOptions
+
     /// Opens the project at `root`; a missing config is the defaults, an invalid one an error.
-    public init(root: URL) throws(ProjectError) {
+    public init(root: URL, parseOptions: ParseOptions = .reference) throws(ProjectError) {
         self.root = root
+        self.parseOptions = parseOptions
         realRoot = Project.resolvingLinks(root.path) ?? root.standardizedFileURL.path
         let configURL = root.appendingPathComponent(Project.configFile)
         if FileManager.default.fileExists(atPath: configURL.path) {
@@ -118,18 +123,19 @@ public struct Project: Sendable {
     }
 
     public func loadDocument(_ path: String, analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> Document {
-        try PolicySource.load(url(for: path), displayPath: path, analysis: analysis)
+        try PolicySource.load(url(for: path), displayPath: path, analysis: analysis, options: parseOptions)
     }
 
-    /// Two revisions of a policy, parsed together: what they share is parsed once. Each document is
-    /// handed to its `finishing` function as soon as it is made (see `PolicyParser.parse(old:…)`).
+    /// Two revisions of a policy; with the fast paths, parsed together, what they share parsed once.
+    /// Each document is handed to its `finishing` function as soon as it is made (see
+    /// `PolicyParser.parse(old:…)`).
     public func loadRevisions<Old: Sendable, New: Sendable>(
         old oldPath: String, new newPath: String, analysis: PolicyParser.Analysis = .all,
         finishingOld: (Document) -> Old, finishingNew: @escaping @Sendable (Document) -> New) throws(ProjectError) -> (old: Old, new: New) {
         let old = try PolicySource.readBytes(url(for: oldPath), displayPath: oldPath)
         let new = try PolicySource.readBytes(url(for: newPath), displayPath: newPath)
         return PolicyParser.parse(old: old, oldPath: oldPath, new: new, newPath: newPath, analysis: analysis,
-                                  finishingOld: finishingOld, finishingNew: finishingNew)
+                                  options: parseOptions, finishingOld: finishingOld, finishingNew: finishingNew)
     }
 
     /// Lint options from the config; `today` is the caller's (the CLI's clock, a test's fixed day).
@@ -143,9 +149,10 @@ public enum PolicySource {
     /// Policies above this size are refused rather than parsed: no real policy is 256 MB.
     public static let maximumBytes = 256 << 20
 
-    public static func load(_ url: URL, displayPath: String,
-                            analysis: PolicyParser.Analysis = .all) throws(ProjectError) -> Document {
-        PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath, analysis: analysis)
+    public static func load(_ url: URL, displayPath: String, analysis: PolicyParser.Analysis = .all,
+                            options: ParseOptions = .reference) throws(ProjectError) -> Document {
+        PolicyParser.parse(try readBytes(url, displayPath: displayPath), path: displayPath, analysis: analysis,
+                           options: options)
     }
 
     /// A file's bytes. The size of a regular file is checked before anything is read, so a huge file

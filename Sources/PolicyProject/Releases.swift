@@ -186,7 +186,7 @@ public struct Releases: Sendable {
         let parsed = ParallelResults<Document>(count: records.count)
         DispatchQueue.concurrentPerform(iterations: records.count) { index in
             var version = PolicyParser.parse(text: texts[index], path: archivedPath(document, records[index]),
-                                             analysis: .definedTerms)
+                                             analysis: .definedTerms, options: project.parseOptions)
             version.id = document
             parsed.set(index, version)
         }
@@ -313,7 +313,8 @@ public struct Releases: Sendable {
         // archived before id maps existed, written down with it.
         let documents = try archivedDocuments(document, history)
         let maps = try identityMaps(document, history, documents)
-        var released = PolicyParser.parse(text: plan.stampedText, path: draftPath, analysis: .definedTerms)
+        var released = PolicyParser.parse(text: plan.stampedText, path: draftPath, analysis: .definedTerms,
+                                          options: project.parseOptions)
         released.id = document
         let identities: IdentityMap
         do {
@@ -438,7 +439,8 @@ public struct Releases: Sendable {
             let archived = try archivedText(document, latest)
             if draft != archived {
                 let revisions = PolicyParser.parse(old: archived.utf8, oldPath: draftPath, new: draft.utf8,
-                                                   newPath: draftPath, analysis: .definedTerms)
+                                                   newPath: draftPath, analysis: .definedTerms,
+                                                   options: project.parseOptions)
                 let changes = PolicyDiffer.diff(revisions.old, revisions.new, options: project.config.diffOptions)
                 let meaningful = changes.changes.contains { !$0.reasons.allSatisfy { $0.rule == "last-updated" } }
                 unreleased = meaningful ? changes.verdict.rawValue : nil

@@ -25,7 +25,7 @@ struct Parse: Command {
     }
 
     func run() throws {
-        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file)
+        let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file, options: Policyc.parseOptions)
         Lifetime.keep(document)
         switch format {
         case .json: Terminal.write(try JSONRenderer.render(document))
@@ -102,7 +102,7 @@ struct Render: Command {
     func run() throws {
         // The HTML shows no analysis (terms, references): don't compute it.
         let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file,
-                                             analysis: format == .html ? [] : .all)
+                                             analysis: format == .html ? [] : .all, options: Policyc.parseOptions)
         Lifetime.keep(document)
         switch format {
         case .html: Terminal.write(HTMLRenderer.renderBytes(document))

@@ -1,6 +1,7 @@
 import Foundation
 import PolicyCommandLine
 import PolicyNotice
+import PolicyParser
 import PolicyProject
 
 /// A command the CLI runs: its declared parameters, built from a parsed command line, then run.
@@ -37,6 +38,11 @@ enum Policyc {
     /// The commands that parse whole policies into models: millions of small values on every core.
     static let modelCommands: Set<String> = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
         .map { ($0 as any Command.Type).spec.name })
+
+    /// The parser's fast paths (`ParseOptions`), taken unless `POLICYC_FAST_PATHS=0` asks for the
+    /// reference pipeline: to compare with it, or to rule out a fast-path bug. Read once, here only.
+    static let parseOptions: ParseOptions = getenv("POLICYC_FAST_PATHS").map { String(cString: $0) == "0" } == true
+        ? .reference : .fast
 
     /// Exit codes: 0 success, 1 the policies have errors, 2 usage or I/O failure (like diff(1)).
     static func main() {
@@ -110,7 +116,7 @@ struct ProjectOption {
     }
 
     func open() throws(ProjectError) -> Project {
-        try Project(root: root)
+        try Project(root: root, parseOptions: Policyc.parseOptions)
     }
 
     /// A file path from the command line, as the project reads it: relative to its root where it lies

@@ -8,12 +8,12 @@ import Testing
 /// Long policies are cut into pieces parsed in parallel (`SourcePieces`). The promise: the document
 /// is the same, byte for byte, as from one parse of the whole; a piece is cut only where that holds.
 struct PieceTests {
-    /// Parses `markdown` whole and cut at every safe heading, returning both and the cut count.
+    /// Parses `markdown` by the reference and cut at every safe place, returning both and the cut count.
     private func parseBothWays(_ markdown: String) -> (whole: Document, cut: Document, pieces: Int) {
         var text = markdown
         return text.withUTF8 { buffer in
             let bytes = UnsafeRawBufferPointer(buffer)
-            let whole = PolicyParser.parse(bytes, path: "policy.md", analysis: .all, pieceBytes: Int.max / 4)
+            let whole = PolicyParser.parse(bytes, path: "policy.md", analysis: .all, options: .reference)
             let cut = PolicyParser.parse(bytes, path: "policy.md", analysis: .all, pieceBytes: 1)
             return (whole, cut, SourcePieces.split(bytes, minimumBytes: 1).count)
         }
@@ -146,10 +146,10 @@ struct PieceTests {
         let markdown = (0..<40).map { index in
             "## \(index). Part\n\nSee https://example.com/\(index) and ~~old~~ text, www.example.org, a@b.example.\n\n| a | ~~b~~ |\n|---|---|\n| https://x.example | y |\n"
         }.joined(separator: "\n")
-        let expected = PolicyParser.parse(text: markdown)
+        let expected = PolicyParser.parse(text: markdown, options: .reference)
         let results = ParallelResults<Document>(count: 64)
         DispatchQueue.concurrentPerform(iterations: 64) { index in
-            results.set(index, PolicyParser.parse(text: markdown))
+            results.set(index, PolicyParser.parse(text: markdown, options: .fast))
         }
         let differing = (0..<64).filter { results.value($0) != expected }
         #expect(differing.isEmpty)

@@ -20,9 +20,9 @@ struct RevisionPairTests {
         old.withUnsafeBytes { oldBytes in
             new.withUnsafeBytes { newBytes in
                 let documents = PolicyParser.parse(old: oldBytes, oldPath: "policy.md", new: newBytes, newPath: "policy.md",
-                                                   analysis: .all, pieceBytes: pieceBytes, cmarkFindsWWW: false,
+                                                   analysis: .all, pieceBytes: pieceBytes,
                                                    finishingOld: { $0 }, finishingNew: { $0 })
-                let pair = RevisionPair.convert(old: oldBytes, new: newBytes, pieceBytes: pieceBytes, cmarkFindsWWW: false)
+                let pair = RevisionPair.convert(old: oldBytes, new: newBytes, pieceBytes: pieceBytes)
                 return Parsed(old: documents.old, new: documents.new, newBytesParsed: pair.newBytesParsed,
                               newBodyBytes: pair.new.bytes.count)
             }
@@ -180,7 +180,7 @@ struct RevisionPairTests {
             let old = [UInt8](try Data(contentsOf: previous.url)), new = [UInt8](try Data(contentsOf: revision.url))
             let expectedOld = previousAlone?.file == previous.file ? previousAlone!.document : alone(old)
             let expectedNew = alone(new)
-            let parsed = parseTogether(old, new, pieceBytes: PolicyParser.revisionPieceBytes)
+            let parsed = parseTogether(old, new, pieceBytes: ParseOptions.fast.revisionPieceBytes)
             if parsed.old != expectedOld || parsed.new != expectedNew { differing.append("\(revision.doc)/\(revision.file)") }
             parsedBytes += parsed.newBytesParsed
             bodyBytes += parsed.newBodyBytes

@@ -13,8 +13,9 @@ import Testing
         var text = text
         return text.withUTF8 { bytes in
             let source = UnsafeRawBufferPointer(bytes)
-            let cmark = PolicyParser.parse(source, path: "policy.md", analysis: .all, cmarkFindsWWW: true)
-            let fast = PolicyParser.parse(source, path: "policy.md", analysis: .all)
+            // The reference pipeline: cmark-gfm finds www autolinks itself.
+            let cmark = PolicyParser.parse(source, path: "policy.md", analysis: .all, options: .reference)
+            let fast = PolicyParser.parse(source, path: "policy.md", analysis: .all, options: .fast)
             return (fast, cmark)
         }
     }
