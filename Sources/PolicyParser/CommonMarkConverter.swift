@@ -276,7 +276,10 @@ struct CommonMarkConverter {
     private mutating func convertInline(_ node: OpaquePointer, depth: Int) -> Inline? {
         switch cmark_node_get_type(node) {
         case CMARK_NODE_TEXT:
-            return .text(literal(of: node))
+            // An empty run (what a hard break leaves of the spaces after a link) says nothing, and
+            // whether cmark makes one depends on where it stopped: with `w` special or not (`WWWAutolinks`).
+            let text = literal(of: node)
+            return text.isEmpty ? nil : .text(text)
         case CMARK_NODE_CODE:
             return .code(literal(of: node))
         case CMARK_NODE_SOFTBREAK:
