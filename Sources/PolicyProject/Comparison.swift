@@ -23,8 +23,9 @@ public struct Comparison: Sendable {
         return try compare(oldPath: releases.archivedPath(document, latest), newPath: releases.draftPath(document))
     }
 
-    /// Both arguments may be files, `DOC` (the draft) or `DOC@v2` (an archived version). What the two
-    /// share is parsed once (`Project.loadRevisions`); each is made ready for diffing on the core that made it.
+    /// Both arguments may be files, `DOC` (the draft) or `DOC@v2` (an archived version), parsed as
+    /// the project says (`Project.loadRevisions`; with the fast paths, what the two share is parsed
+    /// once, and each is made ready for diffing on the core that made it).
     public func compare(oldPath: String, newPath: String) throws(ProjectError) -> ChangeSet {
         let start = ContinuousClock.now
         let cpuStart = Trace.enabled ? Trace.cpuTime() : 0
@@ -36,8 +37,6 @@ public struct Comparison: Sendable {
             finishingOld: { PolicyDiffer.Side($0, definesTerm: PolicyParser.definesTerm) },
             finishingNew: { PolicyDiffer.Side($0) })
         Trace.report("parse and flatten both", since: start, cpuSince: cpuStart)
-        let changes = PolicyDiffer.diff(old, new, options: project.config.diffOptions)
-        Lifetime.keep(old, new)
-        return changes
+        return PolicyDiffer.diff(old, new, options: project.config.diffOptions)
     }
 }
