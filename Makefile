@@ -11,7 +11,7 @@ POLICYC := .build/release/policyc
 # that no change of linker defaults turns the fast path off unseen. Package.swift has no unsafe flags.
 EXPORT_SETTER := -Xlinker --export-dynamic-symbol=cmark_manage_extensions_special_characters
 
-.PHONY: site test test-deps deps release bench clean
+.PHONY: site test test-deps deps release bench fuzz clean
 
 deps:
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
@@ -63,6 +63,16 @@ test: test-deps
 	python3 tests/notices/check_delivery.py --policyc $(POLICYC)
 	python3 tests/journey/check_journey.py --policyc $(POLICYC)
 	python3 tests/notices/check_send_kills.py --policyc $(POLICYC)
+
+# The parser's fast paths against its reference pipeline on many generated policies
+# (Tests/PolicyDifferentialTests; docs/design.md, "Fast paths"). A new seed every run unless
+# FUZZ_SEED is given; a difference names its seed and keeps its inputs in $TMPDIR/policyc-differential.
+FUZZ_ITERATIONS ?= 3000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: deps
+	@echo "fuzz: $(FUZZ_ITERATIONS) policies from seed $(FUZZ_SEED)"
+	POLICYC_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) POLICYC_FUZZ_SEED=$(FUZZ_SEED) \
+		$(SWIFT) test $(EXPORT_SETTER) --filter DifferentialTests/generatedPoliciesAreTheSameOnEveryPath
 
 bench: release
 	@if ! command -v hyperfine >/dev/null || ! command -v cmark-gfm >/dev/null || ! [ -x /usr/bin/time ]; then \

@@ -123,6 +123,10 @@ let package = Package(
         .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "PolicyReleaseTests", dependencies: ["PolicyRelease", "PolicyProject", "PolicyTestSupport"]),
+        // The parser's fast paths held to its reference pipeline, byte for byte (ParseOptions).
+        .testTarget(name: "PolicyDifferentialTests", dependencies: [
+            "PolicyParser", "PolicyRender", "PolicyDiff", "PolicyTestSupport",
+        ]),
         .testTarget(name: "PolicyRenderTests", dependencies: ["PolicyRender", "PolicyParser", "PolicyDiff", "PolicyTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "PolicyProjectTests", dependencies: ["PolicyProject", "PolicyTestSupport"]),
