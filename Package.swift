@@ -19,6 +19,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // libpq, the PostgreSQL client, for a notice ledger kept in PostgreSQL: a module map, no C code.
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "PolicyModel"),
         .target(name: "PolicyCommandLine"),
         // Parses run in parallel only where the executable exports policyc's replacement for
@@ -84,7 +86,7 @@ let package = Package(
             .embedInCode("SiteTemplates/style.css"),
         ]),
         .target(name: "PolicyNotice", dependencies: [
-            "PolicyModel", "PolicyDiff",
+            "PolicyModel", "PolicyDiff", "CPostgres",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Mustache", package: "swift-mustache"),

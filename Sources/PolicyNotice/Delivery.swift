@@ -69,13 +69,14 @@ public struct DeliveryReport: Sendable, Codable, Hashable {
 
 public enum Delivery {
     /// `outFolder`: where the batches are, when not where notify wrote them (the ledger knows that).
+    /// `ledgerPath`: the SQLite file, or a PostgreSQL URL (LedgerLocation).
     public static func send(release name: String, ledgerPath: String, outFolder: URL?, projectRoot: URL? = nil,
                             options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
         let ledger = try NoticeLedger(path: ledgerPath, projectRoot: projectRoot)
-        let lock = try LedgerLock(ledgerPath: ledgerPath)
+        let lock = try LedgerLock(ledger: ledger)
         defer { withExtendedLifetime(lock) {} }
         guard let release = try ledger.release(named: name) else {
-            throw .refused("\(name): no notices planned in \(ledgerPath); run policyc notify first")
+            throw .refused("\(name): no notices planned in \(ledger.path); run policyc notify first")
         }
         // Recorded relative to the project: a project copied or restored elsewhere finds its batches.
         guard let outFolder = outFolder ?? release.folder.map(ledger.resolvedPath) else {
@@ -84,10 +85,11 @@ public enum Delivery {
         if outFolder.path.hasPrefix("/"), !FileManager.default.fileExists(atPath: outFolder.path), release.folder?.hasPrefix("/") == true {
             throw .refused("\(name): the ledger says its batches are in \(outFolder.path), which is not there (recorded by an older policyc, before the project moved?); pass --out with their folder")
         }
-        // Beside the ledger: in the project's notices folder, and cleaned by the next run after a kill.
+        // Beside the ledger (an SQLite one), or beside the batches' folder (a PostgreSQL one): in the project's
+        // notices folder, and cleaned by the next run after a kill.
+        let besideLedger = if case .sqlite(let path) = ledger.location { URL(fileURLWithPath: path) } else { outFolder }
         let command = try MailCommand(command: options.command, timeout: options.timeout,
-                                      folder: URL(fileURLWithPath: ledgerPath).deletingLastPathComponent()
-                                          .appendingPathComponent(".send"))
+                                      folder: besideLedger.deletingLastPathComponent().appendingPathComponent(".send"))
         defer { command.close() }
         var report = DeliveryReport(release: name)
         var handled = 0

@@ -173,7 +173,7 @@ extension NoticeLedger {
         """
 
     /// Folders recorded absolute, inside the project, become relative to it.
-    static func relativizeFolders(_ db: Database, projectRoot: String) throws {
+    static func relativizeFolders(_ db: any LedgerConnection, projectRoot: String) throws {
         let prefix = projectRoot == "/" ? "/" : projectRoot + "/"
         try db.execute(sql: """
             UPDATE release SET folder = substr(folder, length(?1) + 1)
@@ -203,11 +203,11 @@ extension NoticeLedger {
         try run { db in
             // A ledger read as it is (proof, status) may predate plans.
             guard try db.tableExists("plan") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM plan WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map(Self.planRecord)
+            return try db.rows(sql: "SELECT * FROM plan WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map(Self.planRecord)
         }
     }
 
-    private static func planRecord(_ row: Row) -> PlanRecord {
+    private static func planRecord(_ row: LedgerRow) -> PlanRecord {
         func map(_ json: String) -> [String: String] {
             (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
         }
@@ -279,19 +279,19 @@ extension NoticeLedger {
     throws(NoticeError) -> PlanOutcome {
         try run { db in
             var outcome = PlanOutcome.recorded
-            try db.inTransaction {
+            try db.transaction {
                 let now = Timestamp.now()
-                let current = try Row.fetchOne(db, sql: """
+                let current = try db.row(sql: """
                     SELECT * FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1
                     """, arguments: [releaseID])
-                let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice WHERE release_id = ?", arguments: [releaseID]) ?? 0
+                let notices = try db.value(Int.self, sql: "SELECT COUNT(*) FROM notice WHERE release_id = ?", arguments: [releaseID]) ?? 0
                 guard let current else {
                     try Self.insertPlan(db, releaseID: releaseID, number: 1, basis: basis, now: now)
                     try Self.replaceTemplates(db, releaseID: releaseID, basis.notices)
-                    return .commit
+                    return
                 }
                 let plan = Self.planRecord(current)
-                let recorded = Dictionary(try Row.fetchAll(db, sql: "SELECT locale, digest FROM template WHERE release_id = ?",
+                let recorded = Dictionary(try db.rows(sql: "SELECT locale, digest FROM template WHERE release_id = ?",
                                                            arguments: [releaseID]).map { ($0["locale"] as String, $0["digest"] as String) },
                                           uniquingKeysWith: { $1 })
                 let changed = Self.changes(from: plan, recordedTemplates: recorded, to: basis)
@@ -306,9 +306,9 @@ extension NoticeLedger {
                                          Self.json(basis.templateFiles), basis.noticeDigest, planID])
                     try Self.replaceTemplates(db, releaseID: releaseID, basis.notices)
                     if replan && notices > 0 { outcome = .unchanged } else { outcome = changed.isEmpty ? .unchanged : .recorded }
-                    return .commit
+                    return
                 }
-                let handedByState = try Row.fetchAll(db, sql: """
+                let handedByState = try db.rows(sql: """
                     SELECT state, COUNT(*) AS n FROM notice WHERE release_id = ? AND state IN ('sent', 'unknown', 'sending') GROUP BY state
                     """, arguments: [releaseID]).map { ($0["state"] as String, $0["n"] as Int) }
                 let handed = handedByState.reduce(0) { $0 + $1.1 }
@@ -334,13 +334,12 @@ extension NoticeLedger {
                     """, arguments: [planID, releaseID])
                 try Self.insertPlan(db, releaseID: releaseID, number: plan.number + 1, basis: basis, now: now)
                 try Self.replaceTemplates(db, releaseID: releaseID, basis.notices)
-                let update = try db.cachedStatement(sql: "UPDATE notice SET locale = ?, content_hash = ? WHERE id = ?")
-                let rows = try Row.fetchCursor(db, sql: """
+                let update = "UPDATE notice SET locale = ?, content_hash = ? WHERE id = ?"
+                try db.forEachRow(sql: """
                     SELECT id, address, name, locale, requested_locale FROM notice WHERE release_id = ? ORDER BY id
-                    """, arguments: [releaseID])
-                while let row = try rows.next() {
+                    """, arguments: [releaseID]) { row in
                     let (locale, hash) = try rehash(row["name"], row["address"], row["locale"], row["requested_locale"])
-                    try update.execute(arguments: [locale, hash, row["id"] as Int64])
+                    try db.execute(sql: update, arguments: [locale, hash, row["id"] as Int64])
                 }
                 // Failed notices were not delivered: they go out again, with the corrected text.
                 try db.execute(sql: "UPDATE notice SET state = NULL, last_error = NULL WHERE release_id = ? AND state = 'failed'",
@@ -350,13 +349,12 @@ extension NoticeLedger {
                     WHERE release_id = ?
                     """, arguments: [now, releaseID])
                 outcome = .replanned(number: plan.number + 1, notices: notices)
-                return .commit
             }
             return outcome
         }
     }
 
-    private static func insertPlan(_ db: Database, releaseID: Int64, number: Int, basis: PlanBasis, now: String) throws {
+    private static func insertPlan(_ db: any LedgerConnection, releaseID: Int64, number: Int, basis: PlanBasis, now: String) throws {
         try db.execute(sql: """
             INSERT INTO plan (release_id, number, planned_at, config_digest, config, templates_digest, template_files, notice_digest)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -364,7 +362,7 @@ extension NoticeLedger {
                              json(basis.templateFiles), basis.noticeDigest])
     }
 
-    private static func replaceTemplates(_ db: Database, releaseID: Int64, _ notices: [CompiledNotice]) throws {
+    private static func replaceTemplates(_ db: any LedgerConnection, releaseID: Int64, _ notices: [CompiledNotice]) throws {
         try db.execute(sql: "DELETE FROM template WHERE release_id = ?", arguments: [releaseID])
         for notice in notices {
             try db.execute(sql: "INSERT INTO template (release_id, locale, digest, subject, text, html) VALUES (?, ?, ?, ?, ?, ?)",
@@ -384,12 +382,12 @@ extension NoticeLedger {
     /// Records a run of `notify` before it reads its export.
     func startRun(releaseID: Int64, export: String) throws(NoticeError) -> (id: Int64, number: Int) {
         try run { db in
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM run WHERE release_id = ?", arguments: [releaseID]) ?? 0) + 1
-            let plan = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1",
+            let number = (try db.value(Int.self, sql: "SELECT MAX(number) FROM run WHERE release_id = ?", arguments: [releaseID]) ?? 0) + 1
+            let plan = try db.value(Int64.self, sql: "SELECT id FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1",
                                           arguments: [releaseID])
-            try db.execute(sql: "INSERT INTO run (release_id, number, plan_id, export, started_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [releaseID, number, plan, export, Timestamp.now()])
-            return (db.lastInsertedRowID, number)
+            let id = try db.insert(sql: "INSERT INTO run (release_id, number, plan_id, export, started_at) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [releaseID, number, plan, export, Timestamp.now()])
+            return (id, number)
         }
     }
 
@@ -407,7 +405,7 @@ extension NoticeLedger {
     public func runs(releaseID: Int64) throws(NoticeError) -> [RunRecord] {
         try run { db in
             guard try db.tableExists("run") else { return [] }
-            return try Row.fetchAll(db, sql: """
+            return try db.rows(sql: """
                 SELECT r.*, p.number AS plan_number FROM run r LEFT JOIN plan p ON p.id = r.plan_id
                 WHERE r.release_id = ? ORDER BY r.number
                 """, arguments: [releaseID]).map { row in
@@ -420,20 +418,19 @@ extension NoticeLedger {
     }
 
     /// Inserts a run's rejected, ineligible, merged and name-dropped rows (in the caller's transaction).
-    static func recordIssues(_ issues: [RecipientIssue], runID: Int64, _ db: Database) throws {
+    static func recordIssues(_ issues: [RecipientIssue], runID: Int64, _ db: any LedgerConnection) throws {
         guard !issues.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: "INSERT INTO reject (run_id, export_line, user_id, action, reason) VALUES (?, ?, ?, ?, ?)")
+        let insert = "INSERT INTO reject (run_id, export_line, user_id, action, reason) VALUES (?, ?, ?, ?, ?)"
         for issue in issues {
-            try insert.execute(arguments: [runID, issue.line, issue.id, issue.action.rawValue, issue.reason])
+            try db.execute(sql: insert, arguments: [runID, issue.line, issue.id, issue.action.rawValue, issue.reason])
         }
     }
 
     func recordIssues(_ issues: [RecipientIssue], runID: Int64) throws(NoticeError) {
         guard !issues.isEmpty else { return }
         try run { db in
-            try db.inTransaction {
+            try db.transaction {
                 try Self.recordIssues(issues, runID: runID, db)
-                return .commit
             }
         }
     }
@@ -441,11 +438,10 @@ extension NoticeLedger {
     /// A run's rejects in export order, one at a time.
     func forEachIssue(runID: Int64, _ body: (RejectRecord) throws -> Void) throws(NoticeError) {
         try run { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            try db.forEachRow(sql: """
                 SELECT r.number, j.export_line, j.user_id, j.action, j.reason FROM reject j JOIN run r ON r.id = j.run_id
                 WHERE j.run_id = ? ORDER BY j.export_line, j.id
-                """, arguments: [runID])
-            while let row = try rows.next() {
+                """, arguments: [runID]) { row in
                 try body(RejectRecord(run: row[0], line: row[1], userID: row[2], action: row[3], reason: row[4]))
             }
         }
@@ -456,11 +452,10 @@ extension NoticeLedger {
     public func forEachNotNotified(releaseID: Int64, _ body: (RejectRecord) throws -> Void) throws(NoticeError) {
         try run { db in
             guard try db.tableExists("reject") else { return }
-            let rows = try Row.fetchCursor(db, sql: """
+            try db.forEachRow(sql: """
                 SELECT r.number, j.export_line, j.user_id, j.action, j.reason FROM run r JOIN reject j ON j.run_id = r.id
                 WHERE r.release_id = ? AND j.action IN ('rejected', 'ineligible') ORDER BY r.number, j.export_line, j.id
-                """, arguments: [releaseID])
-            while let row = try rows.next() {
+                """, arguments: [releaseID]) { row in
                 try body(RejectRecord(run: row[0], line: row[1], userID: row[2], action: row[3], reason: row[4]))
             }
         }
@@ -471,7 +466,7 @@ extension NoticeLedger {
     /// The notices of a release `send` could not deliver (failed or unknown), with their last error.
     public func failures(releaseID: Int64, limit: Int = 100) throws(NoticeError) -> [DeliveryFailure] {
         try run { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows(sql: """
                 SELECT user_id, address, state, attempts, COALESCE(last_error, '') FROM notice
                 WHERE release_id = ? AND state IN ('failed', 'unknown') ORDER BY id LIMIT ?
                 """, arguments: [releaseID, limit]).map {
@@ -480,10 +475,10 @@ extension NoticeLedger {
         }
     }
 
-    static func recordAttempts(_ attempts: [AttemptRecord], noticeID: Int64, _ db: Database) throws {
-        let insert = try db.cachedStatement(sql: "INSERT INTO attempt (notice_id, started_at, outcome, status, stderr) VALUES (?, ?, ?, ?, ?)")
+    static func recordAttempts(_ attempts: [AttemptRecord], noticeID: Int64, _ db: any LedgerConnection) throws {
+        let insert = "INSERT INTO attempt (notice_id, started_at, outcome, status, stderr) VALUES (?, ?, ?, ?, ?)"
         for attempt in attempts {
-            try insert.execute(arguments: [noticeID, attempt.startedAt, attempt.outcome.rawValue, attempt.status, attempt.stderr])
+            try db.execute(sql: insert, arguments: [noticeID, attempt.startedAt, attempt.outcome.rawValue, attempt.status, attempt.stderr])
         }
     }
 }

@@ -2,20 +2,28 @@ import Foundation
 import GRDB
 import PolicyModel
 
-/// The notice ledger, an SQLite file: every (release, User) with its message id, batch, state
+/// The notice ledger, an SQLite file or a PostgreSQL database (LedgerLocation): every (release, User) with its message id, batch, state
 /// (planned, written, sending, sent, failed, unknown), times and content hash. Until delivery starts, a
 /// notice's state and times are its batch's (`notice.state` is NULL): marking a batch written is one
 /// row, not a thousand. It is what makes a re-run
 /// plan nobody twice, and what proves later who was told what, and when.
 ///
-/// WAL with `synchronous=NORMAL`: a killed process loses no committed transaction; a power cut may
-/// lose the last ones, which a re-run then plans or sends again (never skips).
+/// SQLite: WAL with `synchronous=NORMAL`: a killed process loses no committed transaction; a power cut
+/// may lose the last ones, which a re-run then plans or sends again (never skips). PostgreSQL: every
+/// commit is durable on the server; the operations and their SQL are the same (LedgerConnection).
 public final class NoticeLedger: Sendable {
+    /// What errors show: the SQLite file's path, or the PostgreSQL URL without its password.
     public let path: String
+    public let location: LedgerLocation
     /// The project the ledger's paths are relative to: a project copied or restored elsewhere still
     /// finds its batches. nil: paths are taken as they are (a library caller without a project).
     public let projectRoot: String?
-    let queue: DatabaseQueue
+    let store: Store
+
+    enum Store: Sendable {
+        case sqlite(DatabaseQueue)
+        case postgres(PostgresLedgerConnection)
+    }
 
     public enum State: String, Sendable, CaseIterable, Codable {
         /// In a batch whose file is not written yet.
@@ -34,9 +42,59 @@ public final class NoticeLedger: Sendable {
 
     /// `migrate: false` reads a ledger as its schema is (status and proof): a ledger that cannot be
     /// migrated, because it holds a notice twice, can still be read, and its duplicates shown.
-    public init(path: String, migrate: Bool = true, projectRoot: URL? = nil) throws(NoticeError) {
-        self.path = path
+    public convenience init(path: String, migrate: Bool = true, projectRoot: URL? = nil) throws(NoticeError) {
+        try self.init(location: LedgerLocation(path), migrate: migrate, projectRoot: projectRoot)
+    }
+
+    public init(location: LedgerLocation, migrate: Bool = true, projectRoot: URL? = nil) throws(NoticeError) {
+        self.location = location
+        self.path = location.description
         self.projectRoot = projectRoot.map { $0.standardizedFileURL.path }
+        switch location {
+        case .postgres(let url):
+            let connection = try PostgresLedgerConnection(url: url)
+            store = .postgres(connection)
+            if migrate { try migratePostgres() }
+        case .sqlite(let path):
+            let queue = try Self.openSQLite(path: path)
+            store = .sqlite(queue)
+            guard migrate else { return }
+            do {
+                try Self.migrator(projectRoot: self.projectRoot).migrate(queue)
+            } catch {
+                throw .ledger(path: path, message: "cannot bring the ledger up to date (\(error)); if it names a UNIQUE constraint, the ledger holds a notice twice: `policyc notices proof` lists them")
+            }
+        }
+    }
+
+    /// Brings a PostgreSQL ledger up to date (`policyc notices migrate`; notify and send do it too).
+    /// Returns its schema version.
+    @discardableResult
+    public func migratePostgres() throws(NoticeError) -> Int {
+        guard case .postgres(let connection) = store else { return 0 }
+        do {
+            return try connection.locked { try Self.migratePostgres(connection) }
+        } catch let error as NoticeError {
+            throw error
+        } catch {
+            throw .ledger(path: path, message: "cannot bring the ledger up to date (\(error))")
+        }
+    }
+
+    /// The schema version the ledger is at: 3 for SQLite's v3 and PostgreSQL's 3; 0 for a database
+    /// that holds no ledger yet.
+    public func schemaVersion() throws(NoticeError) -> Int {
+        try run { db in
+            if db is PostgresLedgerConnection {
+                guard try db.tableExists("ledger_schema") else { return 0 }
+                return try db.value(Int.self, sql: "SELECT MAX(version) FROM ledger_schema") ?? 0
+            }
+            guard try db.tableExists("grdb_migrations") else { return try db.tableExists("release") ? 1 : 0 }
+            return try db.value(Int.self, sql: "SELECT MAX(CAST(substr(identifier, 2) AS INTEGER)) FROM grdb_migrations") ?? 0
+        }
+    }
+
+    private static func openSQLite(path: String) throws(NoticeError) -> DatabaseQueue {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // 16 KB pages (set before the first table, so before WAL): fewer, larger writes. Notices are
@@ -49,15 +107,9 @@ public final class NoticeLedger: Sendable {
         do {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            return try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw .ledger(path: path, message: "\(error)")
-        }
-        guard migrate else { return }
-        do {
-            try Self.migrator(projectRoot: self.projectRoot).migrate(queue)
-        } catch {
-            throw .ledger(path: path, message: "cannot bring the ledger up to date (\(error)); if it names a UNIQUE constraint, the ledger holds a notice twice: `policyc notices proof` lists them")
         }
     }
 
@@ -182,14 +234,17 @@ public final class NoticeLedger: Sendable {
         // Plans, runs and their rejects, delivery attempts, and folders relative to the project.
         migrator.registerMigration("v3") { db in
             try db.execute(sql: schemaV3)
-            if let projectRoot { try relativizeFolders(db, projectRoot: projectRoot) }
+            if let projectRoot { try relativizeFolders(SQLiteLedgerConnection(db), projectRoot: projectRoot) }
         }
         return migrator
     }
 
-    func run<T>(_ body: (Database) throws -> T) throws(NoticeError) -> T {
+    func run<T>(_ body: (any LedgerConnection) throws -> T) throws(NoticeError) -> T {
         do {
-            return try queue.inDatabase(body)
+            switch store {
+            case .sqlite(let queue): return try queue.inDatabase { db in try body(SQLiteLedgerConnection(db)) }
+            case .postgres(let connection): return try connection.locked { try body(connection) }
+            }
         } catch let error as NoticeError {
             throw error
         } catch {
@@ -212,15 +267,15 @@ public final class NoticeLedger: Sendable {
 
     public func release(named name: String) throws(NoticeError) -> ReleaseInfo? {
         try run { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM release WHERE name = ?", arguments: [name]).map(Self.releaseInfo)
+            try db.row(sql: "SELECT * FROM release WHERE name = ?", arguments: [name]).map(Self.releaseInfo)
         }
     }
 
     public func releases() throws(NoticeError) -> [ReleaseInfo] {
-        try run { db in try Row.fetchAll(db, sql: "SELECT * FROM release ORDER BY id").map(Self.releaseInfo) }
+        try run { db in try db.rows(sql: "SELECT * FROM release ORDER BY id").map(Self.releaseInfo) }
     }
 
-    private static func releaseInfo(_ row: Row) -> ReleaseInfo {
+    private static func releaseInfo(_ row: LedgerRow) -> ReleaseInfo {
         ReleaseInfo(id: row["id"], name: row["name"], document: row["document"], version: row["version"],
                     policySHA256: row["policy_sha256"], effectiveDate: row["effective_date"], folder: row["folder"])
     }
@@ -247,8 +302,8 @@ public final class NoticeLedger: Sendable {
     func claimFolder(releaseID: Int64, _ url: URL) throws(NoticeError) {
         let folder = recordedPath(url)
         try run { db in
-            let current = try String.fetchOne(db, sql: "SELECT folder FROM release WHERE id = ?", arguments: [releaseID])
-            let batches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
+            let current = try db.value(String.self, sql: "SELECT folder FROM release WHERE id = ?", arguments: [releaseID])
+            let batches = try db.value(Int.self, sql: "SELECT COUNT(*) FROM batch WHERE release_id = ?", arguments: [releaseID]) ?? 0
             // A folder recorded absolute by an older policyc is the same folder as its relative form.
             if let current, current != folder, resolvedPath(current).path != url.standardizedFileURL.path, batches > 0 {
                 throw NoticeError.refused("this release's batches are in \(current); notify it again with --out \(current), or without --out if that is the default")
@@ -279,7 +334,7 @@ public final class NoticeLedger: Sendable {
 
     public func batches(releaseID: Int64) throws(NoticeError) -> [Batch] {
         try run { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map {
+            try db.rows(sql: "SELECT * FROM batch WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map {
                 Batch(id: $0["id"], number: $0["number"], format: $0["format"], file: $0["file"], messages: $0["messages"],
                       sha256: $0["sha256"], bytes: $0["bytes"], state: $0["state"])
             }
@@ -312,21 +367,20 @@ public final class NoticeLedger: Sendable {
                       _ rows: [(recipient: Recipient, coveredBy: Int64, reason: String)]) throws(NoticeError) {
         guard !rows.isEmpty else { return }
         try run { db in
-            try db.inTransaction {
+            try db.transaction {
                 if let runID {
                     try Self.recordIssues(rows.map { RecipientIssue(line: $0.recipient.line, id: $0.recipient.id, reason: $0.reason,
                                                                    action: .merged) }, runID: runID, db)
                 }
-                let insert = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO merged (release_id, user_id, address, export_line, covered_by, reason, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insert = """
+                    INSERT INTO merged (release_id, user_id, address, export_line, covered_by, reason, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """
                 let now = Timestamp.now()
                 for row in rows {
-                    try insert.execute(arguments: [releaseID, row.recipient.id, row.recipient.email, row.recipient.line,
+                    try db.execute(sql: insert, arguments: [releaseID, row.recipient.id, row.recipient.email, row.recipient.line,
                                                    row.coveredBy, row.reason, now])
                 }
-                return .commit
             }
         }
     }
@@ -334,16 +388,15 @@ public final class NoticeLedger: Sendable {
     /// The rows of a release, in its in-memory index: where a re-run starts from.
     func index(releaseID: Int64) throws(NoticeError) -> (users: NoticeIndex, mailboxes: NoticeIndex) {
         try run { db in
-            let count = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(messages), 0) FROM batch WHERE release_id = ?",
+            let count = try db.value(Int.self, sql: "SELECT COALESCE(SUM(messages), 0) FROM batch WHERE release_id = ?",
                                          arguments: [releaseID]) ?? 0
             var users = NoticeIndex(capacity: max(count, 1 << 12))
             var mailboxes = NoticeIndex(capacity: max(count, 1 << 12))
-            let rows = try Row.fetchCursor(db, sql: """
+            try db.forEachRow(sql: """
                 SELECT n.id, n.user_key, n.mailbox_key FROM batch b
                 JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.release_id = ? ORDER BY n.id
-                """, arguments: [releaseID])
-            while let row = try rows.next() {
+                """, arguments: [releaseID]) { row in
                 users.insert(row[1], row: row[0])
                 mailboxes.insert(row[2], row: row[0])
             }
@@ -365,39 +418,40 @@ public final class NoticeLedger: Sendable {
         var found: [(Planned, Conflict)] = []
         let result: [(Batch, [Planned])] = try run { db in
             var batches: [(Batch, [Planned])] = []
-            try db.inTransaction {
+            try db.transaction {
                 try Self.markWritten(written, db)
                 if let runID { try Self.recordIssues(issues, runID: runID, db) }
                 let now = Timestamp.now()
-                let newBatch = try db.cachedStatement(sql: """
+                let newBatch = """
                     INSERT INTO batch (release_id, number, format, file, messages, state, planned_at)
                     VALUES (?, ?, ?, ?, 0, 'planned', ?)
-                    """)
-                let insert = try db.cachedStatement(sql: """
+                    """
+                let insert = """
                     INSERT INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale, export_line,
                                         message_id, batch_id, content_hash, requested_locale)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let byRow = try db.cachedStatement(sql: """
+                    """
+                let byRow = """
                     SELECT n.user_id, n.address, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
                     WHERE n.id = ?
-                    """)
-                var owners: [Int64: Row] = [:]
-                func owner(_ row: Int64) throws -> Row {
+                    """
+                var owners: [Int64: LedgerRow] = [:]
+                func owner(_ row: Int64) throws -> LedgerRow {
                     if let known = owners[row] { return known }
-                    let fetched = try Row.fetchOne(byRow, arguments: [row])!
+                    let fetched = try db.row(sql: byRow, arguments: [row])!
                     owners[row] = fetched
                     return fetched
                 }
                 var batchID: Int64 = 0
                 var accepted: [Planned] = []
                 var firstRow: Int64 = 0
+                var lastRow: Int64 = 0
                 var addresses: Set<String> = []
                 func close() throws {
                     addresses.removeAll(keepingCapacity: true)
                     guard !accepted.isEmpty else { return }
                     try db.execute(sql: "UPDATE batch SET messages = ?, first_notice = ?, last_notice = ? WHERE id = ?",
-                                   arguments: [accepted.count, firstRow, db.lastInsertedRowID, batchID])
+                                   arguments: [accepted.count, firstRow, lastRow, batchID])
                     let number = firstNumber + batches.count
                     batches.append((Batch(id: batchID, number: number, format: format, file: fileName(number),
                                           messages: accepted.count, sha256: nil, bytes: nil, state: "planned"), accepted))
@@ -427,14 +481,13 @@ public final class NoticeLedger: Sendable {
                     }
                     if batchID == 0 {
                         let number = firstNumber + batches.count
-                        try newBatch.execute(arguments: [releaseID, number, format, fileName(number), now])
-                        batchID = db.lastInsertedRowID
+                        batchID = try db.insert(sql: newBatch, arguments: [releaseID, number, format, fileName(number), now])
                     }
-                    insert.setUncheckedArguments([releaseID, recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey,
-                                                  recipient.name, candidate.locale, recipient.line, candidate.messageID,
-                                                  batchID, candidate.contentHash, recipient.locale])
-                    try insert.execute()
-                    let row = db.lastInsertedRowID
+                    let row = try db.insert(sql: insert, arguments: [
+                        releaseID, recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey, recipient.name,
+                        candidate.locale, recipient.line, candidate.messageID, batchID, candidate.contentHash, recipient.locale,
+                    ])
+                    lastRow = row
                     index.users.insert(candidate.userKey, row: row)
                     index.mailboxes.insert(candidate.mailboxKey, row: row)
                     if accepted.isEmpty { firstRow = row }
@@ -442,7 +495,6 @@ public final class NoticeLedger: Sendable {
                     if accepted.count == batchSize { try close() }
                 }
                 try close()
-                return .commit
             }
             return batches
         }
@@ -454,23 +506,22 @@ public final class NoticeLedger: Sendable {
     func markWritten(_ batches: [Written]) throws(NoticeError) {
         guard !batches.isEmpty else { return }
         try run { db in
-            try db.inTransaction {
+            try db.transaction {
                 try Self.markWritten(batches, db)
-                return .commit
             }
         }
     }
 
-    private static func markWritten(_ batches: [Written], _ db: Database) throws {
-        let update = try db.cachedStatement(sql: "UPDATE batch SET state = 'written', sha256 = ?, bytes = ?, written_at = ? WHERE id = ?")
+    private static func markWritten(_ batches: [Written], _ db: any LedgerConnection) throws {
+        let update = "UPDATE batch SET state = 'written', sha256 = ?, bytes = ?, written_at = ? WHERE id = ?"
         let now = Timestamp.now()
-        for batch in batches { try update.execute(arguments: [batch.sha256, batch.bytes, now, batch.id]) }
+        for batch in batches { try db.execute(sql: update, arguments: [batch.sha256, batch.bytes, now, batch.id]) }
     }
 
     /// The Users of a batch, in order, as they were planned.
     func planned(batchID: Int64) throws(NoticeError) -> [Planned] {
         try run { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows(sql: """
                 SELECT n.* FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.id = ? ORDER BY n.id
                 """, arguments: [batchID]).map { row in
@@ -502,7 +553,7 @@ public final class NoticeLedger: Sendable {
     func unsent(batchID: Int64, includingUnknown: Bool) throws(NoticeError) -> [Pending] {
         let states = includingUnknown ? "'sending', 'failed', 'unknown'" : "'sending', 'failed'"
         return try run { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows(sql: """
                 SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state, user_id, address, attempts
                 FROM notice
                 WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
@@ -525,11 +576,10 @@ public final class NoticeLedger: Sendable {
     /// run of the command for this message in this call, recorded in the same transaction.
     func markSent(_ id: Int64, retries: Int, attempts: [AttemptRecord] = []) throws(NoticeError) {
         try run { db in
-            try db.inTransaction {
+            try db.transaction {
                 try Self.recordAttempts(attempts, noticeID: id, db)
                 try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ? WHERE id = ?",
                                arguments: [Timestamp.now(), retries, id])
-                return .commit
             }
         }
     }
@@ -544,11 +594,10 @@ public final class NoticeLedger: Sendable {
 
     private func markUnsent(_ id: Int64, _ state: State, retries: Int, error: String, attempts: [AttemptRecord]) throws(NoticeError) {
         try run { db in
-            try db.inTransaction {
+            try db.transaction {
                 try Self.recordAttempts(attempts, noticeID: id, db)
                 try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
                                arguments: [state.rawValue, String(error.prefix(1000)), retries, id])
-                return .commit
             }
         }
     }
@@ -559,7 +608,7 @@ public final class NoticeLedger: Sendable {
     public func counts(releaseID: Int64) throws(NoticeError) -> [State: Int] {
         try run { db in
             var counts: [State: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.rows(sql: """
                 SELECT COALESCE(n.state, b.state) AS state, COUNT(*) AS n
                 FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.release_id = ? GROUP BY 1
@@ -573,7 +622,7 @@ public final class NoticeLedger: Sendable {
 
     /// Rows covered by another User's notice.
     public func mergedCount(releaseID: Int64) throws(NoticeError) -> Int {
-        try run { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merged WHERE release_id = ?", arguments: [releaseID]) ?? 0 }
+        try run { db in try db.value(Int.self, sql: "SELECT COUNT(*) FROM merged WHERE release_id = ?", arguments: [releaseID]) ?? 0 }
     }
 
     /// One line of the proof of notice.
@@ -609,7 +658,7 @@ public final class NoticeLedger: Sendable {
     /// Notices are found by their batch, whatever rowid range they are in.
     public func duplicates(releaseID: Int64) throws(NoticeError) -> [Duplicate] {
         try run { db in
-            try Row.fetchAll(db, sql: """
+            try db.rows(sql: """
                 WITH release_notice AS (SELECT user_id, message_id FROM notice
                                         WHERE batch_id IN (SELECT id FROM batch WHERE release_id = ?))
                 SELECT 'user_id', user_id, COUNT(*) FROM release_notice GROUP BY user_id HAVING COUNT(*) > 1
@@ -623,24 +672,22 @@ public final class NoticeLedger: Sendable {
     /// batches and their rowid ranges: a ledger of many releases is not scanned whole.
     public func forEachProofRow(releaseID: Int64, _ body: (ProofRow) throws -> Void) throws(NoticeError) {
         try run { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            try db.forEachRow(sql: """
                 SELECT n.user_id, n.address, n.message_id, n.content_hash, b.number, COALESCE(n.state, b.state), b.planned_at,
                        b.written_at, n.sent_at, n.attempts, n.last_error
                 FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.release_id = ? ORDER BY n.id
-                """, arguments: [releaseID])
-            while let row = try rows.next() {
+                """, arguments: [releaseID]) { row in
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
                                   state: row[5], plannedAt: row[6], writtenAt: row[7], sentAt: row[8], attempts: row[9],
                                   lastError: row[10]))
             }
-            let merged = try Row.fetchCursor(db, sql: """
+            try db.forEachRow(sql: """
                 SELECT m.user_id, m.address, n.message_id, n.content_hash, n.batch, n.planned_at, n.written_at, n.sent_at,
                        n.user_id AS covered_by, m.reason
                 FROM merged m JOIN notice_state n ON n.id = m.covered_by
                 WHERE m.release_id = ? ORDER BY m.export_line
-                """, arguments: [releaseID])
-            while let row = try merged.next() {
+                """, arguments: [releaseID]) { row in
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
                                   state: "merged", plannedAt: row[5], writtenAt: row[6], sentAt: row[7], attempts: 0,
                                   coveredBy: row[8], reason: row[9]))

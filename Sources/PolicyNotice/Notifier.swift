@@ -35,7 +35,7 @@ public enum Notifier {
             throw .unwritable(path: request.outFolder.path, reason: "\(error)")
         }
         let ledger = try timed { () throws(NoticeError) in try NoticeLedger(path: request.ledgerPath, projectRoot: request.projectRoot) }
-        let lock = try LedgerLock(ledgerPath: request.ledgerPath)
+        let lock = try LedgerLock(ledger: ledger)
         defer { withExtendedLifetime(lock) {} }
         let release = try timed { () throws(NoticeError) in
             try ledger.ensureRelease(name: request.releaseName, document: request.document, version: request.version,

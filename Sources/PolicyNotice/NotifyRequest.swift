@@ -15,6 +15,7 @@ public struct NotifyRequest: Sendable {
     public var provider: Provider
     public var batchSize: Int
     public var outFolder: URL
+    /// The SQLite file, or a PostgreSQL URL (LedgerLocation).
     public var ledgerPath: String
     public var usersPath: String
     public var usersFormat: ExportFormat?

@@ -44,11 +44,44 @@ public struct Notices: Sendable {
         }
     }
 
-    var ledgerPath: String { project.url(for: project.config.notice.ledger).path }
+    /// `POLICYC_LEDGER_URL` when set (so a password stays out of git), else `notice.ledger`; an SQLite
+    /// path is relative to the project.
+    public var ledgerLocation: LedgerLocation {
+        let environment = ProcessInfo.processInfo.environment["POLICYC_LEDGER_URL"] ?? ""
+        switch LedgerLocation(environment.isEmpty ? project.config.notice.ledger : environment) {
+        case .sqlite(let path): return .sqlite(path: project.url(for: path).path)
+        case let postgres: return postgres
+        }
+    }
+
+    /// The ledger as NotifyRequest and Delivery take it: the SQLite file's path, or the URL.
+    var ledgerPath: String {
+        switch ledgerLocation {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
+
+    /// Whether a ledger may hold notices: an SQLite file that exists, or any PostgreSQL database.
+    var ledgerMayExist: Bool {
+        guard case .sqlite(let path) = ledgerLocation else { return true }
+        return FileManager.default.fileExists(atPath: path)
+    }
 
     /// The ledger, its paths relative to this project.
     func openLedger(migrate: Bool = true) throws(NoticeError) -> NoticeLedger {
-        try NoticeLedger(path: ledgerPath, migrate: migrate, projectRoot: project.root)
+        try NoticeLedger(location: ledgerLocation, migrate: migrate, projectRoot: project.root)
+    }
+
+    /// `policyc notices migrate`: creates the ledger's tables, or brings them up to date. Returns
+    /// where the ledger is (without a password) and its schema version.
+    public func migrateLedger() throws(ProjectError) -> (ledger: String, version: Int) {
+        do {
+            let ledger = try openLedger()
+            return (ledger.path, try ledger.schemaVersion())
+        } catch {
+            throw Self.convert(error, release: ledgerLocation.description)
+        }
     }
 
     /// The settings of policyc.yml that notices carry, as each plan records them.
@@ -92,7 +125,7 @@ public struct Notices: Sendable {
     public func pipelineStep(_ reference: String, today: CalendarDate) throws(ProjectError) -> PipelineStep {
         let (document, record, _) = try resolveRelease(reference)
         guard record.verdict.needsNotice else { return .notNeeded(version: record.version, verdict: record.verdict.rawValue) }
-        guard today >= record.effectiveDate, FileManager.default.fileExists(atPath: ledgerPath) else { return .notify }
+        guard today >= record.effectiveDate, ledgerMayExist else { return .notify }
         let planned = (try? openLedger().release(named: "\(document)@\(record.version)")) != nil
         return planned ? .alreadyNotified(version: record.version, effective: record.effectiveDate) : .notify
     }
@@ -262,12 +295,12 @@ public struct Notices: Sendable {
     private func openLedger(_ reference: String) throws(ProjectError) -> (String, NoticeLedger, NoticeLedger.ReleaseInfo) {
         let (document, record, _) = try resolveRelease(reference)
         let name = "\(document)@\(record.version)"
-        guard FileManager.default.fileExists(atPath: ledgerPath) else {
-            throw .refused(path: name, message: "no notice ledger at \(project.config.notice.ledger): nothing was notified yet")
-        }
+        let nothingYet = ProjectError.refused(path: name, message: "no notice ledger at \(ledgerLocation.description): nothing was notified yet")
+        guard ledgerMayExist else { throw nothingYet }
         do {
             // As it is: a ledger whose duplicates stop its migration can still be read, and show them.
             let ledger = try openLedger(migrate: false)
+            guard try ledger.schemaVersion() > 0 else { throw nothingYet }
             guard let release = try ledger.release(named: name) else {
                 throw ProjectError.refused(path: name, message: "no notices were planned for \(name)")
             }
@@ -277,7 +310,7 @@ public struct Notices: Sendable {
         } catch let error as NoticeError {
             throw Self.convert(error, release: name)
         } catch {
-            throw .unreadable(path: ledgerPath, reason: "\(error)")
+            throw .unreadable(path: ledgerLocation.description, reason: "\(error)")
         }
     }
 

@@ -23,7 +23,8 @@ public struct ProjectConfig: Sendable, Hashable {
         public var periodDays: Int
         /// The sender of the notice emails: `Name <address>` or an address.
         public var from: String?
-        /// The SQLite ledger, relative to the project (default `notices/ledger.sqlite`).
+        /// The ledger: an SQLite file relative to the project (`notices/ledger.sqlite`, the default, or
+        /// `sqlite:PATH`), or a PostgreSQL URL without its password. `POLICYC_LEDGER_URL` wins over it.
         public var ledger: String
         /// Where batches go, one folder per release inside (default `notices`).
         public var output: String
@@ -197,7 +198,17 @@ private extension ProjectConfig.Notice {
             }
         }
         if let from = fields["from"], !from.isNull { self.from = try from.string() }
-        if let ledger = fields["ledger"] { self.ledger = try ledger.string() }
+        if let ledger = fields["ledger"] {
+            self.ledger = try ledger.string()
+            if LedgerLocation.isPostgresURL(self.ledger) {
+                // policyc.yml is committed: a password there is in git for good.
+                guard LedgerLocation.redacted(self.ledger) == self.ledger else {
+                    throw ledger.error("holds a password, and policyc.yml goes in git: leave it out, and give it in POLICYC_LEDGER_URL (which wins over notice.ledger), PGPASSWORD or ~/.pgpass")
+                }
+            } else if self.ledger.contains("://") {
+                throw ledger.error("must be a path, sqlite:PATH or a postgresql:// URL")
+            }
+        }
         if let output = fields["output"] { self.output = try output.string() }
         if let recipients = fields["recipients"] { self.recipients = try ProjectConfig.Recipients(recipients) }
         if let dedupe = fields["dedupe"] { self.dedupe = try dedupe.oneOf(MailboxRule.self) }

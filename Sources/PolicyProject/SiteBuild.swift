@@ -1,6 +1,7 @@
 import Foundation
 import PolicyDiff
 import PolicyModel
+import PolicyNotice
 import PolicyParser
 import PolicyRelease
 import PolicyRender
@@ -149,8 +150,10 @@ public struct SiteBuild: Sendable {
     /// their archive, its templates, the notices and the ledger (they hold Users' addresses), and git.
     private func protectedFolders() -> [String] {
         let config = project.config.notice
-        let ledgerFolder = (config.ledger as NSString).deletingLastPathComponent
+        // A ledger in PostgreSQL has no folder here.
+        let ledgerFolder = if case .sqlite(let path) = LedgerLocation(config.ledger) { (path as NSString).deletingLastPathComponent } else { "" }
         return [".", Project.policyFolder, Project.templatesFolder, config.output, ledgerFolder, ".git"]
+            .filter { !$0.isEmpty }
             .map { Self.realPath(project.url(for: $0)) }
     }
 

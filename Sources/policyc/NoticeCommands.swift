@@ -303,3 +303,26 @@ struct NoticeProof: Command {
         }
     }
 }
+
+struct NoticeMigrate: Command {
+    static let spec = CommandSpec(
+        "migrate",
+        abstract: "Create the notice ledger's tables, or bring them up to date (notify and send do it too).",
+        discussion: """
+        The ledger is notice.ledger in policyc.yml, or POLICYC_LEDGER_URL when set: an SQLite file, or a PostgreSQL \
+        database (postgresql://user@host:5432/db?sslmode=require). Run it once with a role that may create tables, \
+        before machines that may not start sending.
+        """,
+        parameters: [ProjectOption.parameter])
+
+    let project: ProjectOption
+
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        project = ProjectOption(arguments)
+    }
+
+    func run() throws {
+        let (ledger, version) = try Notices(project: try project.open()).migrateLedger()
+        Terminal.write("\(ledger): ledger schema version \(version)\n")
+    }
+}

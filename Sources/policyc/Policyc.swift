@@ -22,7 +22,7 @@ enum Policyc {
 
     static let commands: [any Command.Type] = [Init.self, Parse.self, Check.self, Render.self, Build.self, Diff.self,
                                                Release.self, Status.self, Show.self, Notify.self, Send.self]
-    static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self]
+    static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self, NoticeMigrate.self]
     static let templateCommands: [any Command.Type] = [TemplatesExport.self]
 
     static let notices = CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",

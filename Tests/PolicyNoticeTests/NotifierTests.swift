@@ -1,22 +1,32 @@
 import Foundation
 import Crypto
-import GRDB
 import PolicyModel
 import PolicyTestSupport
 import Testing
 @testable import PolicyNotice
 
-/// `notify` end to end on real files and a real SQLite ledger: batches, rejects, manifest, re-runs,
-/// later exports, provider limits.
+/// `notify` end to end on real files and a real ledger (SQLite, and PostgreSQL where a test takes a
+/// `LedgerKind`): batches, rejects, manifest, re-runs, later exports, provider limits.
 struct NotifierTests {
     let folder: URL
+    /// The SQLite file, or a fresh PostgreSQL database's URL.
+    var ledger: String
 
     init() throws {
         folder = try Fixtures.temporaryDirectory()
+        ledger = folder.appendingPathComponent("ledger.sqlite").path
     }
 
     init(folder: URL) {
         self.folder = folder
+        ledger = folder.appendingPathComponent("ledger.sqlite").path
+    }
+
+    /// These tests against a ledger of this kind.
+    func on(_ kind: LedgerKind) throws -> NotifierTests {
+        var tests = self
+        if kind == .postgres { tests.ledger = try PostgresServer.freshDatabase() }
+        return tests
     }
 
     func request(users: String, format: BatchFormat = .jsonl, provider: Provider = .generic, batchSize: Int? = nil,
@@ -27,7 +37,7 @@ struct NotifierTests {
             templates: templates, templatesFolder: "templates/email", fromName: "Quillmate Legal",
             fromAddress: "legal@quillmate.example", format: format, provider: provider,
             batchSize: batchSize ?? provider.defaultBatch, outFolder: folder.appendingPathComponent(out),
-            ledgerPath: folder.appendingPathComponent("ledger.sqlite").path, usersPath: folder.appendingPathComponent(users).path,
+            ledgerPath: ledger, usersPath: folder.appendingPathComponent(users).path,
             usersFormat: nil, columns: RecipientColumns(), rule: .status(values: ["active"]),
             today: CalendarDate(year: 2026, month: 11, day: 29)!, now: 1_795_779_193)
     }
@@ -38,9 +48,13 @@ struct NotifierTests {
         try (text + extra).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    func ledgerRows(_ sql: String) throws -> [Row] {
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("ledger.sqlite").path)
-        return try queue.read { try Row.fetchAll($0, sql: sql) }
+    func ledgerRows(_ sql: String) throws -> [LedgerRow] {
+        try NoticeLedger(path: ledger, migrate: false).run { db in try db.rows(sql: sql) }
+    }
+
+    /// A change made behind policyc's back, as a crash or a hand edit leaves the ledger.
+    func ledgerExecute(_ sql: String) throws {
+        try NoticeLedger(path: ledger, migrate: false).run { db in try db.execute(sql: sql) }
     }
 
     func jsonLines(_ out: String = "out") throws -> [[String: String]] {
@@ -52,7 +66,11 @@ struct NotifierTests {
         }
     }
 
-    @Test func everyEligibleUserInExactlyOneBatchWithRejectsAndManifest() throws {
+    @Test(arguments: LedgerKind.allCases) func everyEligibleUserInExactlyOneBatchWithRejectsAndManifest(_ kind: LedgerKind) throws {
+        try on(kind).everyEligibleUserInExactlyOneBatchWithRejectsAndManifest()
+    }
+
+    func everyEligibleUserInExactlyOneBatchWithRejectsAndManifest() throws {
         try writeUsers("users.csv", ids: 1...2500, extra: """
             9001,USER1@EXAMPLE.COM,Shouting,en,active
             9002,user2@EXAMPLE.com,Same Mailbox,en,active
@@ -94,7 +112,11 @@ struct NotifierTests {
         #expect((manifest["templates"] as! [String: String]).keys.contains("built-in:notice.text.mustache"))
     }
 
-    @Test func reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers() throws {
+    @Test(arguments: LedgerKind.allCases) func reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers(_ kind: LedgerKind) throws {
+        try on(kind).reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers()
+    }
+
+    func reRunsPlanNobodyTwiceAndALaterExportAddsOnlyNewUsers() throws {
         try writeUsers("users.csv", ids: 1...300)
         let first = try Notifier.run(request(users: "users.csv", batchSize: 100))
         #expect(first.planned == 300)
@@ -108,14 +130,15 @@ struct NotifierTests {
         #expect(lines.count == 350 && Set(lines.map { $0["user"]! }).count == 350)
     }
 
-    @Test func anInterruptedBatchIsWrittenFromTheLedgerOnTheNextRun() throws {
+    @Test(arguments: LedgerKind.allCases) func anInterruptedBatchIsWrittenFromTheLedgerOnTheNextRun(_ kind: LedgerKind) throws {
+        try on(kind).anInterruptedBatchIsWrittenFromTheLedgerOnTheNextRun()
+    }
+
+    func anInterruptedBatchIsWrittenFromTheLedgerOnTheNextRun() throws {
         try writeUsers("users.csv", ids: 1...250)
         _ = try Notifier.run(request(users: "users.csv", batchSize: 100))
         // As a run killed between planning batch 3 and writing it leaves things.
-        let queue = try DatabaseQueue(path: folder.appendingPathComponent("ledger.sqlite").path)
-        try queue.write { db in
-            try db.execute(sql: "UPDATE batch SET state = 'planned', sha256 = NULL WHERE number = 3")
-        }
+        try ledgerExecute("UPDATE batch SET state = 'planned', sha256 = NULL WHERE number = 3")
         try FileManager.default.removeItem(at: folder.appendingPathComponent("out/batch-000003.jsonl"))
         let report = try Notifier.run(request(users: "users.csv", batchSize: 100))
         #expect(report.batchesRecovered == 1 && report.planned == 0)
@@ -123,7 +146,11 @@ struct NotifierTests {
         #expect(try ledgerRows("SELECT * FROM notice_state WHERE effective_state != 'written'").isEmpty)
     }
 
-    @Test func changedTemplatesAreRefusedForAReleaseAlreadyPlanned() throws {
+    @Test(arguments: LedgerKind.allCases) func changedTemplatesAreRefusedForAReleaseAlreadyPlanned(_ kind: LedgerKind) throws {
+        try on(kind).changedTemplatesAreRefusedForAReleaseAlreadyPlanned()
+    }
+
+    func changedTemplatesAreRefusedForAReleaseAlreadyPlanned() throws {
         try writeUsers("users.csv", ids: 1...10)
         _ = try Notifier.run(request(users: "users.csv"))
         var changed = try request(users: "users.csv")
@@ -131,7 +158,11 @@ struct NotifierTests {
         #expect(throws: NoticeError.self) { try Notifier.run(changed) }
     }
 
-    @Test func emlBatchesHoldOneFilePerMessage() throws {
+    @Test(arguments: LedgerKind.allCases) func emlBatchesHoldOneFilePerMessage(_ kind: LedgerKind) throws {
+        try on(kind).emlBatchesHoldOneFilePerMessage()
+    }
+
+    func emlBatchesHoldOneFilePerMessage() throws {
         try writeUsers("users.csv", ids: 1...25)
         let report = try Notifier.run(request(users: "users.csv", format: .eml, batchSize: 10))
         #expect(report.batchesWritten == 3)
@@ -191,7 +222,11 @@ struct NotifierTests {
         #expect(report.planned == 2 && report.batchesWritten == 2)
     }
 
-    @Test func aWrittenBatchCutShortOnDiskIsWrittenAgain() throws {
+    @Test(arguments: LedgerKind.allCases) func aWrittenBatchCutShortOnDiskIsWrittenAgain(_ kind: LedgerKind) throws {
+        try on(kind).aWrittenBatchCutShortOnDiskIsWrittenAgain()
+    }
+
+    func aWrittenBatchCutShortOnDiskIsWrittenAgain() throws {
         try writeUsers("users.csv", ids: 1...250)
         _ = try Notifier.run(request(users: "users.csv", batchSize: 100))
         // As a power cut can leave a renamed file that never reached the disk whole.
@@ -202,7 +237,11 @@ struct NotifierTests {
         #expect(try jsonLines().count == 250)
     }
 
-    @Test func templatesMayChangeUntilTheFirstBatch() throws {
+    @Test(arguments: LedgerKind.allCases) func templatesMayChangeUntilTheFirstBatch(_ kind: LedgerKind) throws {
+        try on(kind).templatesMayChangeUntilTheFirstBatch()
+    }
+
+    func templatesMayChangeUntilTheFirstBatch() throws {
         // A run that failed before planning anyone (here: no such export) does not fix the templates.
         #expect(throws: NoticeError.self) { try Notifier.run(request(users: "missing.csv")) }
         try writeUsers("users.csv", ids: 1...3)
@@ -351,4 +390,10 @@ private extension Data {
         }
         self.init(bytes)
     }
+}
+
+/// The two ledgers every ledger test runs against.
+enum LedgerKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
 }
