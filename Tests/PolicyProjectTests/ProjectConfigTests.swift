@@ -62,6 +62,9 @@ import Testing
         ("diff:\n  sameParty:\n    - [Facebook]\n", "policyc.yml:3: error: diff.sameParty[0]: each sameParty entry lists two or more names"),
         ("diff:\n  lexicon:\n    place: [Quebec]\n", "policyc.yml:3: error: diff.lexicon: there is no lexicon “place”; the lexicons are ad-tech-words"),
         ("diff:\n  lexicon:\n    places: [\"Quebec\\nEvil\"]\n", "policyc.yml:3: error: diff.lexicon.places: lexicon entry \"Quebec\\nEvil\" must be one line"),
+        // policyc.yml is committed: a ledger password there would be in git for good.
+        ("notice:\n  ledger: postgresql://ops:hunter2@db.example/notices\n", "policyc.yml:2: error: notice.ledger: holds a password, and policyc.yml goes in git"),
+        ("notice:\n  ledger: mysql://db.example/notices\n", "policyc.yml:2: error: notice.ledger: must be a path, sqlite:PATH or a postgresql:// URL"),
     ])
     func mistakesAreErrorsWithLineAndKey(text: String, message: String) {
         do {

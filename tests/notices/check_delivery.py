@@ -59,10 +59,90 @@ BUILT_IN_EMAIL = ROOT / "Sources" / "PolicyNotice" / "EmailTemplates"
 
 
 def copy_unreleased_policy(project):
-    """The project's own privacy policy and config as a project never released (not its archive)."""
+    """The project's own privacy policy and config as a project never released (not its archive). With
+    --ledger postgresql, its notice.ledger is a fresh database of the throwaway server (in policyc.yml,
+    so a copy of the project keeps its ledger, as a project whose ledger is a server's does)."""
     (project / "policy").mkdir(parents=True)
     for name in ("privacy-policy.md", "policyc.yml"):
         shutil.copy(ROOT / "policy" / name, project / "policy" / name)
+    if POSTGRES:
+        config = project / "policy" / "policyc.yml"
+        text = config.read_text(encoding="utf-8")
+        assert text.count("\nnotice:\n") == 1
+        config.write_text(text.replace("\nnotice:\n", f"\nnotice:\n  ledger: {POSTGRES.fresh_database()}\n"), encoding="utf-8")
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on a free loopback port (initdb in a temporary folder, pg_ctl
+    start), as the postgres user when running as root: the server refuses root."""
+
+    def __init__(self):
+        self.bin = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        self.folder = tempfile.mkdtemp(prefix="policyc-pg-")
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self.port = free_port()
+        self.run("initdb", "-D", f"{self.folder}/data", "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        self.run("pg_ctl", "-D", f"{self.folder}/data", "-l", f"{self.folder}/server.log", "-w", "-o",
+                 f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self.count = 0
+
+    def run(self, program, *arguments):
+        command = [f"{self.bin}/{program}", *arguments]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        # Output to a file: the server pg_ctl starts would hold a pipe open.
+        with tempfile.TemporaryFile() as output:
+            result = subprocess.run(command, cwd=self.folder, stdout=output, stderr=output)
+            if result.returncode != 0:
+                output.seek(0)
+                raise SystemExit(f"{program} failed: {output.read().decode(errors='replace')}")
+
+    def psql(self, sql, database="postgres"):
+        result = subprocess.run([f"{self.bin}/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                                 "-p", str(self.port), "-U", "postgres", "-d", database, "-c", sql],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr)
+        return result.stdout
+
+    def fresh_database(self):
+        self.count += 1
+        name = f"delivery_{self.count}"
+        self.psql(f"CREATE DATABASE {name}")
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self):
+        self.run("pg_ctl", "-D", f"{self.folder}/data", "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# The server of --ledger postgresql; None for the SQLite ledger.
+POSTGRES = None
+
+
+class LedgerRow(tuple):
+    """A row as sqlite3.Row gives it: by position, or by column name."""
+
+    def __new__(cls, pairs):
+        row = super().__new__(cls, [value for _, value in pairs])
+        row.names = [name for name, _ in pairs]
+        return row
+
+    def __getitem__(self, key):
+        return super().__getitem__(self.names.index(key) if isinstance(key, str) else key)
+
+    def keys(self):
+        return self.names
+
+
+def sql_literal(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 DOC = "privacy-policy"
 RELEASE = f"{DOC}@v2"
 SENDER = "legal@quillmate.example"
@@ -278,6 +358,14 @@ def make_project(policyc, project):
 
 
 def ledger(project, sql, *params):
+    if POSTGRES:
+        # The project's database, from its policyc.yml; rows as JSON, so numbers stay numbers and NULL None.
+        url = re.search(r"^  ledger: (\S+)$", (project / "policy" / "policyc.yml").read_text(encoding="utf-8"), re.M)[1]
+        parts = iter(sql.split("?"))
+        text = next(parts) + "".join(sql_literal(value) + part for value, part in zip(params, parts))
+        rows = json.loads(POSTGRES.psql(f"SELECT COALESCE(json_agg(r), '[]') FROM ({text}) r", url.rsplit("/", 1)[1]),
+                          object_pairs_hook=lambda pairs: pairs)
+        return [LedgerRow(row) for row in rows]
     # mode=rw: a missing ledger is an error, not a new empty file.
     connection = sqlite3.connect(f"file:{project / 'notices' / 'ledger.sqlite'}?mode=rw", uri=True)
     connection.row_factory = sqlite3.Row
@@ -813,17 +901,21 @@ def correction_checks(results, policyc, inbox, folder, port):
 
 
 def arguments(description, *extra):
-    """--policyc (and the caller's own options, each a (name, keywords) pair), parsed."""
+    """--policyc and --ledger (and the caller's own options, each a (name, keywords) pair), parsed."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--policyc", default=os.environ.get("POLICYC", str(ROOT / ".build" / "debug" / "policyc")))
+    parser.add_argument("--ledger", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="the ledger the projects use: notices/ledger.sqlite, or a throwaway PostgreSQL server's")
     for name, keywords in extra:
         parser.add_argument(name, **keywords)
     return parser.parse_args()
 
 
-def run_checks(policyc_path, checks):
+def run_checks(policyc_path, checks, ledger_kind="sqlite"):
     """Calls checks(results, policyc, inbox, folder, port) with an aiosmtpd server on 127.0.0.1 and a
-    scratch folder, then prints the tally and exits 1 when a check failed."""
+    scratch folder (and a PostgreSQL server, for the postgresql ledger), then prints the tally and exits
+    1 when a check failed."""
+    global POSTGRES
     # The projects run policyc from their own folders: make the path absolute first.
     policyc = Policyc(str(pathlib.Path(policyc_path).resolve()))
     if not shutil.which("msmtp"):
@@ -834,12 +926,15 @@ def run_checks(policyc_path, checks):
     port = free_port()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
+    POSTGRES = PostgresServer() if ledger_kind == "postgresql" else None
     try:
         with tempfile.TemporaryDirectory() as temporary:
             checks(results, policyc, inbox, pathlib.Path(temporary), port)
     finally:
         server.stop()
-    print(f"checks: {results.passed} passed, {len(results.failed)} failed ({time.monotonic() - started:.1f} s)")
+        if POSTGRES:
+            POSTGRES.stop()
+    print(f"{ledger_kind} ledger: checks: {results.passed} passed, {len(results.failed)} failed ({time.monotonic() - started:.1f} s)")
     sys.exit(1 if results.failed else 0)
 
 
@@ -862,7 +957,8 @@ def delivery_checks(results, policyc, inbox, folder, port):
 
 
 def main():
-    run_checks(arguments(__doc__).policyc, delivery_checks)
+    options = arguments(__doc__)
+    run_checks(options.policyc, delivery_checks, options.ledger)
 
 
 if __name__ == "__main__":

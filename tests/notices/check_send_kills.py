@@ -162,7 +162,7 @@ def main():
                                  ("--seed", dict(type=int, default=random.SystemRandom().randrange(2 ** 32))),
                                  ("--kills", dict(type=int, default=KILLS, help=f"how many runs to kill (default {KILLS})")))
     print(f"seed: {options.seed} (replay: --seed {options.seed})")
-    delivery.run_checks(options.policyc, lambda *context: kill_checks(options.seed, options.kills, *context))
+    delivery.run_checks(options.policyc, lambda *context: kill_checks(options.seed, options.kills, *context), options.ledger)
 
 
 if __name__ == "__main__":
