@@ -147,13 +147,16 @@ struct Classifier {
             verdict.raise(.material, "words-changed", distinct.prefix(3)
                 .map { $0.count > 1 ? "\($0.detail) (\($0.count) times)" : $0.detail }.joined(separator: "; "))
         }
+        var sentences: (old: [Statement], new: [Statement]) = ([], [])
         if verdict.tier >= .material {
             checkRetention(old: old.text, newWords: newWords, category: category, into: &verdict)
-            raise(statements.compare(old: Statement.read(vocabulary: vocabulary, old.text), new: Statement.read(vocabulary: vocabulary, new.text)), into: &verdict)
+            // Read once: the statement findings and the definition check below both compare them.
+            sentences = (Statement.read(vocabulary: vocabulary, old.text), Statement.read(vocabulary: vocabulary, new.text))
+            raise(statements.compare(old: sentences.old, new: sentences.new), into: &verdict)
         }
         // A typo fixed in a defining clause leaves the definition as it was; a change of meaning does not,
         // where it is in the sentence that defines the term (“Google”), not in another sentence of its clause.
-        if definesTerm, verdict.tier >= .material, changesDefiningSentence(old.text, new.text) {
+        if definesTerm, verdict.tier >= .material, changesDefiningSentence(sentences.old, sentences.new) {
             verdict.raise(.material, "definition-changed", "the clause defines a term")
         }
         classifyLinks(old: old, new: new, into: &verdict)
@@ -175,9 +178,9 @@ struct Classifier {
 
     /// Whether a sentence that defines a term (quotes a name in parentheses: (“Google”), ("Services")) is
     /// not in the new text word for word.
-    func changesDefiningSentence(_ old: String, _ new: String) -> Bool {
-        let kept = Set(Statement.read(vocabulary: vocabulary, new).map(\.words))
-        let defining = Statement.read(vocabulary: vocabulary, old).filter { $0.text.contains("(“") || $0.text.contains("(\"") || $0.text.contains("(‘") }
+    func changesDefiningSentence(_ old: [Statement], _ new: [Statement]) -> Bool {
+        let kept = Set(new.map(\.words))
+        let defining = old.filter { $0.text.contains("(“") || $0.text.contains("(\"") || $0.text.contains("(‘") }
         // A clause said to define a term without such a sentence is judged whole, as before.
         return defining.isEmpty || defining.contains { !kept.contains($0.words) }
     }
