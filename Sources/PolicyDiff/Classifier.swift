@@ -65,7 +65,7 @@ struct Classifier {
     /// The editorial rules of `Rules/`, in the order a changed region is put to them: these before the
     /// material triggers, which they keep from misreading a spelling or a linking word…
     static let rulesBeforeTriggers: [any RegionRule.Type] = [
-        EncodingRepairedRule.self, EquivalentWordingRule.self, SamePartyRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
+        EncodingRepairedRule.self, EquivalentWordingRule.self, SamePartyRule.self, LegalFormRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
         SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self,
     ]
     /// …and these after, for a region that holds no trigger word (a near spelling that is a number is no typo).

@@ -63,6 +63,7 @@ public enum RuleCatalog {
         Entry(ReferenceRenumberedRule.self),
         Entry(rule: "link-same-host", tier: .editorial, title: "Link updated, same site"),
         Entry(SamePartyRule.self),
+        Entry(LegalFormRule.self),
         Entry(EquivalentWordingRule.self),
         Entry(SentenceSplitRule.self),
         Entry(rule: "list-conjunction", tier: .editorial, title: "List joined differently"),

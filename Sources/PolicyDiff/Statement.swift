@@ -46,6 +46,9 @@ struct Statement: Sendable, Equatable {
     /// What a promise is about: the words of its denied span that are not a practice, a purpose, a
     /// pronoun or a function word ("personal", "data" in "not sell personal data").
     let focus: Set<String>
+    /// Whether the promise points back at what its clause was about ("these cookies", "such data"): said
+    /// elsewhere, the same words are about something else.
+    let focusIsContextual: Bool
 
     /// Whether the statement gives Users something: it speaks to or of them, and with a word of permission
     /// ("you can", "you have the right", "we honour"); a cookie table's "access" grants nothing.
@@ -115,6 +118,7 @@ struct Statement: Sendable, Equatable {
     }
 
     private static let pronouns: Set<String> = ["them", "they", "their", "this", "that", "these", "those"]
+    private static let demonstratives: Set<String> = ["these", "those", "this", "such", "said"]
 
     /// The object of each right written as a verb: the words after it and a linking word ("of", "to",
     /// "your"), up to the first that ends the object ("at", "by", "if"…).
@@ -183,6 +187,7 @@ struct Statement: Sendable, Equatable {
             word.count > 3 && !denials.contains(word) && practiceOfWord[word] == nil && !purposes.contains(word)
                 && !vocabulary.functionWords.contains(word) && !Self.pronouns.contains(word)
         })
+        focusIsContextual = span.contains(where: Self.demonstratives.contains)
     }
 
     // MARK: Reading words
@@ -232,6 +237,9 @@ struct Statement: Sendable, Equatable {
         case "ad":
             // "ad hoc", "ad-free", "ad blocker": no advertisement shown.
             return !words.contains("hoc") && !words.contains("free") && !words.contains("blocker") && !words.contains("blockers")
+        case "target", "targets":
+            // "target you with online marketing", not "our target audience" or "the target of a request".
+            return words.contains { $0 == "marketing" || $0 == "advertising" || $0 == "ads" || vocabulary.adTechWords.contains($0) }
         default:
             return true
         }

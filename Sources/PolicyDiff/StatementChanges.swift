@@ -46,10 +46,13 @@ struct StatementChanges {
         let keyWords = promise.words.filter { word in
             promise.purposes.contains(word) || vocabulary.practiceOfWord[word].map(promise.deniedPractices.contains) == true
         }
+        // A promise about "these cookies" is about its own clause's cookies: no sentence elsewhere keeps it.
+        // Otherwise the other sentence names all that the promise was about ("functional cookies" does not
+        // keep a promise about "analytics cookies").
         let focus = promise.focus
-        let keptElsewhere = keyWords.contains { word in
+        let keptElsewhere = !promise.focusIsContextual && keyWords.contains { word in
             newStatements(word).contains { statement in
-                keeps(statement) && (focus.isEmpty ? inNewDocument(promise.deniedSpan) : !Set(statement.words).isDisjoint(with: focus))
+                keeps(statement) && (focus.isEmpty ? inNewDocument(promise.deniedSpan) : focus.isSubset(of: statement.words))
             }
         }
         guard !keptElsewhere else { return nil }

@@ -61,6 +61,24 @@ import Testing
         #expect(verdict(recipient.0, recipient.1, ["recipients": ["growth agencies"]]) == .consent)
     }
 
+    /// A promise withdrawn from one kind of cookie is not kept by the same promise about another kind,
+    /// nor by one about "these cookies" of another clause.
+    @Test func aPromiseAboutOneThingIsNotKeptByOneAboutAnother() throws {
+        let analytics = "* Analytics cookies. These count visits. We do not use these cookies to target you with online marketing."
+        let functional = "* Functional cookies. These remember choices. We do not use functional cookies to target you with online marketing."
+        let old = "# P\n\n## 1. Cookies\n\n\(functional)\n\(analytics)\n"
+        let withoutAnalytics = old.replacingOccurrences(of: " We do not use these cookies to target you with online marketing.", with: "")
+        let withoutFunctional = old.replacingOccurrences(of: " We do not use functional cookies to target you with online marketing.", with: "")
+        for new in [withoutAnalytics, withoutFunctional] {
+            let changes = PolicyDiffer.diff(PolicyParser.parse(text: old), PolicyParser.parse(text: new))
+            #expect(changes.verdict == .consent, "\(changes.verdictReasons.map(\.summary))")
+        }
+        // The same promise moved to another clause is kept.
+        let moved = "# P\n\n## 1. Cookies\n\n* Functional cookies. These remember choices.\n\(analytics)\n\n## 2. Marketing\n\n"
+            + "We do not use functional cookies to target you with online marketing.\n"
+        #expect(PolicyDiffer.diff(PolicyParser.parse(text: old), PolicyParser.parse(text: moved)).verdict != .consent)
+    }
+
     @Test func aLongQuoteKeepsItsEnd() throws {
         let long = "We may share information about the devices you use to reach the Service with the companies that"
             + " host it, with our auditors, and with the partners listed on our website, for up to two years."

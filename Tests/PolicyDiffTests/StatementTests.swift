@@ -68,6 +68,22 @@ import Testing
         #expect(try statement("Give attribution to the authors of the content you reuse.").purposes.isEmpty)
     }
 
+    /// "target you with online marketing" is advertising; "our target audience" is not.
+    @Test func targetingUsersIsAPurpose() throws {
+        let promise = try statement("We do not use these cookies to target you with online marketing.")
+        #expect(promise.purposes == ["target"])
+        #expect(promise.isAdversePromise)
+        #expect(try statement("Our target audience is small teams.").purposes.isEmpty)
+    }
+
+    /// "these cookies" points back at what the clause is about; "functional cookies" names it.
+    @Test func aPromiseAboutTheseIsAboutItsOwnClause() throws {
+        #expect(try statement("We do not use these cookies to target you with online marketing.").focusIsContextual)
+        let named = try statement("We do not use functional cookies to target you with online marketing.")
+        #expect(!named.focusIsContextual)
+        #expect(named.focus == ["functional", "cookies"])
+    }
+
     @Test func periodsAreInDays() throws {
         #expect(try statement("We keep chat transcripts for 2 years.").periods == [730])
         #expect(try statement("We keep them indefinitely.").periods == [.infinity])
