@@ -50,6 +50,7 @@ let package = Package(
             .embedInCode("Lexicon/navigation-words.txt"),
             .embedInCode("Lexicon/negations.txt"),
             .embedInCode("Lexicon/new-purpose-words.txt"),
+            .embedInCode("Lexicon/promised-purposes.txt"),
             .embedInCode("Lexicon/open-ended-periods.txt"),
             .embedInCode("Lexicon/own-use.txt"),
             .embedInCode("Lexicon/places.txt"),

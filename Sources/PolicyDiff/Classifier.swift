@@ -249,10 +249,15 @@ struct Classifier {
         if let word = all.first(where: vocabulary.negations.contains) {
             verdict.raise(span: detail, .material, "negation", "“\(word)”: \(detail)")
             // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
-            // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing.
+            // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing; and
+            // read as statements, it must withdraw something: "never sells X, nor shares it" → "never sells
+            // or shares X" still denies both, and "you will not receive payment" was no promise of ours.
             if deletedWords.contains(where: vocabulary.negations.contains),
                !insertedWords.contains(where: vocabulary.negations.contains),
-               clauseNegations().new < clauseNegations().old {
+               clauseNegations().new < clauseNegations().old,
+               !StatementChanges.stillDenies(old: Statement.read(vocabulary: vocabulary, clauseTexts.old),
+                                             new: Statement.read(vocabulary: vocabulary, clauseTexts.new),
+                                             denials: vocabulary.denials) {
                 if clauseWords.contains(where: vocabulary.saleWords.contains) && sellsData(clauseWords)
                     || clauseWords.contains(where: vocabulary.disclosureWords.contains) && category == .disclosure {
                     verdict.raise(span: detail, .consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")

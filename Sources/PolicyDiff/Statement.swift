@@ -22,6 +22,9 @@ struct Statement: Sendable, Equatable {
     let deniedPractices: Set<String>
     /// A purpose named after a denial: "never mine them for advertising".
     let deniedPurpose: Bool
+    /// The purposes named after the denial, adverse ones and those only a promise names ("not for marketing
+    /// purposes", `Lexicon/promised-purposes.txt`).
+    let deniedPurposes: Set<String>
     /// "unless", "only if", "when you": the statement holds under a condition.
     let conditional: Bool
     /// Names from `Lexicon/practices.txt`: collect, use, share, sell, retain, train…
@@ -71,6 +74,8 @@ struct Statement: Sendable, Equatable {
     /// advertising, profiling or training.
     var isAdversePromise: Bool {
         !deniedPractices.isDisjoint(with: ["sell", "share", "train", "profile", "track"]) || deniedPurpose
+            // "Service providers are obligated not to use it for any other purpose": a limit on their own use.
+            || actor == .partner && deniedPractices.contains("use")
     }
 
     /// The sentences of a clause. A stop after a single letter or a common abbreviation ("e.g.", "U.S.",
@@ -169,9 +174,10 @@ struct Statement: Sendable, Equatable {
             vocabulary.newPurposeWords.contains($0) && Self.isPurposeSense($0, in: words, vocabulary: vocabulary)
         })
         self.purposes = purposes
-        deniedPurpose = !deniedPractices.isEmpty && firstDenial.map { denial in
-            words[denial...].contains { purposes.contains($0) }
-        } == true
+        deniedPurposes = deniedPractices.isEmpty ? [] : firstDenial.map { denial in
+            Set(words[denial...].filter { purposes.contains($0) || vocabulary.promisedPurposes.contains($0) })
+        } ?? []
+        deniedPurpose = !deniedPurposes.isEmpty
         recipients = Set(Self.find(words, vocabulary.recipients.map { ($0.joined(separator: " "), $0) }))
         rights = Set(Self.find(words, vocabulary.rights))
         ownUseRecipient = !Self.phraseStarts(words, vocabulary.ownUse).isEmpty
@@ -185,6 +191,7 @@ struct Statement: Sendable, Equatable {
         deniedSpan = span
         focus = Set(span.filter { word in
             word.count > 3 && !denials.contains(word) && practiceOfWord[word] == nil && !purposes.contains(word)
+                && !vocabulary.promisedPurposes.contains(word)
                 && !vocabulary.functionWords.contains(word) && !Self.pronouns.contains(word)
         })
         focusIsContextual = span.contains(where: Self.demonstratives.contains)

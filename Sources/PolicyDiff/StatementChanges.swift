@@ -32,33 +32,54 @@ struct StatementChanges {
         return findings
     }
 
-    /// "We never sell personal data" or "never mine them for advertising", gone, with no sentence of the
-    /// new clause that still denies the same practice or purpose, nor the same sentence elsewhere.
+    /// Whether every old sentence with a denial, gone word for word, was the User's or is still made by a
+    /// new sentence: the same practices denied, of the same things (its focus words). A denial the reader
+    /// finds no practice for ("neither Mozilla nor Pocket receives") is not known to be kept.
+    static func stillDenies(old: [Statement], new: [Statement], denials: Set<String>) -> Bool {
+        let newWords = Set(new.map(\.words))
+        return old.allSatisfy { statement in
+            !statement.words.contains(where: denials.contains) || statement.actor == .user || newWords.contains(statement.words)
+                || !statement.deniedPractices.isEmpty && new.contains { sentence in
+                    sentence.deniedPractices.isSuperset(of: statement.deniedPractices) && statement.focus.isSubset(of: sentence.words)
+                }
+        }
+    }
+
+    /// "We never sell personal data" or "never mine them for advertising", gone or narrowed, with no
+    /// sentence of the new clause that still denies all it denied, nor the same promise elsewhere.
     private func withdrawnPromise(_ promise: Statement, new: [Statement]) -> Finding? {
         guard promise.isAdversePromise, promise.actor != .user else { return nil }
-        func keeps(_ statement: Statement) -> Bool {
-            !statement.deniedPractices.isDisjoint(with: promise.deniedPractices.subtracting(["use", "collect"]))
-                || statement.deniedPurpose && !statement.purposes.isDisjoint(with: promise.purposes)
+        // "Use" and "collect" are promised of everything; a partner's promise not to use data is a limit
+        // on its own use, and that one counts.
+        let practices = promise.deniedPractices.subtracting(promise.actor == .partner ? ["collect"] : ["use", "collect"])
+        /// Every practice and purpose the promise denied is still denied by some sentence: a purpose also by
+        /// a sentence that denies the practice for any purpose ("we do not use cookies" keeps "not … to target you").
+        func keep(_ statements: [Statement]) -> Bool {
+            let stillDenied = statements.reduce(into: Set<String>()) { $0.formUnion($1.deniedPractices) }
+            let absolute = statements.contains { $0.deniedPurposes.isEmpty && !$0.deniedPractices.isDisjoint(with: promise.deniedPractices) }
+            let stillDeniedPurposes = statements.reduce(into: Set<String>()) { $0.formUnion($1.deniedPurposes) }
+            return practices.isSubset(of: stillDenied) && (absolute || promise.deniedPurposes.isSubset(of: stillDeniedPurposes))
         }
-        guard !new.contains(where: keeps), !inNewDocument(promise.words) else { return nil }
+        guard !keep(new), !inNewDocument(promise.words) else { return nil }
         // The same promise said elsewhere in the new policy ("We do not sell personal data" moved out of a
-        // section that went) is kept: a sentence that denies the same practice of the same thing.
-        let keyWords = promise.words.filter { word in
-            promise.purposes.contains(word) || vocabulary.practiceOfWord[word].map(promise.deniedPractices.contains) == true
-        }
+        // section that went) is kept: sentences that deny the same practices of the same thing.
         // A promise about "these cookies" is about its own clause's cookies: no sentence elsewhere keeps it.
         // Otherwise the other sentence names all that the promise was about ("functional cookies" does not
         // keep a promise about "analytics cookies").
-        let focus = promise.focus
-        let keptElsewhere = !promise.focusIsContextual && keyWords.contains { word in
-            newStatements(word).contains { statement in
-                keeps(statement) && (focus.isEmpty ? inNewDocument(promise.deniedSpan) : focus.isSubset(of: statement.words))
+        if !promise.focusIsContextual {
+            let keyWords = Set(promise.words.filter { word in
+                promise.deniedPurposes.contains(word) || vocabulary.practiceOfWord[word].map(promise.deniedPractices.contains) == true
+            })
+            let focus = promise.focus
+            let elsewhere = keyWords.flatMap(newStatements).filter { statement in
+                focus.isEmpty ? inNewDocument(promise.deniedSpan) : focus.isSubset(of: statement.words)
             }
+            if keep(elsewhere) { return nil }
         }
-        guard !keptElsewhere else { return nil }
-        let purpose = !promise.purposes.isEmpty || !promise.practices.isDisjoint(with: ["train", "profile", "track"])
+        let purpose = !promise.deniedPurposes.isEmpty || !promise.deniedPractices.isDisjoint(with: ["train", "profile", "track"])
+        let narrowed = new.contains { !$0.deniedPractices.isEmpty && !Set($0.words).isDisjoint(with: promise.focus) }
         return Finding(rule: purpose ? "new-purpose" : "new-disclosure",
-                       detail: "a promise was withdrawn: “\(excerpt(promise.text))”")
+                       detail: "a promise was \(narrowed ? "narrowed" : "withdrawn"): “\(excerpt(promise.text))”")
     }
 
     /// A right or choice the old sentence gave that no sentence of the new clause gives, and that the new

@@ -28,6 +28,7 @@ struct Vocabulary: Sendable {
         "own-use": PackageResources.own_use_txt,
         "places": PackageResources.places_txt,
         "practice-verbs": PackageResources.practice_verbs_txt,
+        "promised-purposes": PackageResources.promised_purposes_txt,
         "practices": PackageResources.practices_txt,
         "quantifiers": PackageResources.quantifiers_txt,
         "recipients": PackageResources.recipients_txt,
@@ -71,6 +72,7 @@ struct Vocabulary: Sendable {
         equivalents = Lexicon.pairs(lexicon("equivalents"))
         disclosureWords = Lexicon.words(lexicon("disclosure-words"))
         newPurposeWords = Lexicon.words(lexicon("new-purpose-words"))
+        promisedPurposes = Lexicon.words(lexicon("promised-purposes"))
         saleWords = Lexicon.words(lexicon("sale-words"))
         adTechWords = Lexicon.words(lexicon("ad-tech-words"))
         rightWords = Lexicon.words(lexicon("right-words"))
@@ -154,6 +156,8 @@ struct Vocabulary: Sendable {
     // Consent: adverse changes regulators treat as needing opt-in.
     let disclosureWords: Set<String>
     let newPurposeWords: Set<String>
+    /// Purposes a promise may deny, adverse to withdraw but not new by being named: marketing.
+    let promisedPurposes: Set<String>
     /// A sale of personal data, in any wording.
     let saleWords: Set<String>
     /// Tracking that follows Users for advertising.

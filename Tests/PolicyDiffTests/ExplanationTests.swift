@@ -79,6 +79,23 @@ import Testing
         #expect(PolicyDiffer.diff(PolicyParser.parse(text: old), PolicyParser.parse(text: moved)).verdict != .consent)
     }
 
+    /// A promise that loses one of the things it denied is narrowed: the vendors may now use the data.
+    /// Rewording that still denies all of it, or dropping a sentence about the User's own doing, is not.
+    @Test func aNarrowedPromiseIsWithdrawnInPart() throws {
+        func verdict(_ old: String, _ new: String) -> Tier {
+            PolicyDiffer.diff(PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\n\(old)\n"),
+                              PolicyParser.parse(text: "# P\n\n## 1. Sharing\n\n\(new)\n")).verdict
+        }
+        #expect(verdict("Our vendors are obligated not to disclose or use it for any other purpose.",
+                        "Our vendors are obligated not to disclose it for any other purpose.") == .consent)
+        #expect(verdict("We never sell personal data, nor share it for advertising.",
+                        "We never sell personal data.") == .consent)
+        #expect(verdict("We never sell personal data, nor share it for advertising.",
+                        "We never sell or share personal data for advertising.") == .material)
+        #expect(verdict("You grant us a licence to show your profile to advertisers. You will not receive any payment for it.",
+                        "You grant us a licence to show your profile to advertisers.") == .material)
+    }
+
     @Test func aLongQuoteKeepsItsEnd() throws {
         let long = "We may share information about the devices you use to reach the Service with the companies that"
             + " host it, with our auditors, and with the partners listed on our website, for up to two years."

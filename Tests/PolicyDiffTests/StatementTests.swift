@@ -84,6 +84,19 @@ import Testing
         #expect(named.focus == ["functional", "cookies"])
     }
 
+    /// Marketing is no new purpose by being named, but a promise not to use data for it is adverse to
+    /// withdraw; so is a partner's promise not to use data for anything else.
+    @Test func promisesNameWhatTheyDeny() throws {
+        let marketing = try statement("These cookies do not gather information about you for marketing purposes.")
+        #expect(marketing.deniedPurposes == ["marketing"])
+        #expect(marketing.isAdversePromise)
+        #expect(try statement("We send marketing emails to customers.").purposes.isEmpty)
+        let vendors = try statement("The Service Providers are obligated not to disclose or use it for any other purpose.")
+        #expect(vendors.actor == .partner)
+        #expect(vendors.deniedPractices == ["share", "use"])
+        #expect(vendors.isAdversePromise)
+    }
+
     @Test func periodsAreInDays() throws {
         #expect(try statement("We keep chat transcripts for 2 years.").periods == [730])
         #expect(try statement("We keep them indefinitely.").periods == [.infinity])
