@@ -9,8 +9,9 @@ import PolicyModel
 /// a marker or `>` to go on, a table or a paragraph ends at the blank line) unless it sits inside a
 /// fenced code block or an HTML block that only an end marker closes (`<!--`, `<script`…). A list
 /// marker at column 0 after a blank line may be cut before too, where no list can be open: it starts
-/// a new list then, whatever came before. Fences are followed line by line; for the rest, and for
-/// link reference definitions (which the whole document shares), the document is not cut at all.
+/// a new list then, whatever came before. Fences and HTML comments are followed line by line (real
+/// policies carry `<!-- markdownlint-disable -->` lines); for other such HTML blocks, and for link
+/// reference definitions (which the whole document shares), the document is not cut at all.
 /// Anything ambiguous means one piece: the fast path may decline, never differ.
 struct SourcePieces {
     struct Piece: Equatable {
@@ -43,6 +44,11 @@ struct SourcePieces {
         // list marker or `>`, however indented, opens one; a line of text at column 0 after a blank
         // line closes them all. A new list may be cut before only where none is open.
         var listMayBeOpen = false
+        // Whether an HTML comment may still be open: cmark's comment block runs from a line that starts
+        // with `<!--` to the first line holding `-->`, across blank lines. Any `<!--` without a `-->` after
+        // it on its line opens one here (also inline ones, which cannot outlive their paragraph): more
+        // often than cmark, never less, so no cut falls inside a comment.
+        var commentOpen = false
         var line = 0
         var lineStart = 0
         let count = bytes.count
@@ -50,6 +56,7 @@ struct SourcePieces {
             // One pass over the line: its end, its pipes, and the hazards that forbid any cut.
             var lineEnd = lineStart
             var hasPipe = false
+            var opensComment = false
             while lineEnd < count {
                 // Eight bytes at a time up to the next byte that matters.
                 if lineEnd + 8 <= count {
@@ -64,6 +71,8 @@ struct SourcePieces {
                 if byte == 0x0A || byte == 0x0D { break }
                 if byte == UInt8(ascii: "|") {
                     hasPipe = true
+                } else if byte == UInt8(ascii: "<"), startsComment(bytes, at: lineEnd) {
+                    opensComment = true
                 } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<"), isHazard(bytes, at: lineEnd) {
                     return whole
                 }
@@ -75,8 +84,13 @@ struct SourcePieces {
             if let open = fence {
                 if isFenceCloser(content, marker: open.marker, length: open.length) { fence = nil }
             } else if let opener = fenceOpener(content) {
-                if opener.indented || pipeSinceBlank || htmlSinceBlank { return whole }
+                // Inside a comment this line is HTML; if the comment was inline, a fence: cmark may read either.
+                if opener.indented || pipeSinceBlank || htmlSinceBlank || commentOpen { return whole }
                 fence = (opener.marker, opener.length)
+            } else if commentOpen {
+                // Lines of a comment open no list cmark can see; whether one was open before is unknown.
+                listMayBeOpen = true
+                commentOpen = Self.commentOpen(after: content, openBefore: true)
             } else {
                 let startsAlone = previousLineBlank && startsBlockAlone(content)
                 let startsList = startsListOrQuote(content)
@@ -89,6 +103,7 @@ struct SourcePieces {
                 } else if startsAlone {
                     listMayBeOpen = false
                 }
+                if opensComment { commentOpen = Self.commentOpen(after: content, openBefore: false) }
             }
             if blank {
                 pipeSinceBlank = false
@@ -120,8 +135,8 @@ struct SourcePieces {
     }
 
     /// Whether the `]` or `<` at `index` starts a construct whose reach a cut cannot see: a link
-    /// reference definition (`[x]: url` serves the whole document) or an HTML block that runs to an
-    /// end marker across blank lines. Spotted by their telltale bytes anywhere, which also catches
+    /// reference definition (`[x]: url` serves the whole document) or an HTML block other than a comment
+    /// (followed line by line) that runs to an end marker across blank lines. Spotted by their telltale bytes anywhere, which also catches
     /// harmless mentions; those documents parse in one piece.
     private static func isHazard(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
         guard index + 1 < bytes.count else { return false }
@@ -129,6 +144,29 @@ struct SourcePieces {
         if bytes[index] == UInt8(ascii: "]") { return next == UInt8(ascii: ":") }
         if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") { return true }
         return ["script", "style", "pre", "textarea"].contains { startsWithLowercased(bytes, at: index + 1, $0) }
+    }
+
+    private static func startsComment(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        index + 3 < bytes.count && bytes[index + 1] == UInt8(ascii: "!") && bytes[index + 2] == UInt8(ascii: "-")
+            && bytes[index + 3] == UInt8(ascii: "-")
+    }
+
+    /// Whether a comment is open after `line`: its last `<!--` has no `-->` after it, or it has no `<!--`
+    /// and no `-->` while one was open. ("<!-->" counts as open: cmark may close it; a cut needs certainty.)
+    private static func commentOpen(after line: UnsafeRawBufferPointer, openBefore: Bool) -> Bool {
+        var lastOpen: Int?, lastClose: Int?
+        var index = 0
+        while index + 2 < line.count {
+            if line[index] == UInt8(ascii: "<"), index + 3 < line.count, line[index + 1] == UInt8(ascii: "!"),
+               line[index + 2] == UInt8(ascii: "-"), line[index + 3] == UInt8(ascii: "-") {
+                lastOpen = index
+            } else if line[index] == UInt8(ascii: "-"), line[index + 1] == UInt8(ascii: "-"), line[index + 2] == UInt8(ascii: ">") {
+                lastClose = index
+            }
+            index += 1
+        }
+        guard let lastOpen else { return openBefore && lastClose == nil }
+        return lastClose.map { $0 < lastOpen + 4 } ?? true
     }
 
     private static func startsWithLowercased(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ word: String) -> Bool {

@@ -170,9 +170,8 @@ struct MarkdownGenerator {
     }
 
     private mutating func html() -> String {
+        if chance(0.4) { return comment() }
         let runToEndMarker = [
-            "<!--\n\n## hidden\n\n-->",
-            "<!-- " + words(1...3) + " -->",
             "<pre>\n\n## kept\n\n</pre>",
             "<SCRIPT>\nvar a = 1;\n\n</SCRIPT>",
             "<style>\np { }\n\n</style>",
@@ -191,6 +190,29 @@ struct MarkdownGenerator {
             "<a name=\"anchor\"></a>",
             "<span>" + words(1...3) + "</span> " + words(1...3),
             "<br>\n" + words(1...2),
+        ])
+    }
+
+    /// HTML comments, which `SourcePieces` follows line by line: on one line, across blank lines and
+    /// headings, inside containers, with fence-like lines, and the odd ends cmark reads its own way.
+    private mutating func comment() -> String {
+        pick([
+            "<!-- markdownlint-disable MD0" + String(int(10...99)) + " -->",
+            "<!-- " + words(1...3) + " -->",
+            "<!--\n\n## hidden " + word() + "\n\n" + words(1...3) + "\n-->",
+            "<!--\n- not a list\n\n" + words(1...2) + " -->" + pick(["", " " + words(1...2)]),
+            "  <!-- " + words(1...2) + "\n\n# hidden\n   -->",
+            "<!-- a --> " + words(1...2) + " <!--\n\n## hidden\n\n-->",
+            "<!-->",
+            "<!--->\n\n## after " + word(),
+            "--> " + words(1...2),
+            "<!--\n```\n-->\n\n## after " + word(),
+            "<!--\n\n    indented " + word() + "\n\n-->",
+            "- " + words(1...2) + "\n\n  <!-- " + words(1...2) + "\n\n  -->\n\n- " + words(1...2),
+            "> <!-- " + words(1...2) + "\n>\n> -->",
+            "> <!--\n\n## after a quote " + word() + "\n\n-->",
+            words(1...3) + " <!-- " + words(1...2) + "\n\n## after " + word(),
+            words(1...3) + "\n<!--\n\n" + words(1...2) + "\n-->",
         ])
     }
 
@@ -250,7 +272,7 @@ struct MarkdownGenerator {
         case 11: return pick(["&#119;ww.example.com", "www\\.example.com", "&amp;", "&copy;", "&#x77;", "&period;", "&nbsp;"])
         case 12: return pick(["privacy@example.com", "mailto:a@b.example", "a.b-c@d.example."])
         case 13: return pick(["\\*not emphasis\\*", "\\[x]", "\\<b>", "\\#"])
-        case 14: return pick(["<span>" + word() + "</span>", "<b>", "</b>", hazards ? "<!-- c -->" : "<i>"])
+        case 14: return pick(["<span>" + word() + "</span>", "<b>", "</b>", "<!-- c -->", "<!--", "-->", "<i>"])
         case 15: return pick(["a|b", "\\|", "|"])
         case 16: return pick(["\t", "\t" + word()])
         case 17: return pick(["“quoted”", "café", "naïve", "日本語", "—", "€5"])

@@ -79,11 +79,30 @@ struct PieceTests {
         #expect(cut == whole)
     }
 
+    /// An HTML comment is followed line by line: the document is cut after it, never inside, and a
+    /// fence-like line inside it (HTML, or a fence if the comment was inline) stops the cuts.
+    @Test(arguments: [
+        ("# T\n\n## A\n\n<!-- markdownlint-disable MD033 -->\n\n## B\n\nx\n", "## B", []),
+        ("# T\n\n## A\n\n<!--\n\n## hidden\n\nstill hidden\n-->\n\n## B\n\nx\n", "## B", ["## hidden", "still hidden"]),
+        ("# T\n\n## A\n\ntext <!-- an inline note\n\n## after\n\n--> text\n\n## B\n\nx\n", "## B", ["## after"]),
+        ("# T\n\n## A\n\n<!-- a --> <!--\n\n## hidden\n\n-->\n\n## B\n\nx\n", "## B", ["## hidden"]),
+        ("# T\n\n## A\n\n<!-->\n\n## maybe\n\n-->\n\n## B\n\nx\n", "## B", ["## maybe"]),
+        ("# T\n\n## A\n\n```\n<!--\n```\n\n## B\n\nx\n\n## C\n\n-->\n", "## C", []),
+        ("# T\n\n## A\n\n    <!--\n```\n-->\n\n## in code\n\n```\n\n## B\n\nx\n", nil, ["## in code", "## B"]),
+    ])
+    func cutsAfterHTMLCommentsNeverInside(markdown: String, cutBefore: String?, notBefore: [String]) {
+        let starts = Set(pieceStarts(markdown))
+        func offset(_ line: String) -> Int { markdown.utf8.count - markdown.components(separatedBy: "\n" + line + "\n").last!.utf8.count - line.utf8.count - 1 }
+        if let cutBefore { #expect(starts.contains(offset(cutBefore)), "\(starts.sorted())") }
+        for line in notBefore { #expect(!starts.contains(offset(line)), "\(line)") }
+        let (whole, cut, _) = parseBothWays(markdown)
+        #expect(cut == whole)
+    }
+
     @Test(arguments: [
         // Link reference definitions serve the whole document.
         "# T\n\n## A\n\nSee [the terms][t].\n\n## B\n\n[t]: https://example.com/terms\n",
         // HTML blocks that only an end marker closes run across blank lines and headings.
-        "# T\n\n## A\n\n<!--\n\n## hidden\n\n-->\n\n## B\n\nx\n",
         "# T\n\n## A\n\n<pre>\n\n## kept\n\n</pre>\n\n## B\n\nx\n",
         "# T\n\n## A\n\n<SCRIPT>\n\n## kept\n\n</SCRIPT>\n\n## B\n\nx\n",
         // A fence line inside an HTML block is HTML, and a real fence may follow.
