@@ -166,9 +166,7 @@ struct Classifier {
     /// The statements of a clause compared with the other version's, each sentence read on its own.
     private var statements: StatementChanges {
         StatementChanges(vocabulary: vocabulary, inNewDocument: wordCounts.newHolds,
-                         newStatements: { [vocabulary] word in
-                             wordCounts.newClauses(holding: word).flatMap { Statement.read(vocabulary: vocabulary, $0) }
-                         },
+                         newStatements: { [vocabulary] word in wordCounts.newStatements(holding: word, vocabulary: vocabulary) },
                          excerpt: { excerpt($0) })
     }
 
@@ -860,27 +858,44 @@ final class WordCounts: Sendable {
     }
 
     private let held = Mutex<[[String]: Bool]>([:])
+    /// The new revision's clauses by the words they hold, made on first use: a removed promise or right
+    /// asks where its words still stand, and on a long policy many do.
+    private let newIndex = Mutex<[String: [Int]]?>(nil)
+    private let statementsHolding = Mutex<[String: [Statement]]>([:])
 
-    /// Whether the new revision holds `phrase` (lowercase words, in order) in any clause. Asked only of a
-    /// right or a promise that went from a clause, which is rare.
+    private func newClauseIndices(holding word: String) -> [Int] {
+        newIndex.withLock { index in
+            if index == nil {
+                var built: [String: [Int]] = [:]
+                for (position, entry) in revisions[revisions.count - 1].clauses.enumerated() {
+                    for word in Set(TextNormalizer.looseWords(entry.clause.text)) { built[word, default: []].append(position) }
+                }
+                index = built
+            }
+            return index![word] ?? []
+        }
+    }
+
+    /// Whether the new revision holds `phrase` (lowercase words, in order) in any clause.
     func newHolds(_ phrase: [String]) -> Bool {
         guard let first = phrase.first else { return true }
         if let known = held.withLock({ $0[phrase] }) { return known }
-        let answer = revisions[revisions.count - 1].clauses.contains { entry in
-            let text = entry.clause.text
-            guard Self.mayHold(text, first) else { return false }
-            let words = TextNormalizer.looseWords(text)
+        let clauses = revisions[revisions.count - 1].clauses
+        let answer = newClauseIndices(holding: first).contains { position in
+            let words = TextNormalizer.looseWords(clauses[position].clause.text)
             return words.indices.contains { words[$0...].starts(with: phrase) }
         }
         held.withLock { $0[phrase] = answer }
         return answer
     }
 
-    /// The texts of the new revision's clauses that hold `word` (lowercase), for reading their statements.
-    func newClauses(holding word: String) -> [String] {
-        revisions[revisions.count - 1].clauses.lazy.map(\.clause.text).filter { text in
-            Self.mayHold(text, word) && TextNormalizer.looseWords(text).contains(word)
-        }
+    /// The statements of the new revision's clauses that hold `word` (lowercase), each clause read once.
+    func newStatements(holding word: String, vocabulary: Vocabulary) -> [Statement] {
+        if let known = statementsHolding.withLock({ $0[word] }) { return known }
+        let clauses = revisions[revisions.count - 1].clauses
+        let statements = newClauseIndices(holding: word).flatMap { Statement.read(vocabulary: vocabulary, clauses[$0].clause.text) }
+        statementsHolding.withLock { $0[word] = statements }
+        return statements
     }
 
     private let changedClauses = Mutex<([Int], [Int])?>(nil)

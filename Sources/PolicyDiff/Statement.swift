@@ -54,11 +54,12 @@ struct Statement: Sendable, Equatable {
     let focusIsContextual: Bool
 
     /// Whether the statement gives Users something: it speaks to or of them, and with a word of permission
-    /// ("you can", "you have the right", "we honour"); a cookie table's "access" grants nothing.
+    /// ("you can", "you have the right", "you or your authorized agent may", "we honour"); a cookie table's
+    /// "access" grants nothing.
     var grantsRights: Bool {
         guard !rights.isEmpty, !denied, actor != .partner else { return false }
         return words.indices.contains { index in
-            let next = words[(index + 1)..<min(words.count, index + 5)]
+            let next = words[(index + 1)..<min(words.count, index + 7)]
             return Self.userWords.contains(words[index]) && next.contains(where: Self.permissionWords.contains)
                 || words[index] == "we" && next.prefix(2).contains(where: Self.honourWords.contains)
         }

@@ -39,6 +39,7 @@ import Testing
         #expect(try statement("You can delete your uploaded screenshots at any time.").grantsRights)
         #expect(try statement("Users have the right to object to processing.").grantsRights)
         #expect(try statement("We also honour the Global Privacy Control signal.").grantsRights)
+        #expect(try statement("To exercise your rights, you or your authorized agent may submit a request.").grantsRights)
         // A cookie table's row and a company's own options give Users nothing.
         #expect(try !statement("This cookie is used for access control and first-party analytics.").grantsRights)
         #expect(try !statement("We will provide individuals with opt-out or opt-in choice as appropriate.").grantsRights)
