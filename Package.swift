@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +23,6 @@ let package = Package(
         // libpq, the PostgreSQL client, for a notice ledger kept in PostgreSQL: a module map, no C code.
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "PolicyModel"),
-        .target(name: "PolicyCommandLine"),
         // Parses run in parallel only where the executable exports policyc's replacement for
         // cmark-gfm's special-character setter (CommonMarkConverter). SwiftPM exports an executable's
         // public symbols on Linux, and the Makefile asks for this one by name; elsewhere cmark parses
@@ -112,15 +112,14 @@ let package = Package(
             .embedInCode("Starter/privacy-policy.md"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyCommandLine", "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender",
-            "PolicyNotice",
+            "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: [
             // Debian's mimalloc (libmimalloc-dev) replaces malloc for the whole process: listed before
             // libc, its malloc is the one every library binds to. The model is millions of small
             // values; docs/design.md has the measurements.
             .linkedLibrary("mimalloc"),
         ]),
-        .testTarget(name: "PolicyCommandLineTests", dependencies: ["PolicyCommandLine"]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyDiffTests", dependencies: ["PolicyDiff", "PolicyParser", "PolicyTestSupport"],

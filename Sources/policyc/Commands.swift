@@ -1,28 +1,22 @@
+import ArgumentParser
 import Foundation
-import PolicyCommandLine
 import PolicyDiff
 import PolicyModel
 import PolicyProject
 import PolicyRelease
 import PolicyRender
 
-enum DocumentFormat: String, CaseIterable {
+enum DocumentFormat: String, CaseIterable, ExpressibleByArgument {
     case json, tree
 }
 
-struct Parse: Command {
-    static let spec = CommandSpec("parse", abstract: "Parse one policy and print its structure.", parameters: [
-        .argument("file", help: "The Markdown policy."),
-        .option("format", choices: DocumentFormat.self, default: .json, help: "json or tree."),
-    ])
+struct Parse: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "parse", abstract: "Parse one policy and print its structure.")
 
-    let file: String
-    let format: DocumentFormat
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        file = try arguments.required("file")
-        format = try arguments.choice("format", DocumentFormat.self) ?? .json
-    }
+    @Argument(help: "The Markdown policy.", completion: .file(extensions: ["md"]))
+    var file: String
+    @Option(name: .shortAndLong, help: "json or tree.")
+    var format: DocumentFormat = .json
 
     func run() throws {
         let document = try PolicySource.load(URL(fileURLWithPath: file), displayPath: file, options: Policyc.parseOptions)
@@ -34,39 +28,34 @@ struct Parse: Command {
     }
 }
 
-enum CheckFormat: String, CaseIterable {
+enum CheckFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
 }
 
-struct Check: Command {
-    static let spec = CommandSpec(
-        "check",
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check policies like a compiler: numbering, terms, references, dates, raw HTML, encoding.",
-        discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.",
-        parameters: [
-            ProjectOption.parameter,
-            .argument("paths", .many, help: "Policies to check (default: every policy in policy/)."),
-            .option("format", choices: CheckFormat.self, default: .text, help: "text or json."),
-            .flag("strict", help: "Treat warnings as errors."),
-            .option("today", help: "Check dates against this day (YYYY-MM-DD) instead of today."),
-        ])
+        discussion: "Exits 1 when a policy has errors (or warnings, with --strict), 2 on usage or I/O failure.")
 
-    let project: ProjectOption
-    let paths: [String]
-    let format: CheckFormat
-    let strict: Bool
-    let today: CalendarDate?
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "Policies to check (default: every policy in policy/).", completion: .file(extensions: ["md"]))
+    var paths: [String] = []
+    @Option(name: .shortAndLong, help: "text or json.")
+    var format: CheckFormat = .text
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+    @Option(help: "Check dates against this day (YYYY-MM-DD) instead of today.")
+    var today: String?
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        paths = arguments.strings("paths")
-        format = try arguments.choice("format", CheckFormat.self) ?? .text
-        strict = arguments.flag("strict")
-        today = try arguments.date("today")
+    func validate() throws {
+        _ = try OptionValue.day(today, option: "today")
     }
 
     func run() throws {
-        let report = try PolicyProject.Check(project: try project.open(), today: today ?? .today())
+        let project = self.project.resolve()
+        let report = try PolicyProject.Check(project: try project.open(),
+                                             today: try OptionValue.day(today, option: "today") ?? .today())
             .run(paths: paths.map(project.path))
         switch format {
         case .json:
@@ -80,24 +69,17 @@ struct Check: Command {
     }
 }
 
-enum RenderFormat: String, CaseIterable {
+enum RenderFormat: String, CaseIterable, ExpressibleByArgument {
     case html, text, json
 }
 
-struct Render: Command {
-    static let spec = CommandSpec("render", abstract: "Render one policy to standard output.", parameters: [
-        .argument("file", help: "The Markdown policy."),
-        .option("format", choices: RenderFormat.self, default: .html,
-                help: "html (an <article> with anchors and a table of contents), text or json."),
-    ])
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "render", abstract: "Render one policy to standard output.")
 
-    let file: String
-    let format: RenderFormat
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        file = try arguments.required("file")
-        format = try arguments.choice("format", RenderFormat.self) ?? .html
-    }
+    @Argument(help: "The Markdown policy.", completion: .file(extensions: ["md"]))
+    var file: String
+    @Option(name: .shortAndLong, help: "html (an <article> with anchors and a table of contents), text or json.")
+    var format: RenderFormat = .html
 
     func run() throws {
         // The HTML shows no analysis (terms, references): don't compute it.
@@ -112,37 +94,35 @@ struct Render: Command {
     }
 }
 
-struct Build: Command {
-    static let spec = CommandSpec(
-        "build", abstract: "Build the static site from every policy in policy/, through the built-in templates and the project's templates/.",
-        parameters: [
-            ProjectOption.parameter,
-            .option("out", default: "_site", help: "The output folder, replaced atomically."),
-            .option("review", help: """
-                Also write the internal review (verdicts, tiers, rules, override reasons) into this folder, for the \
-                legal team; never inside the public site.
-                """),
-            .option("today", help: "Build the site as of this day (YYYY-MM-DD; default today, UTC)."),
-        ])
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the static site from every policy in policy/, through the built-in templates and the project's templates/.")
 
-    let project: ProjectOption
-    let out: String
+    static let defaultOutput = "_site"
+
+    @OptionGroup var project: ProjectOption
     /// The default `_site` is the project's; a folder given is the user's, from the current folder.
-    let outGiven: Bool
-    let review: String?
-    let today: CalendarDate?
+    @Option(name: .shortAndLong, help: "The output folder, replaced atomically (default: \(defaultOutput)).",
+            completion: .directory)
+    var out: String?
+    @Option(help: """
+        Also write the internal review (verdicts, tiers, rules, override reasons) into this folder, for the legal \
+        team; never inside the public site.
+        """, completion: .directory)
+    var review: String?
+    @Option(help: "Build the site as of this day (YYYY-MM-DD; default today, UTC).")
+    var today: String?
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        out = arguments.string("out") ?? "_site"
-        outGiven = arguments.string("out") != nil
-        review = arguments.string("review")
-        today = try arguments.date("today")
+    func validate() throws {
+        _ = try OptionValue.day(today, option: "today")
     }
 
     func run() throws {
-        let build = SiteBuild(project: try project.open(), today: today ?? .today())
-        let result = try build.build(outputFolder: outGiven ? project.path(out) : out, reviewFolder: review.map(project.path))
+        let project = self.project.resolve()
+        let out = self.out ?? Self.defaultOutput
+        let build = SiteBuild(project: try project.open(), today: try OptionValue.day(today, option: "today") ?? .today())
+        let result = try build.build(outputFolder: self.out.map(project.path) ?? out, reviewFolder: review.map(project.path))
         Terminal.note(result.changed
             ? "built \(result.pages.count) pages into \(out)/"
             : "\(out)/ is up to date (\(result.pages.count) pages)")
@@ -154,42 +134,33 @@ struct Build: Command {
     }
 }
 
-enum DiffFormat: String, CaseIterable {
+enum DiffFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json, html
 }
 
-struct Diff: Command {
-    static let spec = CommandSpec(
-        "diff",
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two revisions of a policy clause by clause and classify every change.",
         discussion: """
         The verdict is the highest tier of any change: unchanged, editorial, material or consent. \
         With --exit-code: exit 1 when the verdict is material or consent, 0 otherwise, 2 on errors.
-        """,
-        parameters: [
-            ProjectOption.parameter,
-            .argument("old", help: "The old revision: a file, DOC (the draft in policy/) or DOC@v2 (a released version)."),
-            .argument("new", .optional,
-                      help: "The new revision; without it, OLD names a policy whose draft is compared with its latest release."),
-            .option("format", choices: DiffFormat.self, default: .text, help: "text, json or html (a standalone redline page)."),
-            .flag("exit-code", help: "Exit 1 when Users must be notified (material or consent)."),
-        ])
+        """)
 
-    let project: ProjectOption
-    let old: String
-    let new: String?
-    let format: DiffFormat
-    let exitCode: Bool
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        old = try arguments.required("old")
-        new = arguments.string("new")
-        format = try arguments.choice("format", DiffFormat.self) ?? .text
-        exitCode = arguments.flag("exit-code")
-    }
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "The old revision: a file, DOC (the draft in policy/) or DOC@v2 (a released version).",
+              completion: .file(extensions: ["md"]))
+    var old: String
+    @Argument(help: "The new revision; without it, OLD names a policy whose draft is compared with its latest release.",
+              completion: .file(extensions: ["md"]))
+    var new: String?
+    @Option(name: .shortAndLong, help: "text, json or html (a standalone redline page).")
+    var format: DiffFormat = .text
+    @Flag(help: "Exit 1 when Users must be notified (material or consent).")
+    var exitCode = false
 
     func run() throws {
+        let project = self.project.resolve()
         let comparison = Comparison(project: try project.open())
         let changes: ChangeSet
         do {
@@ -211,59 +182,48 @@ struct Diff: Command {
     }
 }
 
-extension ParsedArguments {
-    /// A `YYYY-MM-DD` option value.
-    func date(_ name: String) throws(UsageError) -> CalendarDate? {
-        try value(name, expected: "a day, YYYY-MM-DD", CalendarDate.init(iso:))
-    }
-}
-
-enum ReleaseFormat: String, CaseIterable {
+enum ReleaseFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
 }
 
-struct Release: Command {
-    static let spec = CommandSpec(
-        "release",
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
         abstract: "Release the draft policy/DOC.md: archive it, stamp its \"Last updated\" line, write CHANGELOG.md.",
         discussion: """
         The change since the last release is classified like `policyc diff`. A material (or consent) release takes \
-        effect after the notice period of policy/policyc.yml (default 30 days) unless --effective names a later day; \
-        an earlier one is refused. Editorial releases take effect on the release date. All writes land together or \
-        not at all; re-running after a release does nothing; a second release at the same time is refused.
-        """,
-        parameters: [
-            ProjectOption.parameter,
-            .argument("document", help: "The policy: the name of its file in policy/ without .md."),
-            .option("date", help: "The release date (YYYY-MM-DD; default today, UTC)."),
-            .option("effective", help: "The effective date (YYYY-MM-DD)."),
-            .option("notes", help: """
-                The release notes: a short summary in Markdown, for Users (FILE, or - for standard input). Needed by \
-                material and consent releases; without it, policy/DOC.notes.md is used, and emptied by the release.
-                """),
-            .flag("dry-run", help: "Print what would happen and write nothing."),
-            .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
-        ])
+        effect after the notice period of policy/policyc.yml (default \(ProjectConfig.Notice().periodDays) days) unless \
+        --effective names a later day; an earlier one is refused. Editorial releases take effect on the release date. \
+        All writes land together or not at all; re-running after a release does nothing; a second release at the same \
+        time is refused.
+        """)
 
-    let project: ProjectOption
-    let document: String
-    let date: CalendarDate?
-    let effective: CalendarDate?
-    let notes: String?
-    let dryRun: Bool
-    let format: ReleaseFormat
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "The policy: the name of its file in policy/ without .md.")
+    var document: String
+    @Option(help: "The release date (YYYY-MM-DD; default today, UTC).")
+    var date: String?
+    @Option(help: "The effective date (YYYY-MM-DD).")
+    var effective: String?
+    @Option(help: """
+        The release notes: a short summary in Markdown, for Users (FILE, or - for standard input). Needed by \
+        material and consent releases; without it, policy/DOC.notes.md is used, and emptied by the release.
+        """, completion: .file(extensions: ["md"]))
+    var notes: String?
+    @Flag(name: [.customShort("n"), .long], help: "Print what would happen and write nothing.")
+    var dryRun = false
+    @Option(name: .shortAndLong, help: "text or json.")
+    var format: ReleaseFormat = .text
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        document = try arguments.required("document")
-        date = try arguments.date("date")
-        effective = try arguments.date("effective")
-        notes = arguments.string("notes")
-        dryRun = arguments.flag("dry-run")
-        format = try arguments.choice("format", ReleaseFormat.self) ?? .text
+    func validate() throws {
+        _ = try OptionValue.day(date, option: "date")
+        _ = try OptionValue.day(effective, option: "effective")
     }
 
     func run() throws {
+        let project = self.project.resolve()
+        let date = try OptionValue.day(self.date, option: "date")
+        let effective = try OptionValue.day(self.effective, option: "effective")
         let releases = Releases(project: try project.open())
         var source: Releases.NotesSource?
         if notes == "-" {
@@ -308,31 +268,26 @@ struct ReleaseReport: Encodable {
     var changes: ChangeSet?
 }
 
-struct Status: Command {
-    static let spec = CommandSpec(
-        "status", abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.",
-        parameters: [
-            ProjectOption.parameter,
-            .argument("document", .optional, help: "The policy (default: every policy in policy/)."),
-            .option("on", help: "Answer for this day instead of today (YYYY-MM-DD)."),
-            .option("format", choices: ReleaseFormat.self, default: .text, help: "text or json."),
-        ])
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.")
 
-    let project: ProjectOption
-    let document: String?
-    let on: CalendarDate?
-    let format: ReleaseFormat
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "The policy (default: every policy in policy/).")
+    var document: String?
+    @Option(help: "Answer for this day instead of today (YYYY-MM-DD).")
+    var on: String?
+    @Option(name: .shortAndLong, help: "text or json.")
+    var format: ReleaseFormat = .text
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        document = arguments.string("document")
-        on = try arguments.date("on")
-        format = try arguments.choice("format", ReleaseFormat.self) ?? .text
+    func validate() throws {
+        _ = try OptionValue.day(on, option: "on")
     }
 
     func run() throws {
-        let releases = Releases(project: try project.open())
-        let day = on ?? .today()
+        let releases = Releases(project: try project.resolve().open())
+        let day = try OptionValue.day(on, option: "on") ?? .today()
         let statuses = try (document.map { [$0] } ?? releases.documents()).map { document throws(ProjectError) in
             try releases.status(document, today: day)
         }
@@ -356,26 +311,24 @@ struct Status: Command {
     }
 }
 
-struct Show: Command {
-    static let spec = CommandSpec("show", abstract: "Print the text of a policy that was in force on a day.", parameters: [
-        ProjectOption.parameter,
-        .argument("document", help: "The policy."),
-        .option("on", required: true, help: "The day (YYYY-MM-DD)."),
-    ])
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print the text of a policy that was in force on a day.")
 
-    let project: ProjectOption
-    let document: String
-    let on: CalendarDate
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "The policy.")
+    var document: String
+    @Option(help: "The day (YYYY-MM-DD).")
+    var on: String
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        document = try arguments.required("document")
-        guard let on = try arguments.date("on") else { throw arguments.invalid("missing --on <on>") }
-        self.on = on
+    func validate() throws {
+        _ = try OptionValue.day(on, option: "on")
     }
 
     func run() throws {
-        let (record, text) = try Releases(project: try project.open()).text(document, on: on)
+        // Checked by validate(): a day.
+        guard let on = try OptionValue.day(self.on, option: "on") else { return }
+        let (record, text) = try Releases(project: try project.resolve().open()).text(document, on: on)
         Terminal.note("\(document) \(record.version), in force since \(record.effectiveDate)")
         Terminal.write(text)
     }

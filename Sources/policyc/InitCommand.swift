@@ -1,30 +1,25 @@
+import ArgumentParser
 import Foundation
-import PolicyCommandLine
 import PolicyModel
 import PolicyProject
 
-struct Init: Command {
-    static let spec = CommandSpec(
-        "init",
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Start a project: a starter policy, policyc.yml with every key, CHANGELOG.md, .gitignore and a CI pipeline.",
         discussion: """
         Writes policy/privacy-policy.md, policy/policyc.yml, CHANGELOG.md, .gitignore (notices/ and _site/ stay out \
         of git), script/policy-pipeline and .github/workflows/policy.yml. `policyc check && policyc build` work at once. \
         Writes all of them or, when any is there already, none (exit 1, naming what exists).
-        """,
-        parameters: [
-            .argument("folder", .optional, help: "Where to start it (default: the current folder); made when missing."),
-            .option("base-url", help: "The address the site will be published at, site.baseURL "
-                    + "(default \(StarterProject.placeholderBaseURL), to replace in policy/policyc.yml)."),
-        ])
+        """)
 
-    let folder: String?
-    let baseURL: String?
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        folder = arguments.string("folder")
-        baseURL = arguments.string("base-url")
-    }
+    @Argument(help: "Where to start it (default: the current folder); made when missing.", completion: .directory)
+    var folder: String?
+    @Option(name: .customLong("base-url"), help: """
+        The address the site will be published at, site.baseURL (default \(StarterProject.placeholderBaseURL), to \
+        replace in policy/policyc.yml).
+        """)
+    var baseURL: String?
 
     func run() throws {
         let display = folder ?? "."

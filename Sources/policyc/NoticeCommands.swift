@@ -1,12 +1,12 @@
+import ArgumentParser
 import Foundation
-import PolicyCommandLine
 import PolicyModel
 import PolicyNotice
 import PolicyProject
 
-struct Notify: Command {
-    static let spec = CommandSpec(
-        "notify",
+struct Notify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notify",
         abstract: "Write the advance-notice emails of a material release, in batches, recorded in the notice ledger.",
         discussion: """
         Reads the export of the user base (CSV with a header row, or JSON Lines) a row at a time. Eligible Users with a \
@@ -16,68 +16,54 @@ struct Notify: Command {
         editorial release, or once the release has taken effect. When the config or the templates changed since the \
         notices were planned, --replan rewrites the notices not yet handed to the MTA (the ledger keeps the plan \
         before); it is refused once any was sent.
-        """,
-        parameters: [
-            ProjectOption.parameter,
-            .argument("document", help: "The policy: the name of its file in policy/ without .md."),
-            .option("version", help: "The release (default: the latest)."),
-            .option("users", help: "The export of the user base: .csv or .jsonl (needed unless --replan)."),
-            .option("users-format", choices: ExportFormat.self, help: "csv or jsonl, when the file name does not tell."),
-            .option("out", help: "The folder for the batches (default: notices/DOC-VERSION)."),
-            .option("format", choices: BatchFormat.self, default: .jsonl,
-                    help: "jsonl (one message a line) or eml (one file a message) for --provider generic."),
-            .option("provider", choices: Provider.self, default: .generic,
-                    help: "generic, ses, sendgrid, mailgun or postmark: write that provider's bulk request bodies."),
-            .option("batch-size", help: "Messages per batch (default 1000, or the provider's limit)."),
-            .option("today", help: "Take this day as today (YYYY-MM-DD)."),
-            .flag("json", help: "Print the report as JSON."),
-            .flag("if-material", help: "Do nothing, successfully, when the release needs no notice (for pipelines)."),
-            .flag("replan", help: "Rewrite the release's unsent notices from today's config and templates (refused once any was sent)."),
-        ])
+        """)
 
-    let project: ProjectOption
-    let document: String
-    let version: String?
-    let users: String?
-    let usersFormat: ExportFormat?
-    let out: String?
-    let format: BatchFormat
-    let provider: Provider
-    let batchSize: Int?
-    let today: CalendarDate?
-    let json: Bool
-    let ifMaterial: Bool
-    let replan: Bool
+    @OptionGroup var project: ProjectOption
+    @Argument(help: "The policy: the name of its file in policy/ without .md.")
+    var document: String
+    @Option(help: "The release (default: the latest).")
+    var version: String?
+    @Option(help: "The export of the user base: .csv or .jsonl (needed unless --replan).",
+            completion: .file(extensions: ["csv", "jsonl", "ndjson", "json"]))
+    var users: String?
+    @Option(help: "csv or jsonl, when the file name does not tell.")
+    var usersFormat: ExportFormat?
+    @Option(name: .shortAndLong, help: "The folder for the batches (default: notices/DOC-VERSION).", completion: .directory)
+    var out: String?
+    @Option(name: .shortAndLong, help: "jsonl (one message a line) or eml (one file a message) for --provider generic.")
+    var format: BatchFormat = .jsonl
+    @Option(help: "generic, ses, sendgrid, mailgun or postmark: write that provider's bulk request bodies.")
+    var provider: Provider = .generic
+    @Option(parsing: .unconditional, help: "Messages per batch (default \(Provider.generic.defaultBatch), or the provider's limit).")
+    var batchSize: String?
+    @Option(help: "Take this day as today (YYYY-MM-DD).")
+    var today: String?
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+    @Flag(help: "Do nothing, successfully, when the release needs no notice (for pipelines).")
+    var ifMaterial = false
+    @Flag(help: "Rewrite the release's unsent notices from today's config and templates (refused once any was sent).")
+    var replan = false
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        document = try arguments.required("document")
-        version = arguments.string("version")
-        replan = arguments.flag("replan")
-        users = arguments.string("users")
+    func validate() throws {
         if users == nil && !replan {
-            throw arguments.invalid("--users is needed: the export of the user base (only --replan may go without it)")
+            throw ValidationError("--users is needed: the export of the user base (only --replan may go without it)")
         }
-        usersFormat = try arguments.choice("users-format", ExportFormat.self)
-        out = arguments.string("out")
-        format = try arguments.choice("format", BatchFormat.self) ?? .jsonl
-        provider = try arguments.choice("provider", Provider.self) ?? .generic
-        batchSize = try arguments.int("batch-size")
-        today = try arguments.date("today")
-        json = arguments.flag("json")
-        ifMaterial = arguments.flag("if-material")
+        _ = try OptionValue.day(today, option: "today")
         if provider != .generic && format == .eml {
-            throw arguments.invalid("--format eml is for --provider generic; providers take their own request bodies")
+            throw ValidationError("--format eml is for --provider generic; providers take their own request bodies")
         }
-        if let batchSize, !(1...provider.maximumBatch).contains(batchSize) {
-            throw arguments.invalid("--batch-size must be between 1 and \(provider.maximumBatch) for \(provider.rawValue)")
+        if let batchSize = try OptionValue.int(batchSize, option: "batch-size"),
+           !(1...provider.maximumBatch).contains(batchSize) {
+            throw ValidationError("--batch-size must be between 1 and \(provider.maximumBatch) for \(provider.rawValue)")
         }
     }
 
     func run() throws {
+        let project = self.project.resolve()
         let notices = Notices(project: try project.open())
         let reference = version.map { "\(document)@\($0)" } ?? document
-        let day = today ?? .today()
+        let day = try OptionValue.day(today, option: "today") ?? .today()
         if ifMaterial {
             switch try notices.pipelineStep(reference, today: day) {
             case .notify:
@@ -93,7 +79,7 @@ struct Notify: Command {
         // Files named on the command line are where the user is, not in the project.
         let report = try notices.notify(reference, options: .init(
             usersPath: users.map(Terminal.absolutePath), usersFormat: usersFormat, format: format, provider: provider,
-            batchSize: batchSize, outFolder: out.map(Terminal.absolutePath), today: day, replan: replan))
+            batchSize: try OptionValue.int(batchSize, option: "batch-size"), outFolder: out.map(Terminal.absolutePath), today: day, replan: replan))
         for warning in report.warnings { Terminal.warning(warning) }
         if json {
             Terminal.write(try Self.json(report))
@@ -128,72 +114,78 @@ struct Notify: Command {
     }
 }
 
-struct Send: Command {
-    static let spec = CommandSpec(
-        "send",
+struct Send: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Hand each written notice to a sendmail-compatible command, recording each result in the ledger.",
         discussion: """
         Resumes where a run stopped: a message recorded as sent is never sent again. A message whose command succeeded \
         but whose result the ledger had not recorded when the run died is sent again, with the same Message-ID: at most \
         one message per killed run. A command stopped at --timeout (or ended by a signal) may have delivered its \
         message: it is recorded as unknown and not sent again unless --resend-unknown is given.
-        """,
-        parameters: [
-            ProjectOption.parameter,
-            .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
-            .option("command", default: "sendmail -t -i",
-                    help: "The command, run by /bin/sh with the message on standard input."),
-            .option("rate", help: "At most this many messages a second (0.001 to 1000000)."),
-            .option("retries", default: "3", help: "Further attempts after a non-zero exit (0 to 100)."),
-            .option("retry-delay", default: "2.0", help: "Seconds before the first retry, doubling after each (0 to 3600)."),
-            .option("limit", help: "Send at most this many messages in this run (1 or more)."),
-            .option("timeout", default: "60.0",
-                    help: "Seconds a command may run (0.001 to 86400); then it is killed with all it started, and its message "
-                        + "recorded as unknown."),
-            .option("out", help: "The folder of the batches, when notify wrote them elsewhere."),
-            .flag("resend-unknown", help: "Send again the messages recorded as unknown (their MTA may have delivered them)."),
-            .flag("json", help: "Print the report as JSON."),
-        ])
+        """)
 
-    /// What the numeric options may be (the help above says the same): beyond these a wait is no
+    /// What the numeric options may be (the help below says the same): beyond these a wait is no
     /// longer a duration (1e300 s overflows), or means nothing (no timeout, a rate of zero).
     static let rates = 0.001...1_000_000.0
     static let retryCounts = 0...100
     static let retryDelays = 0.0...3600.0
     static let timeouts = 0.001...86_400.0
+    /// The library's defaults, shown in the help.
+    private static let defaults = DeliveryOptions()
 
-    let project: ProjectOption
-    let release: String
-    let command: String
-    let rate: Double?
-    let retries: Int
-    let retryDelay: Double
-    let limit: Int?
-    let timeout: Double
-    let out: String?
-    let resendUnknown: Bool
-    let json: Bool
+    @OptionGroup var project: ProjectOption
+    @Option(help: "The release: DOC@VERSION (or DOC for its latest).")
+    var release: String
+    @Option(help: "The command, run by /bin/sh with the message on standard input.")
+    var command = defaults.command
+    @Option(parsing: .unconditional, help: "At most this many messages a second (0.001 to 1000000).")
+    var rate: String?
+    @Option(parsing: .unconditional, help: "Further attempts after a non-zero exit (0 to 100).")
+    var retries = String(defaults.retries)
+    @Option(parsing: .unconditional, help: "Seconds before the first retry, doubling after each (0 to 3600).")
+    var retryDelay = seconds(defaults.retryDelay)
+    @Option(parsing: .unconditional, help: "Send at most this many messages in this run (1 or more).")
+    var limit: String?
+    @Option(parsing: .unconditional, help: """
+        Seconds a command may run (0.001 to 86400); then it is killed with all it started, and its message recorded \
+        as unknown.
+        """)
+    var timeout = seconds(defaults.timeout)
+    @Option(name: .shortAndLong, help: "The folder of the batches, when notify wrote them elsewhere.", completion: .directory)
+    var out: String?
+    @Flag(help: "Send again the messages recorded as unknown (their MTA may have delivered them).")
+    var resendUnknown = false
+    @Flag(help: "Print the report as JSON.")
+    var json = false
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        release = try arguments.required("release")
-        command = arguments.string("command") ?? "sendmail -t -i"
-        rate = try arguments.double("rate", in: Self.rates, unit: "messages a second")
-        retries = try arguments.int("retries", in: Self.retryCounts) ?? 3
-        retryDelay = try arguments.double("retry-delay", in: Self.retryDelays, unit: "seconds") ?? 2.0
-        limit = try arguments.int("limit", in: 1...Int.max)
-        timeout = try arguments.double("timeout", in: Self.timeouts, unit: "seconds") ?? 60.0
-        out = arguments.string("out")
-        resendUnknown = arguments.flag("resend-unknown")
-        json = arguments.flag("json")
+    func validate() throws {
+        _ = try deliveryOptions()
+    }
+
+    /// The options as the library takes them, each checked against its range.
+    func deliveryOptions() throws(ValidationError) -> DeliveryOptions {
+        DeliveryOptions(
+            command: command,
+            rate: try OptionValue.double(rate, option: "rate", in: Self.rates, unit: "messages a second"),
+            retries: try OptionValue.int(retries, option: "retries", in: Self.retryCounts) ?? Self.defaults.retries,
+            retryDelay: try OptionValue.double(retryDelay, option: "retry-delay", in: Self.retryDelays, unit: "seconds")
+                .map { .seconds($0) } ?? Self.defaults.retryDelay,
+            limit: try OptionValue.int(limit, option: "limit", in: 1...Int.max),
+            timeout: try OptionValue.double(timeout, option: "timeout", in: Self.timeouts, unit: "seconds")
+                .map { .seconds($0) } ?? Self.defaults.timeout,
+            resendUnknown: resendUnknown)
+    }
+
+    /// `2`, `60`: a default duration as the option takes it.
+    private static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return OptionValue.plain(Double(whole) + Double(fraction) / 1e18)
     }
 
     func run() throws {
-        let notices = Notices(project: try project.open())
-        let report = try notices.send(release, options: DeliveryOptions(
-            command: command, rate: rate, retries: retries, retryDelay: .seconds(retryDelay), limit: limit,
-            timeout: .seconds(timeout), resendUnknown: resendUnknown),
-            outFolder: out.map(Terminal.absolutePath))
+        let notices = Notices(project: try project.resolve().open())
+        let report = try notices.send(release, options: try deliveryOptions(), outFolder: out.map(Terminal.absolutePath))
         if json {
             Terminal.write(try Notify.json(report))
         } else {
@@ -214,29 +206,29 @@ struct Send: Command {
     }
 }
 
-enum StatusFormat: String, CaseIterable {
+enum StatusFormat: String, CaseIterable, ExpressibleByArgument {
     case text, json
 }
 
-struct NoticeStatus: Command {
-    static let spec = CommandSpec("status", abstract: "How many notices are planned, written, sent, failed.", parameters: [
-        ProjectOption.parameter,
-        .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
-        .option("format", choices: StatusFormat.self, default: .text, help: "text or json."),
-    ])
+/// `policyc notices status|proof|migrate`.
+struct NoticeCommands: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notices", abstract: "Progress and proof of the advance notices of a release.",
+        subcommands: [NoticeStatus.self, NoticeProof.self, NoticeMigrate.self])
+}
 
-    let project: ProjectOption
-    let release: String
-    let format: StatusFormat
+struct NoticeStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "How many notices are planned, written, sent, failed.")
 
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        release = try arguments.required("release")
-        format = try arguments.choice("format", StatusFormat.self) ?? .text
-    }
+    @OptionGroup var project: ProjectOption
+    @Option(help: "The release: DOC@VERSION (or DOC for its latest).")
+    var release: String
+    @Option(name: .shortAndLong, help: "text or json.")
+    var format: StatusFormat = .text
 
     func run() throws {
-        let progress = try Notices(project: try project.open()).status(release)
+        let progress = try Notices(project: try project.resolve().open()).status(release)
         switch format {
         case .json:
             Terminal.write(try Notify.json(progress))
@@ -264,31 +256,22 @@ struct NoticeStatus: Command {
     }
 }
 
-struct NoticeProof: Command {
-    static let spec = CommandSpec(
-        "proof",
-        abstract: "The proof of notice: per User, the address, Message-ID, content hash, batch and time sent; then totals.",
-        parameters: [
-            ProjectOption.parameter,
-            .option("release", required: true, help: "The release: DOC@VERSION (or DOC for its latest)."),
-            .option("format", choices: Notices.ProofFormat.self, default: .csv, help: "csv (totals on standard error) or json."),
-        ])
+struct NoticeProof: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proof",
+        abstract: "The proof of notice: per User, the address, Message-ID, content hash, batch and time sent; then totals.")
 
-    let project: ProjectOption
-    let release: String
-    let format: Notices.ProofFormat
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-        release = try arguments.required("release")
-        format = try arguments.choice("format", Notices.ProofFormat.self) ?? .csv
-    }
+    @OptionGroup var project: ProjectOption
+    @Option(help: "The release: DOC@VERSION (or DOC for its latest).")
+    var release: String
+    @Option(name: .shortAndLong, help: "csv (totals on standard error) or json.")
+    var format: Notices.ProofFormat = .csv
 
     func run() throws {
         var buffer = ""
         // Written even when the proof is refused after its rows (duplicates): the rows show them.
         defer { Terminal.write(buffer) }
-        let progress = try Notices(project: try project.open()).proof(release, format: format) { text in
+        let progress = try Notices(project: try project.resolve().open()).proof(release, format: format) { text in
             buffer += text
             if buffer.utf8.count > 1 << 16 {
                 Terminal.write(buffer)
@@ -304,25 +287,26 @@ struct NoticeProof: Command {
     }
 }
 
-struct NoticeMigrate: Command {
-    static let spec = CommandSpec(
-        "migrate",
+struct NoticeMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Create the notice ledger's tables, or bring them up to date (notify and send do it too).",
         discussion: """
         The ledger is notice.ledger in policyc.yml, or POLICYC_LEDGER_URL when set: an SQLite file, or a PostgreSQL \
         database (postgresql://user@host:5432/db?sslmode=require). Run it once with a role that may create tables, \
         before machines that may not start sending.
-        """,
-        parameters: [ProjectOption.parameter])
+        """)
 
-    let project: ProjectOption
-
-    init(_ arguments: ParsedArguments) throws(UsageError) {
-        project = ProjectOption(arguments)
-    }
+    @OptionGroup var project: ProjectOption
 
     func run() throws {
-        let (ledger, version) = try Notices(project: try project.open()).migrateLedger()
+        let (ledger, version) = try Notices(project: try project.resolve().open()).migrateLedger()
         Terminal.write("\(ledger): ledger schema version \(version)\n")
     }
 }
+
+// The library's choices, as option values: parsed from their raw values, listed in help and completions.
+extension ExportFormat: ExpressibleByArgument {}
+extension BatchFormat: ExpressibleByArgument {}
+extension Provider: ExpressibleByArgument {}
+extension Notices.ProofFormat: ExpressibleByArgument {}

@@ -1,15 +1,8 @@
+import ArgumentParser
 import Foundation
-import PolicyCommandLine
 import PolicyNotice
 import PolicyParser
 import PolicyProject
-
-/// A command the CLI runs: its declared parameters, built from a parsed command line, then run.
-protocol Command: Sendable {
-    static var spec: CommandSpec { get }
-    init(_ arguments: ParsedArguments) throws(UsageError)
-    func run() throws
-}
 
 /// Ends the process with `status` after the command has said what it had to.
 struct Exit: Error {
@@ -17,27 +10,22 @@ struct Exit: Error {
 }
 
 @main
-enum Policyc {
-    static let version = "0.1.0"
+struct Policyc: ParsableCommand {
+    static let versionNumber = "0.1.0"
 
-    static let commands: [any Command.Type] = [Init.self, Parse.self, Check.self, Render.self, Build.self, Diff.self,
-                                               Release.self, Status.self, Show.self, Notify.self, Send.self]
-    static let noticeCommands: [any Command.Type] = [NoticeStatus.self, NoticeProof.self, NoticeMigrate.self]
-    static let templateCommands: [any Command.Type] = [TemplatesExport.self]
-
-    static let notices = CommandSpec("notices", abstract: "Progress and proof of the advance notices of a release.",
-                                     subcommands: noticeCommands.map { $0.spec })
-    static let templates = CommandSpec("templates", abstract: "The built-in templates of the site and the notice emails.",
-                                       subcommands: templateCommands.map { $0.spec })
-
-    static let root = CommandSpec(
-        "policyc",
+    static let configuration = CommandConfiguration(
+        commandName: "policyc",
         abstract: "A compiler and release toolchain for legal policies written in Markdown.",
-        subcommands: commands.map { $0.spec } + [notices, templates])
+        discussion: """
+        policyc --version prints the version. policyc --generate-completion-script bash (or zsh, or fish) prints a \
+        script that completes policyc's commands and options in that shell (README, "Shell completions").
+        """,
+        subcommands: [Init.self, Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self, Status.self,
+                      Show.self, Notify.self, Send.self, NoticeCommands.self, TemplateCommands.self])
 
     /// The commands that parse whole policies into models: millions of small values on every core.
     static let modelCommands: Set<String> = Set([Parse.self, Check.self, Render.self, Build.self, Diff.self, Release.self]
-        .map { ($0 as any Command.Type).spec.name })
+        .compactMap { ($0 as any ParsableCommand.Type).configuration.commandName })
 
     /// The parser's fast paths (`ParseOptions`), taken unless `POLICYC_FAST_PATHS=0` asks for the
     /// reference pipeline: to compare with it, or to rule out a fast-path bug. Read once, here only.
@@ -61,23 +49,22 @@ enum Policyc {
     }
 
     private static func runCommand() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // The version is read here, not declared to ArgumentParser: a version in the configuration lists
+        // --version in every command's help, and a flag of the root command takes `--version` wherever
+        // it stands, so `notify DOC --version v2` (a release) would lose its option.
+        if arguments == ["--version"] {
+            Terminal.write(versionNumber + "\n")
+            Foundation.exit(0)
+        }
+        var command: any ParsableCommand
         do {
-            switch try CommandLineParser(root: root).parse(Array(CommandLine.arguments.dropFirst())) {
-            case .help(let text):
-                Terminal.write(text)
-            case .version:
-                Terminal.write(version + "\n")
-            case .run(let path, let arguments):
-                let commands = path.first == notices.name ? noticeCommands
-                    : path.first == templates.name ? templateCommands : self.commands
-                guard let type = commands.first(where: { $0.spec.name == path.last }) else {
-                    throw arguments.invalid("no such command")
-                }
-                try type.init(arguments).run()
-            }
-        } catch let error as UsageError {
-            Terminal.error(error)
-            Foundation.exit(2)
+            command = try parseAsRoot(arguments)
+        } catch {
+            finishParsing(error)
+        }
+        do {
+            try command.run()
         } catch let error as ProjectError {
             Terminal.error(error.description)
             // A refused release is about the policies, like a failed check: 1. I/O and usage: 2.
@@ -86,34 +73,53 @@ enum Policyc {
         } catch let exit as Exit {
             Foundation.exit(exit.status)
         } catch {
+            // A command group run on its own (`policyc notices`) asks for its help.
+            if exitCode(for: error) == .success { finishParsing(error) }
             Terminal.error("\(error)")
             Foundation.exit(2)
         }
     }
+
+    /// Ends the process after a command line was read: help, the version or a completion script on
+    /// standard output (exit 0), or why it cannot run, with the command's usage (exit 2, not
+    /// ArgumentParser's 64: like diff(1), 1 is the policies' own failure and 2 the caller's).
+    private static func finishParsing(_ error: any Error) -> Never {
+        if exitCode(for: error) == .success {
+            Terminal.write(fullMessage(for: error) + "\n")
+            Foundation.exit(0)
+        }
+        Terminal.usageError(message(for: error), fullMessage: fullMessage(for: error))
+        Foundation.exit(2)
+    }
 }
 
-/// The project of every command that reads one: `--project DIR`, else the nearest folder holding
-/// `policy/` from the current folder up (as git finds `.git`), else the current folder.
-struct ProjectOption {
-    static let parameter = Parameter.option(
-        "project", help: "The folder that holds policy/ (default: the nearest one holding it, from the current folder up).")
+/// `--project DIR`, taken by every command that reads a project.
+struct ProjectOption: ParsableArguments {
+    @Option(name: [.customShort("C"), .long],
+            help: "The folder that holds policy/ (default: the nearest one holding it, from the current folder up).",
+            completion: .directory)
+    var project: String?
 
+    /// The folder given, else the nearest folder holding `policy/` from the current folder up (as git
+    /// finds `.git`), else the current folder.
+    func resolve() -> ProjectFolder {
+        if let project {
+            return ProjectFolder(root: URL(fileURLWithPath: project, isDirectory: true).standardizedFileURL, prefix: "")
+        }
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true).standardizedFileURL
+        let root = Project.discover(from: current) ?? current
+        return ProjectFolder(root: root, prefix: current.path == root.path ? ""
+                             : String(current.path.dropFirst(root.path == "/" ? 1 : root.path.count + 1)))
+    }
+}
+
+/// The project a command works on, and where in it the user stands.
+struct ProjectFolder {
     let root: URL
     /// The current folder inside the project (`policy` when run in `root/policy`): relative paths given on
     /// the command line are the user's, from there. Empty at the root, and with --project, whose paths
     /// are read from DIR (as with `git -C DIR`).
     let prefix: String
-
-    init(_ arguments: ParsedArguments) {
-        if let given = arguments.string("project") {
-            root = URL(fileURLWithPath: given, isDirectory: true).standardizedFileURL
-            prefix = ""
-            return
-        }
-        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true).standardizedFileURL
-        root = Project.discover(from: current) ?? current
-        prefix = current.path == root.path ? "" : String(current.path.dropFirst(root.path == "/" ? 1 : root.path.count + 1))
-    }
 
     func open() throws(ProjectError) -> Project {
         try Project(root: root, parseOptions: Policyc.parseOptions)

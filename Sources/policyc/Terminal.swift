@@ -1,5 +1,4 @@
 import Foundation
-import PolicyCommandLine
 import PolicyModel
 
 /// Where the CLI's words go, and whether they may be coloured.
@@ -26,10 +25,21 @@ enum Terminal {
         note(Diagnostic.singleLine(text.hasPrefix("policyc") || text.contains(": error:") ? text : "policyc: error: \(text)"))
     }
 
-    /// A command line that cannot run: its message as an error, then the command's usage.
-    static func error(_ usage: UsageError) {
-        error(usage.message)
-        note(usage.help)
+    /// A command line that cannot run: ArgumentParser's message as an error (`policyc: error: unknown
+    /// option '--x'`), then what it says after it (the option's help, the usage line, where help is).
+    static func usageError(_ message: String, fullMessage: String) {
+        // fullMessage is "Error: MESSAGE\n" and then the lines after it.
+        let lines = fullMessage.split(separator: "\n", omittingEmptySubsequences: false)
+        let rest = lines.drop { !$0.hasPrefix("Help: ") && !$0.hasPrefix("Usage: ") }
+        error(lowercasingFirstWord(message))
+        if !rest.isEmpty { note(rest.joined(separator: "\n")) }
+    }
+
+    /// `Unknown option '--x'` → `unknown option '--x'`, as policyc's other errors read; `CSV …` stays.
+    private static func lowercasingFirstWord(_ message: String) -> String {
+        guard let first = message.first, first.isUppercase,
+              message.dropFirst().first.map({ !$0.isUppercase }) ?? true else { return message }
+        return first.lowercased() + message.dropFirst()
     }
 
     /// Something the run went on despite, on one line.

@@ -101,8 +101,9 @@ import Testing
     }
 
     @Test func everyCommandHasHelpAndUsageErrorsShowTheUsage() throws {
-        let commands = [["parse"], ["check"], ["render"], ["build"], ["diff"], ["release"], ["status"], ["show"],
-                        ["notify"], ["send"], ["notices", "status"], ["notices", "proof"]]
+        let commands = [["init"], ["parse"], ["check"], ["render"], ["build"], ["diff"], ["release"], ["status"], ["show"],
+                        ["notify"], ["send"], ["notices", "status"], ["notices", "proof"], ["notices", "migrate"],
+                        ["templates", "export"]]
         for command in commands {
             let help = try Fixtures.policyc(command + ["--help"])
             #expect(help.status == 0, "\(command)")
@@ -119,7 +120,8 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.stdout.isEmpty)
         #expect(refused.stderr == """
-            policyc: error: --format must be one of text, json, html, not 'pdf'
+            policyc: error: the value 'pdf' is invalid for '--format <format>'. Please provide one of 'text', 'json' or 'html'.
+            Help:  --format <format>  text, json or html (a standalone redline page).
             Usage: policyc diff [--project <project>] <old> [<new>] [--format <format>] [--exit-code]
               See 'policyc diff --help' for more information.
 
@@ -132,7 +134,7 @@ import Testing
         #expect(badSize.stderr.hasPrefix("policyc: error: --batch-size must be a whole number, not 'lots'\n"))
         let unknown = try Fixtures.policyc(["publish"])
         #expect(unknown.status == 2)
-        #expect(unknown.stderr.hasPrefix("policyc: error: unknown command 'publish'\nUsage: policyc <subcommand>\n"))
+        #expect(unknown.stderr.hasPrefix("policyc: error: unexpected argument 'publish'\nUsage: policyc <subcommand>\n"))
     }
 
     @Test func renderFormats() throws {
