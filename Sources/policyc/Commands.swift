@@ -199,7 +199,7 @@ struct Release: ParsableCommand {
         """)
 
     @OptionGroup var project: ProjectOption
-    @Argument(help: "The policy: the name of its file in policy/ without .md.")
+    @Argument(help: "The policy: the name of its file in policy/ without .md.", completion: .documents)
     var document: String
     @Option(help: "The release date (YYYY-MM-DD; default today, UTC).")
     var date: String?
@@ -274,7 +274,7 @@ struct Status: ParsableCommand {
         abstract: "Per policy: the version in force today, pending versions, and unreleased changes in the draft.")
 
     @OptionGroup var project: ProjectOption
-    @Argument(help: "The policy (default: every policy in policy/).")
+    @Argument(help: "The policy (default: every policy in policy/).", completion: .documents)
     var document: String?
     @Option(help: "Answer for this day instead of today (YYYY-MM-DD).")
     var on: String?
@@ -316,7 +316,7 @@ struct Show: ParsableCommand {
         commandName: "show", abstract: "Print the text of a policy that was in force on a day.")
 
     @OptionGroup var project: ProjectOption
-    @Argument(help: "The policy.")
+    @Argument(help: "The policy.", completion: .documents)
     var document: String
     @Option(help: "The day (YYYY-MM-DD).")
     var on: String

@@ -19,7 +19,7 @@ struct Notify: ParsableCommand {
         """)
 
     @OptionGroup var project: ProjectOption
-    @Argument(help: "The policy: the name of its file in policy/ without .md.")
+    @Argument(help: "The policy: the name of its file in policy/ without .md.", completion: .documents)
     var document: String
     @Option(help: "The release (default: the latest).")
     var version: String?

@@ -100,9 +100,13 @@ struct ProjectOption: ParsableArguments {
             completion: .directory)
     var project: String?
 
+    func resolve() -> ProjectFolder {
+        Self.resolve(project)
+    }
+
     /// The folder given, else the nearest folder holding `policy/` from the current folder up (as git
     /// finds `.git`), else the current folder.
-    func resolve() -> ProjectFolder {
+    static func resolve(_ project: String?) -> ProjectFolder {
         if let project {
             return ProjectFolder(root: URL(fileURLWithPath: project, isDirectory: true).standardizedFileURL, prefix: "")
         }
@@ -110,6 +114,19 @@ struct ProjectOption: ParsableArguments {
         let root = Project.discover(from: current) ?? current
         return ProjectFolder(root: root, prefix: current.path == root.path ? ""
                              : String(current.path.dropFirst(root.path == "/" ? 1 : root.path.count + 1)))
+    }
+}
+
+extension CompletionKind {
+    /// The policies of the project on the command line being completed (`-C DIR`, `--project DIR`,
+    /// else the one the shell stands in): `policyc release <TAB>` offers `privacy-policy`. Run by the
+    /// completion script as `policyc ---completion …`; a project that cannot be read offers nothing.
+    static let documents = CompletionKind.custom { words, _, _ in
+        let given = words.indices.last { ["-C", "--project"].contains(words[$0]) && $0 + 1 < words.count }
+            .map { words[$0 + 1] }
+        guard let project = try? ProjectOption.resolve(given).open(),
+              let documents = try? Releases(project: project).documents() else { return [] }
+        return documents
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 @Suite struct CompletionTests {
     /// The candidates bash offers for `line` (completed at its end): the script is sourced in a
     /// non-interactive bash, then its completion function is called as bash's `complete -F` would.
-    func bashCompletions(_ line: String) throws -> [String] {
+    func bashCompletions(_ line: String, in directory: URL? = nil) throws -> [String] {
         let script = try Fixtures.policyc(["--generate-completion-script", "bash"])
         #expect(script.status == 0)
         let folder = try Fixtures.temporaryDirectory()
@@ -29,7 +29,7 @@ import Testing
         var environment = ["PATH": Fixtures.policycBinary.deletingLastPathComponent().path + ":/usr/bin:/bin"]
         environment["HOME"] = folder.path
         let result = try Fixtures.run(URL(fileURLWithPath: "/bin/bash"), ["--norc", "--noprofile", "-c", driver],
-                                      environment: environment)
+                                      in: directory, environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout.split(separator: "\n").map(String.init).sorted()
     }
@@ -50,6 +50,20 @@ import Testing
         #expect(try bashCompletions("policyc notify --provider s") == ["sendgrid", "ses"])
         let options = try bashCompletions("policyc send --re")
         #expect(options == ["--release", "--resend-unknown", "--retries", "--retry-delay"], "\(options)")
+    }
+
+    /// Policy names come from the project itself, through `policyc ---completion`.
+    @Test func bashCompletesThePoliciesOfTheProject() throws {
+        let root = try Fixtures.scratchProject()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: root.appendingPathComponent("policy/privacy-policy.md"),
+                                         to: root.appendingPathComponent("policy/terms.md"))
+        #expect(try bashCompletions("policyc release ", in: root) == ["privacy-policy", "terms"])
+        #expect(try bashCompletions("policyc notify t", in: root.appendingPathComponent("policy")) == ["terms"])
+        let elsewhere = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        #expect(try bashCompletions("policyc status -C \(root.path) p", in: elsewhere) == ["privacy-policy"])
+        #expect(try bashCompletions("policyc show ", in: elsewhere).isEmpty, "no project here: nothing offered")
     }
 
     @Test func zshAndFishScriptsAndAnUnknownShell() throws {
