@@ -66,7 +66,7 @@ struct Classifier {
     /// material triggers, which they keep from misreading a spelling or a linking word…
     static let rulesBeforeTriggers: [any RegionRule.Type] = [
         EncodingRepairedRule.self, EquivalentWordingRule.self, SamePartyRule.self, LegalFormRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
-        SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self,
+        SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self, VoiceRule.self,
     ]
     /// …and these after, for a region that holds no trigger word (a near spelling that is a number is no typo).
     static let rulesAfterTriggers: [any RegionRule.Type] = [SpellingRule.self, GrammarRule.self, NavigationTextRule.self]
@@ -858,31 +858,26 @@ final class WordCounts: Sendable {
     }
 
     private let held = Mutex<[[String]: Bool]>([:])
-    /// The new revision's clauses by the words they hold, made on first use: a removed promise or right
-    /// asks where its words still stand, and on a long policy many do.
-    private let newIndex = Mutex<[String: [Int]]?>(nil)
     private let statementsHolding = Mutex<[String: [Statement]]>([:])
 
+    /// The positions of the new revision's clauses that hold `word` (lowercase): their bytes are searched
+    /// first, and only the clauses that may hold it are read for words.
     private func newClauseIndices(holding word: String) -> [Int] {
-        newIndex.withLock { index in
-            if index == nil {
-                var built: [String: [Int]] = [:]
-                for (position, entry) in revisions[revisions.count - 1].clauses.enumerated() {
-                    for word in Set(TextNormalizer.looseWords(entry.clause.text)) { built[word, default: []].append(position) }
-                }
-                index = built
-            }
-            return index![word] ?? []
+        revisions[revisions.count - 1].clauses.indices.filter { position in
+            let text = revisions[revisions.count - 1].clauses[position].clause.text
+            return Self.mayHold(text, word) && TextNormalizer.looseWords(text).contains(word)
         }
     }
 
-    /// Whether the new revision holds `phrase` (lowercase words, in order) in any clause.
+    /// Whether the new revision holds `phrase` (lowercase words, in order) in any clause. Asked of a
+    /// right or a promise that went from a clause: the longest word's bytes are searched for first.
     func newHolds(_ phrase: [String]) -> Bool {
-        guard let first = phrase.first else { return true }
+        guard let rarest = phrase.max(by: { $0.utf8.count < $1.utf8.count }) else { return true }
         if let known = held.withLock({ $0[phrase] }) { return known }
-        let clauses = revisions[revisions.count - 1].clauses
-        let answer = newClauseIndices(holding: first).contains { position in
-            let words = TextNormalizer.looseWords(clauses[position].clause.text)
+        let answer = revisions[revisions.count - 1].clauses.contains { entry in
+            let text = entry.clause.text
+            guard Self.mayHold(text, rarest) else { return false }
+            let words = TextNormalizer.looseWords(text)
             return words.indices.contains { words[$0...].starts(with: phrase) }
         }
         held.withLock { $0[phrase] = answer }

@@ -72,6 +72,7 @@ public enum RuleCatalog {
         Entry(SpellingRule.self),
         Entry(DuplicateWordRule.self),
         Entry(GrammarRule.self),
+        Entry(VoiceRule.self),
         Entry(NavigationTextRule.self),
         Entry(rule: "hidden-markup", tier: .editorial, title: "Hidden markup"),
         Entry(EncodingRepairedRule.self),
