@@ -22,6 +22,10 @@ let package = Package(
         ),
         // libpq, the PostgreSQL client, for a notice ledger kept in PostgreSQL: a module map, no C code.
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // mimalloc (libmimalloc-dev) replaces malloc for the whole process: linked ahead of libc, its
+        // malloc is the one every library binds to. The model is millions of small values; docs/design.md
+        // has the measurements. Only the executable uses it, and configures it (Allocator.swift).
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         .target(name: "PolicyModel"),
         // Parses run in parallel only where the executable exports policyc's replacement for
         // cmark-gfm's special-character setter (CommonMarkConverter). SwiftPM exports an executable's
@@ -112,13 +116,8 @@ let package = Package(
             .embedInCode("Starter/privacy-policy.md"),
         ]),
         .executableTarget(name: "policyc", dependencies: [
-            "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice",
+            "PolicyModel", "PolicyProject", "PolicyRelease", "PolicyParser", "PolicyRender", "PolicyNotice", "CMimalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], linkerSettings: [
-            // Debian's mimalloc (libmimalloc-dev) replaces malloc for the whole process: listed before
-            // libc, its malloc is the one every library binds to. The model is millions of small
-            // values; docs/design.md has the measurements.
-            .linkedLibrary("mimalloc"),
         ]),
         .testTarget(name: "PolicyParserTests", dependencies: ["PolicyParser", "PolicyTestSupport"]),
         .testTarget(name: "PolicyLintTests", dependencies: ["PolicyLint", "PolicyParser", "PolicyTestSupport"]),
