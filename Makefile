@@ -20,15 +20,10 @@ deps:
 	fi
 
 # A static standard library halves start-up (about 10 ms instead of 19 ms), which small policies feel.
-# The executable stays position-independent (no -no-pie): it reads untrusted policies and exports,
-# and address-space randomisation is worth more than the millisecond of relocations it costs.
-# Concrete generic types (a Dictionary of String) are made from direct metadata calls rather than from
-# their mangled names: a name is decoded at run time, and every generic requirement it names is a
-# first-time protocol-conformance lookup over all 7,400 records of the static binary (0.1 ms each).
-# 5 of the 15 million instructions of a small diff; 9 million of a 1 MB diff's 325 million.
+# No other flag: the executable stays position-independent (no -no-pie), and no frontend flag the
+# tests never see (docs/design.md, "Start-up").
 release: deps
-	$(SWIFT) build -c release --product policyc --static-swift-stdlib $(EXPORT_SETTER) \
-		-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+	$(SWIFT) build -c release --product policyc --static-swift-stdlib $(EXPORT_SETTER)
 
 site: release
 	$(POLICYC) check
