@@ -196,7 +196,7 @@ public final class RecipientReader {
             while true {
                 let read: ByteLines.Line<Result<[String?], JSONLineError>?>? = try lines.next { bytes in
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                    if let offset = Self.invalidUTF8Offset(bytes) {
+                    if let offset = UTF8Validation.firstInvalidOffset(bytes) {
                         return .failure(JSONLineError("invalid UTF-8 at byte \(offset + 1) of the line"))
                     }
                     return JSONLine.values(of: wantedKeys, in: bytes)
@@ -338,7 +338,7 @@ public final class RecipientReader {
         var consumed = [first]
         var splitter = CSVRecordSplitter()
         var length = firstBytes.count
-        var invalidUTF8 = Self.invalidUTF8Offset(firstBytes)
+        var invalidUTF8 = UTF8Validation.firstInvalidOffset(firstBytes)
         var result = splitter.feed(firstBytes)
         /// A quote opened on the first line and the lines joined to close it did not make a good row:
         /// the quote was a mistake. Reject the first line alone and read the others again.
@@ -365,7 +365,7 @@ public final class RecipientReader {
                 guard let bytes = more.bytes, length + 1 + bytes.count <= Self.maximumRowLength else {
                     return strayQuote("a quoted field is not closed within \(Self.maximumRowLength >> 10) KiB")
                 }
-                if invalidUTF8 == nil, let offset = Self.invalidUTF8Offset(bytes) { invalidUTF8 = length + 1 + offset }
+                if invalidUTF8 == nil, let offset = UTF8Validation.firstInvalidOffset(bytes) { invalidUTF8 = length + 1 + offset }
                 length += 1 + bytes.count
                 result = splitter.feed(bytes, continuing: true)
             }
@@ -434,33 +434,6 @@ public final class RecipientReader {
             fields.append(field)
             return .complete(fields)
         }
-    }
-
-    /// The offset of the first byte that is not valid UTF-8, or nil.
-    static func invalidUTF8Offset<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8, C.Index == Int {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte < 0x80 { index += 1; continue }
-            let length: Int
-            var minimum: UInt32
-            var scalar: UInt32
-            switch byte {
-            case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F); minimum = 0x80
-            case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F); minimum = 0x800
-            case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07); minimum = 0x10000
-            default: return index - bytes.startIndex
-            }
-            guard index + length <= bytes.endIndex else { return index - bytes.startIndex }
-            for offset in 1..<length {
-                let next = bytes[index + offset]
-                guard next & 0xC0 == 0x80 else { return index - bytes.startIndex }
-                scalar = scalar << 6 | UInt32(next & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index - bytes.startIndex }
-            index += length
-        }
-        return nil
     }
 }
 

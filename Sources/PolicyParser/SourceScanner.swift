@@ -44,7 +44,7 @@ struct SourceScanner {
                 index += 1
                 continue
             }
-            let length = validSequenceLength(bytes, at: index)
+            let length = UTF8Validation.sequenceLength(bytes, at: index)
             if length == 0 {
                 record(.invalidUTF8, at: index, line: line, lineStart: lineStart, in: &facts)
                 index += 1
@@ -78,29 +78,6 @@ struct SourceScanner {
         }
         hash.combine(contentsOf: bytes[index...])
         return hash.value
-    }
-
-    /// The length of the well-formed UTF-8 sequence starting at `index` (RFC 3629), or 0.
-    private static func validSequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
-        let lead = bytes[index]
-        let length: Int
-        var lower: UInt8 = 0x80
-        var upper: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lower = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upper = 0x9F
-        case 0xF0: length = 4; lower = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upper = 0x8F
-        default: return 0
-        }
-        guard index + length <= bytes.count else { return 0 }
-        let second = bytes[index + 1]
-        guard second >= lower, second <= upper else { return 0 }
-        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
-        return length
     }
 
     /// `---` on the first line, `---` or `...` closing it: Jekyll-style front matter.

@@ -245,10 +245,10 @@ public struct SiteBuild: Sendable {
     private func loadTemplates(_ files: [String: [UInt8]]) throws(ProjectError) -> [String: String] {
         var templates: [String: String] = [:]
         for (name, bytes) in files where name.hasSuffix(".mustache") {
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw .unreadable(path: "\(Project.templatesFolder)/\(name)", reason: "not valid UTF-8")
+            if let offset = UTF8Validation.firstInvalidOffset(bytes) {
+                throw .unreadable(path: "\(Project.templatesFolder)/\(name)", reason: "not valid UTF-8 (byte \(offset))")
             }
-            templates[String(name.dropLast(".mustache".count))] = text
+            templates[String(name.dropLast(".mustache".count))] = String(decoding: bytes, as: UTF8.self)
         }
         return templates
     }

@@ -42,11 +42,11 @@ public struct ReleaseNotes: Sendable, Hashable {
 
     /// Notes given to a release: checked, then normalised. Throws the first problem found.
     public static func validate<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(Problem) -> ReleaseNotes {
-        guard let decoded = String(validating: Array(bytes), as: UTF8.self) else {
-            throw Problem(line: nil, column: nil, message: "release notes are not valid UTF-8 (byte \(invalidByteOffset(bytes)))",
+        if let offset = UTF8Validation.firstInvalidOffset(bytes) {
+            throw Problem(line: nil, column: nil, message: "release notes are not valid UTF-8 (byte \(offset))",
                           rule: "invalid-utf8")
         }
-        let text = normalized(decoded)
+        let text = normalized(String(decoding: Array(bytes), as: UTF8.self))
         guard !text.isEmpty else {
             throw Problem(line: nil, column: nil, message: "release notes are empty: write a few plain sentences "
                           + "saying what changes for Users", rule: "empty-document")
@@ -133,13 +133,6 @@ public struct ReleaseNotes: Sendable, Hashable {
     }
 
     /// The offset of the first byte that is not part of a UTF-8 character.
-    private static func invalidByteOffset<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
-        return offset
-    }
 }
 
 private extension Array where Element == Inline {
