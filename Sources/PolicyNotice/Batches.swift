@@ -94,7 +94,7 @@ struct BatchWriter {
             for item in planned {
                 let composer = try composer(item.locale)
                 buffer.append(contentsOf: #"{"user":""#.utf8)
-                MessageComposer.appendJSONEscaped(item.recipient.id.utf8, to: &buffer)
+                JSONText.appendEscaped(item.recipient.id.utf8, to: &buffer)
                 buffer.append(contentsOf: #"","to":""#.utf8)
                 buffer.append(contentsOf: item.recipient.email.utf8)
                 buffer.append(contentsOf: #"","messageId":""#.utf8)
@@ -212,8 +212,6 @@ enum FileOutput {
 enum ProviderBody {
     static func encode(provider: Provider, envelope: MessageEnvelope, planned: [NoticeLedger.Planned],
                        composer: (String) throws(NoticeError) -> MessageComposer) throws(NoticeError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let from = envelope.fromName.isEmpty ? envelope.fromAddress : "\(quoted(envelope.fromName)) <\(envelope.fromAddress)>"
         // One call carries one content: a batch's Users share a locale's templates in SES, SendGrid and
         // Mailgun, so those batches are split by locale by the caller.
@@ -296,7 +294,7 @@ enum ProviderBody {
             value = messages
         }
         do {
-            return Array(try encoder.encode(value)) + [0x0A]
+            return try JSONWriter.bytes(value, style: .compact) + [0x0A]
         } catch {
             throw .unwritable(path: provider.rawValue, reason: "\(error)")
         }
@@ -390,9 +388,7 @@ enum ProviderBody {
     }
 
     private static func json(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? JSONWriter.string(value, style: .compact)) ?? "{}"
     }
 
     // SES v2 SendBulkEmail.

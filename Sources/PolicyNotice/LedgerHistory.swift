@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import PolicyModel
 
 /// What a plan of a release's notices was made from: the settings of `policyc.yml` the notices carry
 /// (sender, site title, base URL), the template files, and each locale's compiled templates (which
@@ -372,9 +373,7 @@ extension NoticeLedger {
     }
 
     static func json(_ map: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(map)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        (try? JSONWriter.string(map, style: .compact)) ?? "{}"
     }
 
     // MARK: Runs and rejects

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PolicyModel
 
 /// How a composed message is written: as RFC 5322 bytes (`.eml`, sendmail), or escaped inside a JSON
 /// string (a JSON Lines batch).
@@ -192,7 +193,7 @@ public struct MessageComposer: Sendable {
     private func emit(_ bytes: [UInt8], into out: inout [UInt8]) {
         switch encoding {
         case .raw: out.append(contentsOf: bytes)
-        case .jsonString: Self.appendJSONEscaped(bytes, to: &out)
+        case .jsonString: JSONText.appendEscaped(bytes, to: &out)
         }
     }
 
@@ -220,46 +221,7 @@ public struct MessageComposer: Sendable {
     static func jsonEscaped(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 16)
-        appendJSONEscaped(bytes, to: &out)
+        JSONText.appendEscaped(bytes, to: &out)
         return out
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// JSON string escaping (the quotes are the caller's). Non-ASCII UTF-8 passes through as it is.
-    /// Runs that need no escape (nearly all of a message) are copied whole.
-    public static func appendJSONEscaped<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            var runStart = 0
-            for index in 0..<buffer.count where needsEscape(buffer[index]) {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
-                appendEscape(buffer[index], to: &out)
-                runStart = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
-        }
-        if handled == nil {
-            for byte in bytes {
-                if needsEscape(byte) { appendEscape(byte, to: &out) } else { out.append(byte) }
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(0x5C); out.append(byte)
-        case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-        default:
-            out.append(contentsOf: Array("\\u00".utf8))
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
-        }
     }
 }

@@ -246,11 +246,9 @@ public enum Notifier {
                                 lastRun: report,
                                 totals: ["notices": report.totalNotices, "batches": report.totalBatches],
                                 batches: batches)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         do {
             try FileOutput.replace(request.outFolder.appendingPathComponent("manifest.json"),
-                                   with: Array(try encoder.encode(manifest)) + [0x0A])
+                                   with: try JSONWriter.bytes(manifest))
         } catch let error as NoticeError {
             throw error
         } catch {

@@ -258,20 +258,18 @@ public struct Notices: Sendable {
                     write(fields.map { CSVText.field($0) }.joined(separator: ",") + "\r\n")
                 }
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                let head = String(decoding: (try? encoder.encode(progress)) ?? Data("{}".utf8), as: UTF8.self)
-                write("{\"release\":\(Self.jsonString(name)),\"totals\":\(head),\"notices\":[")
+                let head = (try? JSONWriter.string(progress, style: .compact)) ?? "{}"
+                write("{\"release\":\(JSONText.quoted(name)),\"totals\":\(head),\"notices\":[")
                 var first = true
                 try ledger.forEachProofRow(releaseID: release.id) { row in
-                    let line = String(decoding: try encoder.encode(row), as: UTF8.self)
+                    let line = try JSONWriter.string(row, style: .compact)
                     write((first ? "\n" : ",\n") + line)
                     first = false
                 }
                 write("\n],\"notNotified\":[")
                 first = true
                 try ledger.forEachNotNotified(releaseID: release.id) { reject in
-                    let line = String(decoding: try encoder.encode(reject), as: UTF8.self)
+                    let line = try JSONWriter.string(reject, style: .compact)
                     write((first ? "\n" : ",\n") + line)
                     first = false
                 }
@@ -369,12 +367,5 @@ public struct Notices: Sendable {
         case .refused(let message), .delivery(let message): .refused(path: release, message: message)
         case .ledger(let path, let message): .unwritable(path: path, reason: "ledger: \(message)")
         }
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out: [UInt8] = [0x22]
-        MessageComposer.appendJSONEscaped(text.utf8, to: &out)
-        out.append(0x22)
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -203,10 +203,8 @@ public struct Releases: Sendable {
     }
 
     static func encode(_ map: IdentityMap) throws(ProjectError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(map) + Data("\n".utf8))
+            return try JSONWriter.bytes(map)
         } catch {
             throw .unwritable(path: archiveFolder, reason: "\(error)")
         }
@@ -339,11 +337,9 @@ public struct Releases: Sendable {
         let changelogURL = try project.fileURL(Self.changelogPath)
         let changelog = FileManager.default.fileExists(atPath: changelogURL.path)
             ? try PolicySource.readText(changelogURL, displayPath: Self.changelogPath) : nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let historyData: Data
+        let historyData: [UInt8]
         do {
-            historyData = try encoder.encode(plan.history) + Data("\n".utf8)
+            historyData = try JSONWriter.bytes(plan.history)
         } catch {
             throw .unwritable(path: Self.archiveFolder, reason: "\(error)")
         }
@@ -352,7 +348,7 @@ public struct Releases: Sendable {
         files += identityFiles
         if let notes = plan.notes, let file = plan.record.notes { files.append(("\(archive)/\(file)", Array(notes.text.utf8))) }
         files += [
-            ("\(archive)/releases.json", Array(historyData)),
+            ("\(archive)/releases.json", historyData),
             (Self.changelogPath, Array(Changelog.inserting(plan.changelogEntry, into: changelog).utf8)),
             (draftPath, Array(plan.stampedText.utf8)),
         ]

@@ -70,14 +70,14 @@ public struct FileTransaction: Sendable {
             writes.append(write)
         }
         crashIfAsked("staged")
-        let encoded: Data
+        let encoded: [UInt8]
         do {
-            encoded = try JSONEncoder().encode(Journal(format: Self.journalFormat, writes: writes))
+            encoded = try JSONWriter.bytes(Journal(format: Self.journalFormat, writes: writes), style: .compact)
         } catch {
             throw .io(path: Self.journalPath, reason: "\(error)")
         }
         let temporary = "\(Self.journalPath).tmp-\(getpid())"
-        if let code = DurableFile.write(Array(encoded), to: absolute(temporary)) {
+        if let code = DurableFile.write(encoded, to: absolute(temporary)) {
             throw .io(path: temporary, reason: DurableFile.reason(code))
         }
         try rename(temporary, to: Self.journalPath)
