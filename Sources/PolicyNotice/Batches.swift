@@ -87,7 +87,7 @@ struct BatchWriter {
         switch (provider, format) {
         case (.generic, .jsonl):
             // Written and hashed a quarter megabyte at a time: memory stays flat whatever the batch size.
-            let file = try OutputFile(temporary)
+            let file = try StagedOutput(target, staging: temporary)
             var hasher = SHA256()
             var bytes = 0
             buffer.removeAll(keepingCapacity: true)
@@ -114,8 +114,7 @@ struct BatchWriter {
             hasher.update(data: buffer)
             try file.write(buffer)
             bytes += buffer.count
-            try file.close()
-            try FileOutput.rename(temporary, to: target)
+            try file.commit(flushing: false)
             return (Data(hasher.finalize()).hexString, bytes)
         case (.generic, .eml):
             try? FileManager.default.removeItem(at: temporary)
@@ -142,8 +141,9 @@ struct BatchWriter {
             return (Data(hasher.finalize()).hexString, bytes)
         default:
             let body = try ProviderBody.encode(provider: provider, envelope: envelope, planned: planned, composer: composer)
-            try FileOutput.write(body, to: temporary)
-            try FileOutput.rename(temporary, to: target)
+            let file = try StagedOutput(target, staging: temporary)
+            try file.write(body)
+            try file.commit(flushing: false)
             return (Data(SHA256.hash(data: body)).hexString, body.count)
         }
     }
@@ -196,11 +196,37 @@ enum FileOutput {
         }
     }
 
-    /// Writes aside, then renames: readers see the old file or the new one.
+    /// Writes aside, flushed, then renames: readers see the old file or the new one, whole.
     static func replace(_ url: URL, with bytes: [UInt8]) throws(NoticeError) {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try write(bytes, to: temporary)
-        try rename(temporary, to: url)
+        let file = try StagedOutput(url)
+        try file.write(bytes)
+        try file.commit()
+    }
+}
+
+/// A file replaced through `StagedFile`, policyc's one way to replace a file, with the notices' errors.
+/// Staged as `.<name>.tmp` beside it: one writer at a time holds the ledger's lock.
+struct StagedOutput {
+    private let file: StagedFile
+
+    init(_ url: URL, staging: URL? = nil) throws(NoticeError) {
+        let staging = staging ?? url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        do {
+            file = try StagedFile.create(replacing: url.path, staging: staging.path)
+        } catch {
+            throw .unwritable(path: staging.path, reason: DurableFile.reason(error.code))
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws(NoticeError) {
+        guard let code = file.write(bytes) else { return }
+        throw .unwritable(path: file.staging, reason: DurableFile.reason(code))
+    }
+
+    /// `flushing: false` for batches only (`StagedFile.commit`; docs/notices.md says why).
+    func commit(flushing: Bool = true) throws(NoticeError) {
+        guard let code = file.commit(flushing: flushing) else { return }
+        throw .unwritable(path: file.target, reason: DurableFile.reason(code))
     }
 }
 

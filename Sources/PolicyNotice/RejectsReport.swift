@@ -21,8 +21,7 @@ enum RejectsReport {
     }
 
     static func write(ledger: NoticeLedger, runID: Int64, to url: URL) throws(NoticeError) {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        let file = try OutputFile(temporary)
+        let file = try StagedOutput(url)
         var buffer = Array("line,user_id,action,reason\r\n".utf8)
         try ledger.forEachIssue(runID: runID) { issue in
             buffer += Array("\(issue.line),\(CSVText.field(issue.userID ?? "")),\(issue.action),\(CSVText.field(issue.reason))\r\n".utf8)
@@ -32,8 +31,7 @@ enum RejectsReport {
             }
         }
         try file.write(buffer)
-        try file.close()
-        try FileOutput.rename(temporary, to: url)
+        try file.commit()
     }
 }
 

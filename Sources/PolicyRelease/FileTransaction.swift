@@ -76,11 +76,11 @@ public struct FileTransaction: Sendable {
         } catch {
             throw .io(path: Self.journalPath, reason: "\(error)")
         }
+        // Named as `isLitter` knows it, for a sweep after a crash before the rename.
         let temporary = "\(Self.journalPath).tmp-\(getpid())"
-        if let code = DurableFile.write(encoded, to: absolute(temporary)) {
-            throw .io(path: temporary, reason: DurableFile.reason(code))
+        if let code = DurableFile.replace(absolute(Self.journalPath), with: encoded, staging: absolute(temporary)) {
+            throw .io(path: Self.journalPath, reason: DurableFile.reason(code))
         }
-        try rename(temporary, to: Self.journalPath)
         crashIfAsked("journal")
         try apply(writes)
     }
