@@ -1,4 +1,5 @@
 import Foundation
+import PolicyModel
 import Synchronization
 
 /// Writes batches on a second thread while the first reads the export and plans: rendering and

@@ -51,10 +51,6 @@ public struct FileTransaction: Sendable {
         self.root = root
     }
 
-    /// Test hook: `POLICYC_CRASH_AT=<step>` kills the process with SIGKILL at that step, so tests can
-    /// prove every step leaves a recoverable state. Steps: staged, journal, renamed-N, done.
-    let crashAt = ProcessInfo.processInfo.environment["POLICYC_CRASH_AT"]
-
     private func absolute(_ path: String) -> String { root.appendingPathComponent(path).path }
 
     /// Writes every file (paths relative to the root) or none. Call it holding the `ReleaseLock`.
@@ -69,7 +65,7 @@ public struct FileTransaction: Sendable {
             }
             writes.append(write)
         }
-        crashIfAsked("staged")
+        CrashPoint.reach("release-staged")
         let encoded: [UInt8]
         do {
             encoded = try JSONWriter.bytes(Journal(format: Self.journalFormat, writes: writes), style: .compact)
@@ -81,7 +77,7 @@ public struct FileTransaction: Sendable {
         if let code = DurableFile.replace(absolute(Self.journalPath), with: encoded, staging: absolute(temporary)) {
             throw .io(path: Self.journalPath, reason: DurableFile.reason(code))
         }
-        crashIfAsked("journal")
+        CrashPoint.reach("release-journal")
         try apply(writes)
     }
 
@@ -225,12 +221,12 @@ public struct FileTransaction: Sendable {
             default: throw .io(path: write.target, reason: "neither it nor its staged copy is there; the release cannot be finished")
             }
             folders.insert((write.target as NSString).deletingLastPathComponent)
-            crashIfAsked("renamed-\(index + 1)")
+            CrashPoint.reach("release-renamed", index + 1)
         }
         for folder in folders.sorted() { DurableFile.syncFolder(absolute(folder)) }
         guard unlink(absolute(Self.journalPath)) == 0 else { throw .io(path: Self.journalPath, reason: DurableFile.reason(errno)) }
         DurableFile.syncFolder(absolute("policy"))
-        crashIfAsked("done")
+        CrashPoint.reach("release-done")
     }
 
     private func rename(_ from: String, to: String) throws(Failure) {
@@ -263,10 +259,6 @@ public struct FileTransaction: Sendable {
     /// A file a release staged, or a journal draft, that no finished release wrote into place.
     public static func isLitter(_ name: String) -> Bool {
         name.contains(stagedMarker) || name.hasPrefix(".release-journal.json.tmp")
-    }
-
-    private func crashIfAsked(_ step: String) {
-        if crashAt == step { kill(getpid(), SIGKILL) }
     }
 }
 

@@ -133,7 +133,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try edit(root, "policy/\(doc).md") { $0.replacing("45 days", with: "60 days", maxReplacements: 1) }
         let killed = try Fixtures.policyc(["release", doc, "--date", "2026-12-02"], in: root,
-                                          environment: ["POLICYC_CRASH_AT": "renamed-2"])
+                                          environment: ["POLICYC_CRASH_AT": "release-renamed:2"])
         #expect(killed.status == 9)
         let before = try snapshot(root)
         let check = try Fixtures.policyc(["check", "--today", "2026-12-02"], in: root)

@@ -158,9 +158,20 @@ import Testing
         #expect(tampered.stdout.contains("[archive-tampered]"))
     }
 
+    /// The crash hook takes `<point>:<n>` only: a value in another form is a broken test, which must
+    /// stop loudly rather than run on without the crash it asked for.
+    @Test(arguments: ["release-staged", "staged", "release-staged:x", ":1", "release-staged:0"])
+    func aMalformedCrashHookStopsTheRunWithItsFormat(value: String) throws {
+        let root = try project()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let stopped = try release(root, ["--date", "2026-11-29"], environment: ["POLICYC_CRASH_AT": value])
+        #expect(stopped.status != 0 && stopped.status != 9, "not killed, not a success")
+        #expect(stopped.stderr.contains("POLICYC_CRASH_AT is <point>:<n> (notify-planned:3), not '\(value)'"), "\(stopped.stderr)")
+        #expect(try release(root, ["--date", "2026-11-29"]).status == 0, "the next release runs")
+    }
+
     /// SIGKILL at every step of a release, then any command: the old state or the complete new one.
-    @Test(arguments: ["staged", "journal", "renamed-1", "renamed-2", "renamed-3", "renamed-4", "renamed-5", "renamed-6",
-                      "renamed-7", "done"])
+    @Test(arguments: ["release-staged:1", "release-journal:1"] + (1...7).map { "release-renamed:\($0)" } + ["release-done:1"])
     func killedAtEveryStep(step: String) throws {
         let root = try project()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -172,11 +183,11 @@ import Testing
         let killed = try release(root, ["--date", "2026-12-02"], environment: ["POLICYC_CRASH_AT": step])
         #expect(killed.status == 9, "killed by SIGKILL at \(step)")
 
-        if step == "staged" {
+        if step == "release-staged:1" {
             // Killed before the journal: the old state; the staged files are litter the next release sweeps.
             #expect(try Fixtures.policyc(["status", doc], in: root).status == 0)
             #expect(try snapshot(root).filter { !$0.key.contains(".policyc-new") } == old, "killed before the journal: the old state")
-        } else if step == "done" {
+        } else if step == "release-done:1" {
             // Killed after the journal was removed: already the new state.
             #expect(try Fixtures.policyc(["status", doc], in: root).status == 0)
         } else {
@@ -191,7 +202,7 @@ import Testing
         // state, makes it; either way the complete new state, and no litter.
         let rerun = try release(root, ["--date", "2026-12-02"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        #expect(rerun.stdout.contains(step == "staged" ? "v2 released" : "up to date"), "\(rerun.stdout)")
+        #expect(rerun.stdout.contains(step == "release-staged:1" ? "v2 released" : "up to date"), "\(rerun.stdout)")
         let recovered = try snapshot(root)
         #expect(!recovered.keys.contains { $0.contains(".policyc-new") || $0.contains(".release-journal") },
                 "no litter after the next release: \(recovered.keys.sorted())")
