@@ -8,8 +8,9 @@ import Synchronization
 /// first error stops the rest and is thrown by `submit` or `finish`.
 final class BatchOutput: Sendable {
     let writer: BatchWriter
-    /// The worker's own writer, buffers kept from batch to batch; touched on `queue` only.
-    private nonisolated(unsafe) var workerWriter: BatchWriter
+    /// The worker's own writer, buffers kept from batch to batch; used on `queue` only, so its lock is
+    /// never contended: it is there for the compiler, which cannot see that.
+    private let workerWriter: Mutex<BatchWriter>
     private let queue = DispatchQueue(label: "policyc.batches")
     /// Batches submitted and not yet written: a ledger transaction's worth, so neither thread waits
     /// for the other while it works on the next group, and memory stays flat.
@@ -21,7 +22,7 @@ final class BatchOutput: Sendable {
     init(writer: BatchWriter, composers: [String: MessageComposer], queued: Int) {
         self.writer = writer
         self.composers = composers
-        workerWriter = writer
+        workerWriter = Mutex(writer)
         slots = DispatchSemaphore(value: queued)
     }
 
@@ -32,9 +33,11 @@ final class BatchOutput: Sendable {
             defer { slots.signal() }
             guard state.withLock({ $0.error == nil }) else { return }
             do throws(NoticeError) {
-                let result = try workerWriter.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
-                    guard let composer = self.composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
-                    return composer
+                let result = try workerWriter.withLock { (writer: inout BatchWriter) throws(NoticeError) in
+                    try writer.write(number: batch.number, planned: planned) { (locale: String) throws(NoticeError) in
+                        guard let composer = self.composers[locale] else { throw NoticeError.invalidOption("no template for '\(locale)'") }
+                        return composer
+                    }
                 }
                 CrashPoint.reach("notify-renamed", batch.number)
                 state.withLock { $0.written.append(NoticeLedger.Written(id: batch.id, sha256: result.sha256, bytes: result.bytes)) }

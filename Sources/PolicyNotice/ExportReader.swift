@@ -21,14 +21,16 @@ final class ExportReader: Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let cancelled = Mutex(false)
 
-    init(reader: RecipientReader, request: NotifyRequest, envelope: MessageEnvelope, composers: [String: MessageComposer],
-         groupSize: Int) {
-        // The reader moves to the new thread and is never used here again.
-        let transfer = UncheckedTransfer(reader)
+    init(reader: sending RecipientReader, request: NotifyRequest, envelope: MessageEnvelope,
+         composers: [String: MessageComposer], groupSize: Int) {
+        // The reader moves to the new thread, through a mutex that the compiler knows owns it (`sending`):
+        // the caller cannot touch it again.
+        let handoff = Mutex<RecipientReader?>(reader)
         let thread = Thread { [self] in
             let outcome = Result { () throws(NoticeError) -> Counts in
-                try Self.read(transfer.value, request: request, envelope: envelope, composers: composers,
-                              groupSize: groupSize, into: groups, cancelled: cancelled)
+                guard let reader = handoff.withLock({ $0.take() }) else { preconditionFailure("the reader is taken once") }
+                return try Self.read(reader, request: request, envelope: envelope, composers: composers,
+                                     groupSize: groupSize, into: groups, cancelled: cancelled)
             }
             groups.close()
             result.withLock { $0 = outcome }
@@ -109,12 +111,6 @@ final class ExportReader: Sendable {
         done.wait()
         return try result.withLock { $0! }.get()
     }
-}
-
-/// A value handed to another thread that the sender never touches again.
-struct UncheckedTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// A queue of at most `capacity` elements between two threads: `send` waits for room, `receive`

@@ -54,6 +54,7 @@ struct CommonMarkConverter {
     }()
 
     /// A document as cmark parsed it, waiting to be converted; freed with its last reference.
+    /// Unchecked: a C tree has one user at a time, the thread that parsed it, then the one that converts it.
     final class Tree: @unchecked Sendable {
         fileprivate let root: OpaquePointer
 
@@ -418,6 +419,7 @@ enum WWWSpecial {
     }
 
     /// Registered nowhere: attached by hand to the parses that need it.
+    /// Unsafe: a C pointer, which cmark only reads once this initialiser (run once, by `let`) has made it.
     nonisolated(unsafe) static let onlyW: OpaquePointer? = {
         guard let onlyW = cmark_syntax_extension_new("policyc-www") else { return nil }
         // A matcher is what makes cmark list an extension's characters; this one matches nothing.

@@ -1,6 +1,7 @@
 import PolicyModel
 
 /// A policy's bytes after its byte order mark and front matter: what cmark sees.
+/// Unchecked: `bytes` is borrowed, and the caller keeps it alive and unchanged until conversion ends.
 struct Body: @unchecked Sendable {
     let scan: SourceScanner.Result
     /// Borrowed: the caller keeps the source alive until the body is converted.
@@ -26,6 +27,7 @@ struct Body: @unchecked Sendable {
 }
 
 /// Bytes that cmark parses alone (a whole body, or pieces of it cut by `SourcePieces`).
+/// Unchecked: `text` is borrowed from a `Body`, as alive and unchanged as the body's bytes.
 struct ParseJob: @unchecked Sendable {
     /// Borrowed, as the body's.
     let text: UnsafeRawBufferPointer

@@ -55,7 +55,7 @@ enum RevisionPair {
 
     /// Each revision's body and blocks, as `PolicyParser` makes them for one policy alone.
     static func convert(old oldSource: UnsafeRawBufferPointer, new newSource: UnsafeRawBufferPointer, pieceBytes: Int) -> Result {
-        // The caller keeps both sources alive until they are converted.
+        // Unsafe: a borrowed buffer, which the caller keeps alive and unchanged until both are converted.
         nonisolated(unsafe) let newBytes = newSource
         let (oldChunks, newChunks) = inParallel({ Chunks(Body(oldSource)) }, { Chunks(Body(newBytes)) })
         // Validating UTF-8 replaces bad bytes: the same bytes parse alike only under the same setting.

@@ -138,13 +138,11 @@ struct Sectioner {
         // Ids are given; each section's clauses depend on nothing else, so they are built on every core.
         var nodes: [Node] = []
         for root in roots { root.walk { nodes.append($0) } }
-        nonisolated(unsafe) let sharedNodes = nodes
-        let sharedPreamble = preambleContent
+        // What the workers read, as values: the nodes themselves are mutable classes.
+        let work = nodes.map { (content: $0.content, id: $0.id) } + [(content: preambleContent, id: "preamble")]
         let built = ParallelResults<(blocks: [Block], terms: [DefinedTerm])>(count: nodes.count + 1)
-        DispatchQueue.concurrentPerform(iterations: sharedNodes.count + 1) { index in
-            let blocks = index == sharedNodes.count
-                ? makeBlocks(sharedPreamble, sectionID: "preamble")
-                : makeBlocks(sharedNodes[index].content, sectionID: sharedNodes[index].id)
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let blocks = makeBlocks(work[index].content, sectionID: work[index].id)
             var terms: [DefinedTerm] = []
             if findingTerms {
                 for block in blocks { block.forEachClause { terms += DefinedTermFinder.find(in: $0) } }
