@@ -29,10 +29,12 @@ public struct DeliveryOptions: Sendable {
     /// Send `unknown` messages again: the operator has checked that the MTA did not deliver them, or
     /// accepts a second copy.
     public var resendUnknown: Bool
+    /// `--shard K/N`: send only the batches `notify --shard K/N` planned; nil: every batch.
+    public var shard: NoticeShard?
 
     public init(command: String = "sendmail -t -i", rate: Double? = nil, retries: Int = 3,
                 retryDelay: Duration = .seconds(2), limit: Int? = nil, timeout: Duration = .seconds(60),
-                resendUnknown: Bool = false) {
+                resendUnknown: Bool = false, shard: NoticeShard? = nil) {
         self.command = command
         self.rate = rate
         self.retries = retries
@@ -40,6 +42,7 @@ public struct DeliveryOptions: Sendable {
         self.limit = limit
         self.timeout = timeout
         self.resendUnknown = resendUnknown
+        self.shard = shard
     }
 }
 
@@ -73,7 +76,7 @@ public enum Delivery {
     public static func send(release name: String, ledgerPath: String, outFolder: URL?, projectRoot: URL? = nil,
                             options: DeliveryOptions) throws(NoticeError) -> DeliveryReport {
         let ledger = try NoticeLedger(path: ledgerPath, projectRoot: projectRoot)
-        let lock = try LedgerLock(ledger: ledger)
+        let lock = try LedgerLock(ledger: ledger, use: .shared(notifying: nil))
         defer { withExtendedLifetime(lock) {} }
         guard let release = try ledger.release(named: name) else {
             throw .refused("\(name): no notices planned in \(ledger.path); run policyc notify first")
@@ -85,77 +88,91 @@ public enum Delivery {
         if outFolder.path.hasPrefix("/"), !FileManager.default.fileExists(atPath: outFolder.path), release.folder?.hasPrefix("/") == true {
             throw .refused("\(name): the ledger says its batches are in \(outFolder.path), which is not there (recorded by an older policyc, before the project moved?); pass --out with their folder")
         }
-        // Beside the ledger (an SQLite one), or beside the batches' folder (a PostgreSQL one): in the project's
-        // notices folder, and cleaned by the next run after a kill.
-        let besideLedger = if case .sqlite(let path) = ledger.location { URL(fileURLWithPath: path) } else { outFolder }
-        let command = try MailCommand(command: options.command, timeout: options.timeout,
-                                      folder: besideLedger.deletingLastPathComponent().appendingPathComponent(".send"))
-        defer { command.close() }
-        var report = DeliveryReport(release: name)
-        var handled = 0
-        var lastStart: ContinuousClock.Instant?
-        deliver: for batch in try ledger.batches(releaseID: release.id) {
+        var batches: [Int64: NoticeLedger.Batch] = [:]
+        for batch in try ledger.batches(releaseID: release.id) {
             guard batch.format == BatchFormat.jsonl.rawValue || batch.format == BatchFormat.eml.rawValue else {
                 throw .refused("\(name) was written as \(batch.format) request bodies: the provider sends those, not policyc send")
             }
-            guard batch.state == "written" else { continue }
-            let pending = try ledger.unsent(batchID: batch.id, includingUnknown: options.resendUnknown)
-            if pending.isEmpty { continue }
-            let messages = try readBatch(batch, folder: outFolder)
-            for item in pending {
-                if let limit = options.limit, handled >= limit { break deliver }
-                guard item.seq < messages.count, let raw = messages[item.seq] else {
-                    throw .delivery("\(batch.file): message \(item.seq + 1) (\(item.messageID)) is missing from the batch")
+            batches[batch.id] = batch
+        }
+        // A claim outlives every attempt the worker may make on its message, and the ledger's writes.
+        let attempts = Double(options.retries + 1)
+        let delays = (0..<options.retries).reduce(0.0) { $0 + options.retryDelay.seconds * Double(1 << min($1, 10)) }
+        let worker = try ledger.startWorker(lease: .seconds(options.timeout.seconds * attempts + delays + 10), shard: options.shard,
+                                            includingUnknown: options.resendUnknown)
+        try ledger.releaseDeadClaims(releaseID: release.id)
+        let command = try MailCommand(command: options.command, timeout: options.timeout,
+                                      folder: stagingFolder(ledger: ledger, outFolder: outFolder))
+        defer {
+            command.close()
+            // The shared `.send` of PostgreSQL's workers, once the last has left it.
+            if case .postgres = ledger.location { _ = rmdir(command.folder.deletingLastPathComponent().path) }
+        }
+        var report = DeliveryReport(release: name)
+        var handled = 0
+        var lastStart: ContinuousClock.Instant?
+        var messages: (batchID: Int64, raw: [[UInt8]?]) = (0, [])
+        deliver: while options.limit.map({ handled < $0 }) ?? true {
+            guard let claim = try ledger.claimNext(worker, releaseID: release.id) else {
+                // Nothing to claim, but another worker holds notices: wait until it sent them, or its
+                // lease ran out (it died) and they can be claimed.
+                guard let leases = try ledger.othersLeases(worker, releaseID: release.id) else { break }
+                Thread.sleep(forTimeInterval: min(0.5, max(0.05, Double(leases.until - leases.now) / 1000)))
+                continue
+            }
+            let item = claim.pending
+            guard let batch = batches[claim.batchID] else { throw .delivery("\(item.messageID): its batch is not in the ledger") }
+            if messages.batchID != batch.id { messages = (batch.id, try readBatch(batch, folder: outFolder)) }
+            guard item.seq < messages.raw.count, let raw = messages.raw[item.seq] else {
+                throw .delivery("\(batch.file): message \(item.seq + 1) (\(item.messageID)) is missing from the batch")
+            }
+            if claim.previous == .sending || claim.previous == .unknown { report.resent += 1 }
+            // The CLI allows 0.001 to 1 000 000; a library caller's 0 means no limit, not a division by zero.
+            if let rate = options.rate, rate > 0, let lastStart {
+                let next = lastStart.advanced(by: .seconds(1 / rate))
+                if next > .now { Thread.sleep(forTimeInterval: (next - .now).seconds) }
+            }
+            lastStart = .now
+            handled += 1
+            // LF line ends: what a local sendmail expects.
+            let staged = try command.stage(localLineEnds(raw), name: String(item.id))
+            defer { command.discard(staged) }
+            CrashPoint.reach("send-sending", handled)
+            var attempt = 0
+            var attempts = [command.run(staged)]
+            // Only a plain non-zero exit is retried: a missing command (127, 126) stays missing.
+            while case .refused = attempts.last!.outcome, attempt < options.retries {
+                Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
+                attempt += 1
+                attempts.append(command.run(staged))
+            }
+            let records = attempts.map(\.record)
+            func failed(_ error: String, _ state: NoticeLedger.State) {
+                if report.failures.count < 100 {
+                    report.failures.append(DeliveryFailure(userID: item.userID, address: item.address, state: state.rawValue,
+                                                           attempts: item.attempts + attempts.count, lastError: error))
                 }
-                if item.state == .sending || item.state == .unknown { report.resent += 1 }
-                // The CLI allows 0.001 to 1 000 000; a library caller's 0 means no limit, not a division by zero.
-                if let rate = options.rate, rate > 0, let lastStart {
-                    let next = lastStart.advanced(by: .seconds(1 / rate))
-                    if next > .now { Thread.sleep(forTimeInterval: (next - .now).seconds) }
-                }
-                lastStart = .now
-                handled += 1
-                // LF line ends: what a local sendmail expects.
-                let staged = try command.stage(localLineEnds(raw), name: String(item.id))
-                defer { command.discard(staged) }
-                try ledger.markSending(item.id)
-                CrashPoint.reach("send-sending", handled)
-                var attempt = 0
-                var attempts = [command.run(staged)]
-                // Only a plain non-zero exit is retried: a missing command (127, 126) stays missing.
-                while case .refused = attempts.last!.outcome, attempt < options.retries {
-                    Thread.sleep(forTimeInterval: options.retryDelay.seconds * Double(1 << min(attempt, 10)))
-                    attempt += 1
-                    attempts.append(command.run(staged))
-                }
-                let records = attempts.map(\.record)
-                func failed(_ error: String, _ state: NoticeLedger.State) {
-                    if report.failures.count < 100 {
-                        report.failures.append(DeliveryFailure(userID: item.userID, address: item.address, state: state.rawValue,
-                                                               attempts: item.attempts + attempts.count, lastError: error))
-                    }
-                }
-                switch attempts.last!.outcome {
-                case .accepted:
-                    CrashPoint.reach("send-delivered", handled)
-                    try ledger.markSent(item.id, retries: attempt, attempts: records)
-                    report.sent += 1
-                case .refused(let error):
-                    try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
-                    report.failed += 1
-                    failed(error, .failed)
-                case .broken(let error):
-                    try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
-                    report.failed += 1
-                    failed(error, .failed)
-                    // Every other message would fail the same way: say so now, not after a million tries.
-                    report.stopped = error
-                    break deliver
-                case .unknown(let error):
-                    try ledger.markUnknown(item.id, retries: attempt, error: error, attempts: records)
-                    report.unknown += 1
-                    failed(error, .unknown)
-                }
+            }
+            switch attempts.last!.outcome {
+            case .accepted:
+                CrashPoint.reach("send-delivered", handled)
+                try ledger.markSent(item.id, retries: attempt, attempts: records)
+                report.sent += 1
+            case .refused(let error):
+                try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
+                report.failed += 1
+                failed(error, .failed)
+            case .broken(let error):
+                try ledger.markFailed(item.id, retries: attempt, error: error, attempts: records)
+                report.failed += 1
+                failed(error, .failed)
+                // Every other message would fail the same way: say so now, not after a million tries.
+                report.stopped = error
+                break deliver
+            case .unknown(let error):
+                try ledger.markUnknown(item.id, retries: attempt, error: error, attempts: records)
+                report.unknown += 1
+                failed(error, .unknown)
             }
         }
         let counts = try ledger.counts(releaseID: release.id)
@@ -163,6 +180,24 @@ public enum Delivery {
         report.totalUnknown = counts[.unknown] ?? 0
         report.remaining = counts.filter { $0.key != .sent }.values.reduce(0, +)
         return report
+    }
+
+    /// Where a run stages its messages, in the project's notices folder, cleaned by the next run after
+    /// a kill. SQLite: `.send` beside the ledger (one `send` at a time). PostgreSQL: several `send`s may
+    /// share the folder, so each has its own, `.send/HOST-PID`, beside the batches' folder; a folder of
+    /// this machine whose process is gone is a killed run's, and removed.
+    static func stagingFolder(ledger: NoticeLedger, outFolder: URL) -> URL {
+        if case .sqlite(let path) = ledger.location {
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(".send")
+        }
+        let parent = outFolder.deletingLastPathComponent().appendingPathComponent(".send")
+        let prefix = NoticeLedger.host + "-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
+        }
+        return parent.appendingPathComponent(prefix + String(getpid()))
     }
 
     /// The batch's messages by position, as written (CRLF), after checking the batch against the

@@ -6,7 +6,7 @@ import Synchronization
 /// locale when the provider needs that).
 final class ExportReader: Sendable {
     struct Counts: Sendable {
-        var rows = 0, ineligible = 0, rejected = 0, namesDropped = 0
+        var rows = 0, ineligible = 0, rejected = 0, namesDropped = 0, otherShards = 0
     }
 
     /// Users to plan, and the rows read since the last group that get no notice as they were (rejected,
@@ -63,6 +63,10 @@ final class ExportReader: Sendable {
                 counts.rejected += 1
                 issues.append(issue)
             case .recipient(let recipient):
+                if let shard = request.shard, !shard.contains(mailbox: recipient.mailbox) {
+                    counts.otherShards += 1
+                    continue
+                }
                 if let note = recipient.note {
                     counts.namesDropped += 1
                     issues.append(RecipientIssue(line: recipient.line, id: recipient.id, reason: note, action: .nameDropped))

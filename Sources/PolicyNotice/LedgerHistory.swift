@@ -281,6 +281,8 @@ extension NoticeLedger {
         try run { db in
             var outcome = PlanOutcome.recorded
             try db.transaction {
+                // Two machines' shards starting at once record the first plan once.
+                try Self.takePlanningTurn(db)
                 let now = Timestamp.now()
                 let current = try db.row(sql: """
                     SELECT * FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1
@@ -381,12 +383,18 @@ extension NoticeLedger {
     /// Records a run of `notify` before it reads its export.
     func startRun(releaseID: Int64, export: String) throws(NoticeError) -> (id: Int64, number: Int) {
         try run { db in
-            let number = (try db.value(Int.self, sql: "SELECT MAX(number) FROM run WHERE release_id = ?", arguments: [releaseID]) ?? 0) + 1
-            let plan = try db.value(Int64.self, sql: "SELECT id FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1",
-                                          arguments: [releaseID])
-            let id = try db.insert(sql: "INSERT INTO run (release_id, number, plan_id, export, started_at) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [releaseID, number, plan, export, Timestamp.now()])
-            return (id, number)
+            var run: (id: Int64, number: Int) = (0, 0)
+            // Numbered in a turn: another machine's shard may start a run at the same moment.
+            try db.transaction {
+                try Self.takePlanningTurn(db)
+                let number = (try db.value(Int.self, sql: "SELECT MAX(number) FROM run WHERE release_id = ?", arguments: [releaseID]) ?? 0) + 1
+                let plan = try db.value(Int64.self, sql: "SELECT id FROM plan WHERE release_id = ? AND superseded_at IS NULL ORDER BY number DESC LIMIT 1",
+                                              arguments: [releaseID])
+                let id = try db.insert(sql: "INSERT INTO run (release_id, number, plan_id, export, started_at) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [releaseID, number, plan, export, Timestamp.now()])
+                run = (id, number)
+            }
+            return run
         }
     }
 

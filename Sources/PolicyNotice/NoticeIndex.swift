@@ -7,8 +7,9 @@
 /// before it inserts and says what it is (the same User again, the same mailbox). Asking SQLite
 /// instead would cost a lookup in an index of random keys per User; here a lookup is a few memory
 /// reads. A key match is checked against the row itself (fetched by its rowid), so two texts with the
-/// same key are never confused. `notify` holds the ledger lock while it runs, so no other process adds
-/// rows behind this index's back.
+/// same key are never confused. Rows another process added (`notify --shard` on another machine, into a
+/// PostgreSQL ledger) are read into it at the start of each planning transaction, under the lock that
+/// orders those transactions, so none is added behind this index's back.
 struct NoticeIndex {
     /// Open addressing with linear probing; key 0 marks an empty slot (a real 0 is stored as 1).
     private var keys: [UInt64]

@@ -81,7 +81,7 @@ public final class NoticeLedger: Sendable {
         }
     }
 
-    /// The schema version the ledger is at: 3 for SQLite's v3 and PostgreSQL's 3; 0 for a database
+    /// The schema version the ledger is at: 4 for SQLite's v4 and PostgreSQL's 4; 0 for a database
     /// that holds no ledger yet.
     public func schemaVersion() throws(NoticeError) -> Int {
         try run { db in
@@ -236,6 +236,8 @@ public final class NoticeLedger: Sendable {
             try db.execute(sql: schemaV3)
             if let projectRoot { try relativizeFolders(SQLiteLedgerConnection(db), projectRoot: projectRoot) }
         }
+        // Shards and claims (several machines, in PostgreSQL), and states that only move forward.
+        migrator.registerMigration("v4") { db in try db.execute(sql: schemaV4SQLite) }
         return migrator
     }
 
@@ -288,13 +290,15 @@ public final class NoticeLedger: Sendable {
             }
             return existing
         }
+        // Another machine's shard may insert it at the same moment: the first one stands, and is checked.
         try run { db in
             try db.execute(sql: """
                 INSERT INTO release (name, document, version, policy_sha256, effective_date, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [name, document, version, policySHA256, effectiveDate, Timestamp.now()])
         }
-        return try release(named: name)!
+        return try ensureRelease(name: name, document: document, version: version, policySHA256: policySHA256,
+                                 effectiveDate: effectiveDate)
     }
 
     /// Ties the release's batches to one folder: a second run must write beside the first, or the
@@ -323,6 +327,8 @@ public final class NoticeLedger: Sendable {
         public var sha256: String?
         public var bytes: Int?
         public var state: String
+        /// The `--shard` it was planned for (`2/4`); nil: planned for the whole user base.
+        public var shard: String? = nil
     }
 
     /// A batch whose file is in place.
@@ -335,8 +341,10 @@ public final class NoticeLedger: Sendable {
     public func batches(releaseID: Int64) throws(NoticeError) -> [Batch] {
         try run { db in
             try db.rows(sql: "SELECT * FROM batch WHERE release_id = ? ORDER BY number", arguments: [releaseID]).map {
+                // A ledger read as it is (status, proof) may predate shards (schema 3).
                 Batch(id: $0["id"], number: $0["number"], format: $0["format"], file: $0["file"], messages: $0["messages"],
-                      sha256: $0["sha256"], bytes: $0["bytes"], state: $0["state"])
+                      sha256: $0["sha256"], bytes: $0["bytes"], state: $0["state"],
+                      shard: $0.names.contains("shard") ? $0["shard"] : nil)
             }
         }
     }
@@ -385,59 +393,82 @@ public final class NoticeLedger: Sendable {
         }
     }
 
-    /// The rows of a release, in its in-memory index: where a re-run starts from.
-    func index(releaseID: Int64) throws(NoticeError) -> (users: NoticeIndex, mailboxes: NoticeIndex) {
+    /// The rows of a release, in its in-memory index: where a re-run starts from. `seenThrough`: the
+    /// highest notice row (of any release) the index has taken into account; rows above it are read in
+    /// by the next `plan` (another machine's shard planned meanwhile).
+    typealias ReleaseIndex = (users: NoticeIndex, mailboxes: NoticeIndex, seenThrough: Int64)
+
+    func index(releaseID: Int64) throws(NoticeError) -> ReleaseIndex {
         try run { db in
             let count = try db.value(Int.self, sql: "SELECT COALESCE(SUM(messages), 0) FROM batch WHERE release_id = ?",
                                          arguments: [releaseID]) ?? 0
+            // Read first: a row committed after it is above it, and read in by the next plan.
+            let seenThrough = try db.value(Int64.self, sql: "SELECT COALESCE(MAX(id), 0) FROM notice") ?? 0
             var users = NoticeIndex(capacity: max(count, 1 << 12))
             var mailboxes = NoticeIndex(capacity: max(count, 1 << 12))
             try db.forEachRow(sql: """
                 SELECT n.id, n.user_key, n.mailbox_key FROM batch b
                 JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
-                WHERE b.release_id = ? ORDER BY n.id
-                """, arguments: [releaseID]) { row in
+                WHERE b.release_id = ? AND n.id <= ? ORDER BY n.id
+                """, arguments: [releaseID, seenThrough]) { row in
                 users.insert(row[1], row: row[0])
                 mailboxes.insert(row[2], row: row[0])
             }
-            return (users, mailboxes)
+            return (users, mailboxes, seenThrough)
         }
     }
 
-    /// In one transaction: new batches of at most `batchSize` Users each, numbered from `firstNumber`,
-    /// every User `planned`. A User already in the ledger, or whose mailbox is, is left out and
+    /// In one transaction: new batches of at most `batchSize` Users each, numbered after the release's
+    /// last, every User `planned`. A User already in the ledger, or whose mailbox is, is left out and
     /// returned with the reason. Several batches a transaction: fewer commits. `written`: batches
     /// whose files are in place since the last call, recorded in the same transaction.
     /// `distinctAddresses`: no two addresses in one batch that differ only in case (SendGrid refuses a
-    /// request that names an address twice, and Mailgun keys its variables by address).
-    func plan(releaseID: Int64, firstNumber: Int, batchSize: Int, format: String, fileName: (Int) -> String,
-              distinctAddresses: Bool = false, dedupe: MailboxRule = .mailbox, candidates: [Planned],
+    /// request that names an address twice, and Mailgun keys its variables by address). `shard`: the
+    /// `--shard` the batches are planned for, recorded with them.
+    ///
+    /// Several machines may plan one release at once (`notify --shard`, PostgreSQL): their planning
+    /// transactions take turns on a transaction lock, so each numbers its batches after every batch
+    /// committed before it, gives its notices the rows after every row committed before it (a batch's
+    /// notices are consecutive rows: a notice's place in its batch file is its row less the batch's
+    /// first), and first reads into `index` the rows the others added.
+    func plan(releaseID: Int64, batchSize: Int, format: String, fileName: (Int) -> String,
+              distinctAddresses: Bool = false, dedupe: MailboxRule = .mailbox, shard: NoticeShard? = nil, candidates: [Planned],
               issues: [RecipientIssue] = [], runID: Int64? = nil, written: [Written],
-              index: inout (users: NoticeIndex, mailboxes: NoticeIndex),
+              index: inout ReleaseIndex,
               conflicts: inout [(Planned, Conflict)]) throws(NoticeError) -> [(Batch, [Planned])] {
         var found: [(Planned, Conflict)] = []
         let result: [(Batch, [Planned])] = try run { db in
             var batches: [(Batch, [Planned])] = []
             try db.transaction {
+                try Self.takePlanningTurn(db)
                 try Self.markWritten(written, db)
                 if let runID { try Self.recordIssues(issues, runID: runID, db) }
+                try db.forEachRow(sql: "SELECT id, user_key, mailbox_key FROM notice WHERE id > ? AND release_id = ? ORDER BY id",
+                                  arguments: [index.seenThrough, releaseID]) { row in
+                    index.users.insert(row[1], row: row[0])
+                    index.mailboxes.insert(row[2], row: row[0])
+                }
+                let firstNumber = (try db.value(Int.self, sql: "SELECT MAX(number) FROM batch WHERE release_id = ?",
+                                                arguments: [releaseID]) ?? 0) + 1
+                let firstID = (try db.value(Int64.self, sql: "SELECT MAX(id) FROM notice") ?? 0) + 1
+                index.seenThrough = firstID - 1
+                var nextID = firstID
                 let now = Timestamp.now()
                 let newBatch = """
-                    INSERT INTO batch (release_id, number, format, file, messages, state, planned_at)
-                    VALUES (?, ?, ?, ?, 0, 'planned', ?)
-                    """
-                let insert = """
-                    INSERT INTO notice (release_id, user_id, user_key, address, mailbox_key, name, locale, export_line,
-                                        message_id, batch_id, content_hash, requested_locale)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO batch (release_id, number, format, file, messages, state, planned_at, shard, host)
+                    VALUES (?, ?, ?, ?, 0, 'planned', ?, ?, ?)
                     """
                 let byRow = """
                     SELECT n.user_id, n.address, n.export_line, b.number FROM notice n JOIN batch b ON b.id = n.batch_id
                     WHERE n.id = ?
                     """
+                // Notices go in by many rows a statement: one round trip per row to a database server
+                // would cost more than everything else notify does.
+                var pending = NoticeRows()
                 var owners: [Int64: LedgerRow] = [:]
                 func owner(_ row: Int64) throws -> LedgerRow {
                     if let known = owners[row] { return known }
+                    if row >= pending.firstID { try pending.flush(db) }
                     let fetched = try db.row(sql: byRow, arguments: [row])!
                     owners[row] = fetched
                     return fetched
@@ -454,7 +485,8 @@ public final class NoticeLedger: Sendable {
                                    arguments: [accepted.count, firstRow, lastRow, batchID])
                     let number = firstNumber + batches.count
                     batches.append((Batch(id: batchID, number: number, format: format, file: fileName(number),
-                                          messages: accepted.count, sha256: nil, bytes: nil, state: "planned"), accepted))
+                                          messages: accepted.count, sha256: nil, bytes: nil, state: "planned",
+                                          shard: shard?.description), accepted))
                     accepted = []
                     batchID = 0
                 }
@@ -481,9 +513,12 @@ public final class NoticeLedger: Sendable {
                     }
                     if batchID == 0 {
                         let number = firstNumber + batches.count
-                        batchID = try db.insert(sql: newBatch, arguments: [releaseID, number, format, fileName(number), now])
+                        batchID = try db.insert(sql: newBatch, arguments: [releaseID, number, format, fileName(number), now,
+                                                                          shard?.description, Self.host])
                     }
-                    let row = try db.insert(sql: insert, arguments: [
+                    let row = nextID
+                    nextID += 1
+                    try pending.append(db, id: row, [
                         releaseID, recipient.id, candidate.userKey, recipient.email, candidate.mailboxKey, recipient.name,
                         candidate.locale, recipient.line, candidate.messageID, batchID, candidate.contentHash, recipient.locale,
                     ])
@@ -495,11 +530,51 @@ public final class NoticeLedger: Sendable {
                     if accepted.count == batchSize { try close() }
                 }
                 try close()
+                try pending.flush(db)
+                if nextID > firstID {
+                    index.seenThrough = nextID - 1
+                    // Rows were numbered here, not by the table's identity: it must not hand out theirs.
+                    if db is PostgresLedgerConnection {
+                        try db.execute(sql: "SELECT setval(pg_get_serial_sequence('notice', 'id'), ?)", arguments: [nextID - 1])
+                    }
+                }
             }
             return batches
         }
         conflicts.append(contentsOf: found)
         return result
+    }
+
+    /// Notices waiting to be inserted, as one multi-row statement.
+    private struct NoticeRows {
+        static let columns = """
+            INSERT INTO notice (id, release_id, user_id, user_key, address, mailbox_key, name, locale, export_line,
+                                message_id, batch_id, content_hash, requested_locale) VALUES
+            """
+        /// 13 parameters a row: well under SQLite's 32 766 and libpq's 65 535.
+        static let rowsAStatement = 256
+        var values: [LedgerValue] = []
+        var count = 0
+        /// The first row waiting; `Int64.max` when none is.
+        var firstID = Int64.max
+
+        mutating func append(_ db: any LedgerConnection, id: Int64, _ row: LedgerArguments) throws {
+            if count == 0 { firstID = id }
+            values.append(.integer(id))
+            values.append(contentsOf: row.values)
+            count += 1
+            if count == Self.rowsAStatement { try flush(db) }
+        }
+
+        mutating func flush(_ db: any LedgerConnection) throws {
+            guard count > 0 else { return }
+            let row = "(" + Array(repeating: "?", count: 13).joined(separator: ", ") + ")"
+            try db.execute(sql: Self.columns + Array(repeating: row, count: count).joined(separator: ", "),
+                           arguments: LedgerArguments(values))
+            values.removeAll(keepingCapacity: true)
+            count = 0
+            firstID = .max
+        }
     }
 
     /// The batches' files are in place: they (and so their Users) become `written`.
@@ -549,36 +624,13 @@ public final class NoticeLedger: Sendable {
         public var attempts: Int
     }
 
-    /// The Users of a batch not yet recorded as sent, nor as `unknown` unless `includingUnknown`.
-    func unsent(batchID: Int64, includingUnknown: Bool) throws(NoticeError) -> [Pending] {
-        let states = includingUnknown ? "'sending', 'failed', 'unknown'" : "'sending', 'failed'"
-        return try run { db in
-            try db.rows(sql: """
-                SELECT id, id - (SELECT first_notice FROM batch WHERE id = ?1) AS seq, message_id, state, user_id, address, attempts
-                FROM notice
-                WHERE id BETWEEN (SELECT first_notice FROM batch WHERE id = ?1) AND (SELECT last_notice FROM batch WHERE id = ?1)
-                  AND batch_id = ?1 AND (state IS NULL OR state IN (\(states))) ORDER BY id
-                """, arguments: [batchID]).map { row in
-                Pending(id: row["id"], messageID: row["message_id"], seq: row["seq"],
-                        state: (row["state"] as String?).flatMap(State.init(rawValue:)) ?? .written,
-                        userID: row["user_id"], address: row["address"], attempts: row["attempts"])
-            }
-        }
-    }
-
-    func markSending(_ id: Int64) throws(NoticeError) {
-        try run { db in
-            try db.execute(sql: "UPDATE notice SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-        }
-    }
-
     /// `retries`: further runs of the command after the first, counted in `attempts`. `attempts`: every
     /// run of the command for this message in this call, recorded in the same transaction.
     func markSent(_ id: Int64, retries: Int, attempts: [AttemptRecord] = []) throws(NoticeError) {
         try run { db in
             try db.transaction {
                 try Self.recordAttempts(attempts, noticeID: id, db)
-                try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ? WHERE id = ?",
+                try db.execute(sql: "UPDATE notice SET state = 'sent', sent_at = ?, last_error = NULL, attempts = attempts + ?, lease_until = NULL WHERE id = ?",
                                arguments: [Timestamp.now(), retries, id])
             }
         }
@@ -596,7 +648,8 @@ public final class NoticeLedger: Sendable {
         try run { db in
             try db.transaction {
                 try Self.recordAttempts(attempts, noticeID: id, db)
-                try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+                // Settled now: not tried again by a worker that started before this moment (LedgerClaims).
+                try db.execute(sql: "UPDATE notice SET state = ?, last_error = ?, attempts = attempts + ?, lease_until = \(Self.nowMilliseconds(db)) WHERE id = ?",
                                arguments: [state.rawValue, String(error.prefix(1000)), retries, id])
             }
         }
@@ -643,6 +696,10 @@ public final class NoticeLedger: Sendable {
         public var lastError: String?
         /// Why a `merged` row got no notice of its own.
         public var reason: String?
+        /// The `--shard` its batch was planned for (nil: the whole user base), and the machine that
+        /// handed it to the MTA (nil: none has claimed it yet).
+        public var shard: String?
+        public var host: String?
     }
 
     /// A user id or Message-ID held by more than one notice of a release.
@@ -671,16 +728,19 @@ public final class NoticeLedger: Sendable {
     /// Every notice of a release, in batch order, one at a time. Queries go through the release's
     /// batches and their rowid ranges: a ledger of many releases is not scanned whole.
     public func forEachProofRow(releaseID: Int64, _ body: (ProofRow) throws -> Void) throws(NoticeError) {
+        // A ledger read as it is may predate shards and claims (schema 3).
+        let sharded = try schemaVersion() >= 4
         try run { db in
             try db.forEachRow(sql: """
                 SELECT n.user_id, n.address, n.message_id, n.content_hash, b.number, COALESCE(n.state, b.state), b.planned_at,
-                       b.written_at, n.sent_at, n.attempts, n.last_error
+                       b.written_at, n.sent_at, n.attempts, n.last_error, \(sharded ? "b.shard, n.claimed_by" : "NULL, NULL")
                 FROM batch b JOIN notice n ON n.id BETWEEN b.first_notice AND b.last_notice AND n.batch_id = b.id
                 WHERE b.release_id = ? ORDER BY n.id
                 """, arguments: [releaseID]) { row in
                 try body(ProofRow(userID: row[0], address: row[1], messageID: row[2], contentHash: row[3], batch: row[4],
                                   state: row[5], plannedAt: row[6], writtenAt: row[7], sentAt: row[8], attempts: row[9],
-                                  lastError: row[10]))
+                                  lastError: row[10], shard: row[11],
+                                  host: (row[12] as String?).map { String($0.prefix { $0 != "/" }) }))
             }
             try db.forEachRow(sql: """
                 SELECT m.user_id, m.address, n.message_id, n.content_hash, n.batch, n.planned_at, n.written_at, n.sent_at,

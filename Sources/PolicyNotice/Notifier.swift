@@ -35,7 +35,7 @@ public enum Notifier {
             throw .unwritable(path: request.outFolder.path, reason: "\(error)")
         }
         let ledger = try timed { () throws(NoticeError) in try NoticeLedger(path: request.ledgerPath, projectRoot: request.projectRoot) }
-        let lock = try LedgerLock(ledger: ledger)
+        let lock = try LedgerLock(ledger: ledger, use: request.replan ? .exclusive : LedgerLock.notifying(request.releaseName, shard: request.shard))
         defer { withExtendedLifetime(lock) {} }
         let release = try timed { () throws(NoticeError) in
             try ledger.ensureRelease(name: request.releaseName, document: request.document, version: request.version,
@@ -88,7 +88,9 @@ public enum Notifier {
             // First, batches an interrupted run planned but did not write (the same Users, in the same
             // order), batches a re-plan made planned again, and batches recorded as written that are not
             // on disk whole (a power cut).
-            for batch in existing where batch.state == "planned" || output.writer.sizeOnDisk(batch) != batch.bytes {
+            // Only this shard's: another machine's shard writes its own (it may be doing so now).
+            for batch in existing where batch.shard == request.shard?.description
+                && (batch.state == "planned" || output.writer.sizeOnDisk(batch) != batch.bytes) {
                 let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
                 try output.submit(batch, planned)
                 if report.replanned == nil { report.batchesRecovered += 1 }
@@ -102,8 +104,8 @@ public enum Notifier {
                 report.run = run.number
                 let recorded = try timed { () throws(NoticeError) in try ledger.runs(releaseID: release.id) }
                 RejectsReport.removeUnrecorded(in: request.outFolder, recorded: Set(recorded.compactMap(\.rejectsFile)))
-                var nextNumber = (existing.map(\.number).max() ?? 0) + 1
-                let firstNumberOfRun = nextNumber
+                // Numbered by the ledger: other machines' shards number theirs in the same sequence.
+                var numbersOfRun: Set<Int> = []
                 var index = try timed { () throws(NoticeError) in try ledger.index(releaseID: release.id) }
                 let export = ExportReader(reader: reader, request: request, envelope: envelope, composers: composers,
                                           groupSize: groupSize)
@@ -116,10 +118,10 @@ public enum Notifier {
                         let writer = output.writer
                         let written = output.takeWritten()
                         let planned = try timed { () throws(NoticeError) in
-                            try ledger.plan(releaseID: release.id, firstNumber: nextNumber, batchSize: request.batchSize,
+                            try ledger.plan(releaseID: release.id, batchSize: request.batchSize,
                                             format: request.batchKind, fileName: writer.fileName(number:),
                                             distinctAddresses: request.provider == .sendgrid || request.provider == .mailgun,
-                                            dedupe: request.dedupe, candidates: group.candidates, issues: group.issues,
+                                            dedupe: request.dedupe, shard: request.shard, candidates: group.candidates, issues: group.issues,
                                             runID: run.id, written: written, index: &index, conflicts: &conflicts)
                         }
                         var merged: [(recipient: Recipient, coveredBy: Int64, reason: String)] = []
@@ -127,10 +129,10 @@ public enum Notifier {
                             let recipient = candidate.recipient
                             switch conflict {
                             case .alreadyPlanned(let batch, let line, let address, let row)
-                                    where batch >= firstNumberOfRun || address != recipient.email:
+                                    where numbersOfRun.contains(batch) || address != recipient.email:
                                 // Twice in this export, or at another address since: the first notice stands.
                                 report.merged += 1
-                                let reason = batch >= firstNumberOfRun ? "the same user id as line \(line)"
+                                let reason = numbersOfRun.contains(batch) ? "the same user id as line \(line)"
                                     : "already notified at \(address) (line \(line) of an earlier export)"
                                 merged.append((recipient, row, reason))
                             case .alreadyPlanned:
@@ -141,7 +143,7 @@ public enum Notifier {
                             }
                         }
                         try timed { () throws(NoticeError) in try ledger.recordMerged(releaseID: release.id, runID: run.id, merged) }
-                        nextNumber += planned.count
+                        numbersOfRun.formUnion(planned.map(\.0.number))
                         for (batch, accepted) in planned {
                             CrashPoint.reach("notify-planned", batch.number)
                             try output.submit(batch, accepted)
@@ -155,6 +157,7 @@ public enum Notifier {
                 }
                 let counts = try export.finish()
                 report.rows = counts.rows
+                report.otherShards = counts.otherShards
                 report.ineligible = counts.ineligible
                 report.rejected = counts.rejected
                 report.namesDropped = counts.namesDropped
@@ -183,7 +186,9 @@ public enum Notifier {
         report.totalNotices = existing.reduce(0) { $0 + $1.messages }
         report.ledgerSeconds = ledgerTime.seconds
         report.seconds = (clock.now - start).seconds
-        try writeManifest(request: request, batches: existing, composers: composers, report: report)
+        // A shard's manifest lists its own batches, the ones this machine hands to its senders.
+        try writeManifest(request: request, batches: existing.filter { request.shard == nil || $0.shard == request.shard?.description },
+                          composers: composers, report: report)
         return report
     }
 
@@ -247,12 +252,12 @@ public enum Notifier {
                                 totals: ["notices": report.totalNotices, "batches": report.totalBatches],
                                 batches: batches)
         do {
-            try FileOutput.replace(request.outFolder.appendingPathComponent("manifest.json"),
+            try FileOutput.replace(request.outFolder.appendingPathComponent(request.manifestName),
                                    with: try JSONWriter.bytes(manifest))
         } catch let error as NoticeError {
             throw error
         } catch {
-            throw .unwritable(path: "manifest.json", reason: "\(error)")
+            throw .unwritable(path: request.manifestName, reason: "\(error)")
         }
     }
 }

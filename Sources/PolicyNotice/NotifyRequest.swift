@@ -33,6 +33,8 @@ public struct NotifyRequest: Sendable {
     public var config: [String: String] = [:]
     /// The project the ledger's paths are relative to.
     public var projectRoot: URL?
+    /// `--shard K/N`: plan only the Users whose mailbox is this shard's (NoticeShard); nil: all of them.
+    public var shard: NoticeShard?
     /// nil: no export to read (`--replan` alone rewrites the planned notices).
     public var readsExport: Bool { !usersPath.isEmpty }
 
@@ -63,6 +65,9 @@ public struct NotifyRequest: Sendable {
     }
 
     public var releaseName: String { "\(document)@\(version)" }
+
+    /// `manifest.json`, or a shard's own (`manifest-2-of-4.json`): shards may share a folder.
+    var manifestName: String { shard.map { "manifest-\($0.index)-of-\($0.count).json" } ?? "manifest.json" }
 }
 
 /// What a `notify` run did, and where the ledger stands after it.
@@ -70,6 +75,8 @@ public struct NotifyReport: Sendable, Codable, Hashable {
     public var release: String
     /// Rows of this run's export, by outcome.
     public var rows = 0
+    /// Eligible Users of the export whose mailbox is another shard's (`--shard`): left to that one.
+    public var otherShards = 0
     public var ineligible = 0
     public var rejected = 0
     /// Notified without their name (a name with a line break, or too long to use).

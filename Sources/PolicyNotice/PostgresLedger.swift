@@ -349,22 +349,29 @@ extension NoticeLedger {
             stderr TEXT
         );
         CREATE INDEX attempt_notice ON attempt (notice_id);
-        """)]
+        """), (4, schemaV4Postgres)]
 
-    /// The key of the advisory locks policyc takes in the ledger's database: one notify or send at a
-    /// time (session lock), one migration at a time (transaction lock).
+    /// The key of the session advisory lock of notify and send (LedgerLock).
     static let postgresLockKey = "hashtext('policyc notice ledger')"
+    /// One migration at a time (transaction lock): a key of its own, so that the runs' shared lock is
+    /// never refused for another machine's look at the schema.
+    static let schemaLockKey = "hashtext('policyc notice ledger schema')"
 
     /// Brings the PostgreSQL ledger up to the newest version, in one transaction, under the advisory
     /// lock: two machines starting at once migrate it once. Returns the version it is at.
     @discardableResult
     static func migratePostgres(_ db: PostgresLedgerConnection) throws -> Int {
+        let newest = postgresMigrations.last!.version
+        // Up to date, the usual case: no lock, which would wait for every other machine's run to end.
+        if try db.tableExists("ledger_schema"), let current = try db.value(Int.self, sql: "SELECT MAX(version) FROM ledger_schema"),
+           current == newest {
+            return current
+        }
         var version = 0
         try db.transaction {
-            try db.execute(sql: "SELECT pg_advisory_xact_lock(\(postgresLockKey))")
+            try db.execute(sql: "SELECT pg_advisory_xact_lock(\(schemaLockKey))")
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
             version = try db.value(Int.self, sql: "SELECT MAX(version) FROM ledger_schema") ?? 0
-            let newest = postgresMigrations.last!.version
             guard version <= newest else {
                 throw NoticeError.refused("the ledger's schema is version \(version), newer than this policyc knows (\(newest)): use a newer policyc")
             }

@@ -28,10 +28,12 @@ public struct Notices: Sendable {
         public var now: Date
         /// Rewrite the release's unsent notices from today's config and templates.
         public var replan: Bool
+        /// `--shard K/N`: only this machine's share of the Users.
+        public var shard: NoticeShard?
 
         public init(usersPath: String?, usersFormat: ExportFormat? = nil, format: BatchFormat = .jsonl,
                     provider: Provider = .generic, batchSize: Int? = nil, outFolder: String? = nil,
-                    today: CalendarDate, now: Date = Date(), replan: Bool = false) {
+                    today: CalendarDate, now: Date = Date(), replan: Bool = false, shard: NoticeShard? = nil) {
             self.usersPath = usersPath
             self.usersFormat = usersFormat
             self.format = format
@@ -41,6 +43,7 @@ public struct Notices: Sendable {
             self.today = today
             self.now = now
             self.replan = replan
+            self.shard = shard
         }
     }
 
@@ -166,6 +169,7 @@ public struct Notices: Sendable {
             today: options.today, now: Int(options.now.timeIntervalSince1970))
         request.dedupe = project.config.notice.dedupe
         request.replan = options.replan
+        request.shard = options.shard
         request.config = noticeSettings
         request.projectRoot = project.root
         do {
@@ -244,7 +248,7 @@ public struct Notices: Sendable {
                 try ledger.forEachProofRow(releaseID: release.id) { row in
                     let fields = [row.userID, row.address, row.messageID, row.contentHash, String(row.batch), row.state,
                                   row.plannedAt, row.writtenAt ?? "", row.sentAt ?? "", String(row.attempts), row.coveredBy ?? "",
-                                  row.lastError ?? "", row.reason ?? "", "", ""]
+                                  row.lastError ?? "", row.reason ?? "", "", "", row.shard ?? "", row.host ?? ""]
                     write(fields.map { CSVText.field($0) }.joined(separator: ",") + "\r\n")
                 }
                 // Who was not notified, and why: every rejected and ineligible row of every run.
@@ -288,7 +292,7 @@ public struct Notices: Sendable {
     /// The proof's CSV columns: a notice's, then `covered_by` and `reason` for a merged row, `last_error`
     /// for one not delivered, and `reason`, `run` and `export_line` for a row that got no notice.
     static let proofColumns = ["user_id", "address", "message_id", "content_hash", "batch", "state", "planned_at", "written_at",
-                               "sent_at", "attempts", "covered_by", "last_error", "reason", "run", "export_line"]
+                               "sent_at", "attempts", "covered_by", "last_error", "reason", "run", "export_line", "shard", "host"]
 
     private func openLedger(_ reference: String) throws(ProjectError) -> (String, NoticeLedger, NoticeLedger.ReleaseInfo) {
         let (document, record, _) = try resolveRelease(reference)

@@ -44,8 +44,11 @@ struct Notify: ParsableCommand {
     var ifMaterial = false
     @Flag(help: "Rewrite the release's unsent notices from today's config and templates (refused once any was sent).")
     var replan = false
+    @Option(help: "K/N: plan only the Users whose address is this machine's share K of N (docs/notices.md).")
+    var shard: String?
 
     func validate() throws {
+        _ = try Self.shard(shard)
         if users == nil && !replan {
             throw ValidationError("--users is needed: the export of the user base (only --replan may go without it)")
         }
@@ -79,7 +82,7 @@ struct Notify: ParsableCommand {
         // Files named on the command line are where the user is, not in the project.
         let report = try notices.notify(reference, options: .init(
             usersPath: users.map(Terminal.absolutePath), usersFormat: usersFormat, format: format, provider: provider,
-            batchSize: try OptionValue.int(batchSize, option: "batch-size"), outFolder: out.map(Terminal.absolutePath), today: day, replan: replan))
+            batchSize: try OptionValue.int(batchSize, option: "batch-size"), outFolder: out.map(Terminal.absolutePath), today: day, replan: replan, shard: try Self.shard(shard)))
         for warning in report.warnings { Terminal.warning(warning) }
         if json {
             Terminal.write(try Self.json(report))
@@ -96,7 +99,7 @@ struct Notify: ParsableCommand {
             (\(report.totalNotices) in \(count(report.totalBatches, "batch")) in all) in \(report.outFolder)
               rows read: \(report.rows); ineligible: \(report.ineligible); rejected: \(report.rejected); \
             duplicates merged: \(report.merged); names left out: \(report.namesDropped); already planned: \(report.alreadyPlanned)
-            """ + (report.batchesRecovered > 0 ? "\n  batches an interrupted run planned, written now: \(report.batchesRecovered)" : "")
+            """ + (shard != nil ? "; other shards' Users: \(report.otherShards)" : "") + (report.batchesRecovered > 0 ? "\n  batches an interrupted run planned, written now: \(report.batchesRecovered)" : "")
             + "\n")
         if let rejects = report.rejectsFile, report.rejected + report.merged + report.namesDropped + report.ineligible > 0 {
             Terminal.note("see \(report.outFolder)/\(rejects) for each row of run \(report.run ?? 0) not notified as it was, and why")
@@ -105,6 +108,12 @@ struct Notify: ParsableCommand {
 
     private func count(_ number: Int, _ noun: String) -> String {
         number == 1 ? "1 \(noun)" : "\(number) \(noun)\(noun.hasSuffix("ch") ? "es" : "s")"
+    }
+
+    /// `--shard K/N`, of notify and send.
+    static func shard(_ text: String?) throws(ValidationError) -> NoticeShard? {
+        guard let text else { return nil }
+        do { return try NoticeShard(text) } catch { throw ValidationError(error.description) }
     }
 
     static func json(_ value: some Encodable) throws -> String {
@@ -156,6 +165,8 @@ struct Send: ParsableCommand {
     var out: String?
     @Flag(help: "Send again the messages recorded as unknown (their MTA may have delivered them).")
     var resendUnknown = false
+    @Option(help: "K/N: send only the batches notify --shard K/N planned.")
+    var shard: String?
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -174,7 +185,7 @@ struct Send: ParsableCommand {
             limit: try OptionValue.int(limit, option: "limit", in: 1...Int.max),
             timeout: try OptionValue.double(timeout, option: "timeout", in: Self.timeouts, unit: "seconds")
                 .map { .seconds($0) } ?? Self.defaults.timeout,
-            resendUnknown: resendUnknown)
+            resendUnknown: resendUnknown, shard: try Notify.shard(shard))
     }
 
     /// `2`, `60`: a default duration as the option takes it.

@@ -90,6 +90,8 @@ struct CorrectionTests {
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
         // As send records a delivery (the real command runs in the binary's tests: its keeper is policyc).
         try DatabaseQueue(path: ledgerPath).write {
+            // Through `sending`, as the ledger's states only move forward (schema v4).
+            try $0.execute(sql: "UPDATE notice SET state = 'sending' WHERE id <= 2")
             try $0.execute(sql: "UPDATE notice SET state = 'sent', sent_at = '2026-11-22T00:00:00Z', attempts = 1 WHERE id <= 2")
         }
         var replan = try request()
@@ -99,7 +101,10 @@ struct CorrectionTests {
                 "\(refused)")
         #expect(refused.contains("site.baseURL") && refused.contains("release a new version"), "\(refused)")
         // An unknown message (a timeout) counts as handed over too.
-        try DatabaseQueue(path: ledgerPath).write { try $0.execute(sql: "UPDATE notice SET state = 'unknown' WHERE state IS NULL") }
+        try DatabaseQueue(path: ledgerPath).write {
+            try $0.execute(sql: "UPDATE notice SET state = 'sending' WHERE state IS NULL")
+            try $0.execute(sql: "UPDATE notice SET state = 'unknown' WHERE state = 'sending'")
+        }
         #expect(refusal { _ = try Notifier.run(replan) }.contains("(2 sent, 4 unknown)"))
         #expect(try notifier.ledgerRows("SELECT COUNT(*) AS n FROM plan")[0]["n"] == 1, "no plan was added")
     }
@@ -196,7 +201,7 @@ struct CorrectionTests {
             (try db.columns(in: "notice").map(\.name), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice"),
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
         }
-        #expect(rows.0.contains("requested_locale") && rows.1 == 3 && rows.2 == ["v1", "v2", "v3"])
+        #expect(rows.0.contains("requested_locale") && rows.1 == 3 && rows.2 == ["v1", "v2", "v3", "v4"])
         #expect(try ledger.runs(releaseID: release.id).isEmpty)
     }
 
