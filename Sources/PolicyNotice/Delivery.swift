@@ -112,8 +112,12 @@ public enum Delivery {
         var handled = 0
         var lastStart: ContinuousClock.Instant?
         var messages: (batchID: Int64, raw: [[UInt8]?]) = (0, [])
+        var claimedLast: Int64 = 0
         deliver: while options.limit.map({ handled < $0 }) ?? true {
-            guard let claim = try ledger.claimNext(worker, releaseID: release.id) else {
+            var next = try ledger.claimNext(worker, releaseID: release.id, after: claimedLast)
+            // Nothing after the last: once more from the start (a notice whose lease ran out).
+            if next == nil && claimedLast > 0 { next = try ledger.claimNext(worker, releaseID: release.id) }
+            guard let claim = next else {
                 // Nothing to claim, but another worker holds notices: wait until it sent them, or its
                 // lease ran out (it died) and they can be claimed.
                 guard let leases = try ledger.othersLeases(worker, releaseID: release.id) else { break }
@@ -121,6 +125,11 @@ public enum Delivery {
                 continue
             }
             let item = claim.pending
+            claimedLast = item.id
+            // A notify of another shard may have written batches since this run started.
+            if batches[claim.batchID]?.state != "written" {
+                for batch in try ledger.batches(releaseID: release.id) { batches[batch.id] = batch }
+            }
             guard let batch = batches[claim.batchID] else { throw .delivery("\(item.messageID): its batch is not in the ledger") }
             if messages.batchID != batch.id { messages = (batch.id, try readBatch(batch, folder: outFolder)) }
             guard item.seq < messages.raw.count, let raw = messages.raw[item.seq] else {

@@ -97,7 +97,8 @@ extension NoticeLedger {
                 """, arguments: [releaseID, Self.host + "/%"]).map { $0[0] as String }
             for holder in holders {
                 let parts = holder.split(separator: "/")
-                guard parts.count == 3, let pid = Int32(parts[1]), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                guard parts.count == 3, parts[0] == Self.host, let pid = Int32(parts[1]), pid != getpid(), kill(pid, 0) != 0,
+                      errno == ESRCH else { continue }
                 try db.execute(sql: "UPDATE notice SET lease_until = NULL WHERE claimed_by = ? AND state = 'sending'", arguments: [holder])
             }
         }
@@ -118,7 +119,11 @@ extension NoticeLedger {
     /// (`FOR UPDATE SKIP LOCKED`) from the choice to the claim, and a row another worker is claiming is
     /// passed over, not waited for. SQLite: `send` runs alone, so a `sending` notice is its dead
     /// predecessor's whatever its lease says.
-    func claimNext(_ worker: Worker, releaseID: Int64) throws(NoticeError) -> Claim? {
+    ///
+    /// `after`: only notices after this row. A worker claims in row order, so it passes the rows it (and
+    /// the others) sent once, not at every claim: whatever index the planner picks, a claim costs the
+    /// same at the last notice as at the first. When nothing is left after it, it starts again from 0.
+    func claimNext(_ worker: Worker, releaseID: Int64, after: Int64 = 0) throws(NoticeError) -> Claim? {
         try run { db in
             let postgres = db is PostgresLedgerConnection
             let now = Self.nowMilliseconds(db)
@@ -129,11 +134,11 @@ extension NoticeLedger {
                 guard let row = try db.row(sql: """
                     SELECT n.id, n.id - b.first_notice AS seq, n.batch_id, n.message_id, n.state, n.user_id, n.address, n.attempts
                     FROM notice n JOIN batch b ON b.id = n.batch_id
-                    WHERE n.release_id = ? AND (n.state IS NULL OR n.state <> 'sent') AND b.state = 'written'
+                    WHERE n.release_id = ? AND n.id > ? AND (n.state IS NULL OR n.state <> 'sent') AND b.state = 'written'
                       AND (((n.state IS NULL OR n.state = 'sending') AND \(leaseFree))
                            OR (n.state IN (\(retried)) AND COALESCE(n.lease_until, 0) < ?))\(Self.shardCondition(worker.shard, postgres))
                     ORDER BY n.id LIMIT 1\(postgres ? " FOR UPDATE OF n SKIP LOCKED" : "")
-                    """, arguments: Self.arguments([.integer(releaseID), .integer(worker.startedAt)], worker.shard)) else { return }
+                    """, arguments: Self.arguments([.integer(releaseID), .integer(after), .integer(worker.startedAt)], worker.shard)) else { return }
                 let id: Int64 = row["id"]
                 try db.execute(sql: """
                     UPDATE notice SET state = 'sending', attempts = attempts + 1, claimed_by = ?, lease_until = \(now) + ?

@@ -88,8 +88,9 @@ public enum Notifier {
             // First, batches an interrupted run planned but did not write (the same Users, in the same
             // order), batches a re-plan made planned again, and batches recorded as written that are not
             // on disk whole (a power cut).
-            // Only this shard's: another machine's shard writes its own (it may be doing so now).
-            for batch in existing where batch.shard == request.shard?.description
+            // Only this shard's: another machine's shard writes its own (it may be doing so now). A re-plan
+            // runs alone, and writes every batch of the release.
+            for batch in existing where (request.replan || batch.shard == request.shard?.description)
                 && (batch.state == "planned" || output.writer.sizeOnDisk(batch) != batch.bytes) {
                 let planned = try timed { () throws(NoticeError) in try ledger.planned(batchID: batch.id) }
                 try output.submit(batch, planned)
