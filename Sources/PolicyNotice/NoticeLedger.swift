@@ -464,7 +464,7 @@ public final class NoticeLedger: Sendable {
                     """
                 // Notices go in by many rows a statement: one round trip per row to a database server
                 // would cost more than everything else notify does.
-                var pending = NoticeRows()
+                var pending = NoticeRows(rowsAStatement: db is PostgresLedgerConnection ? 256 : 1)
                 var owners: [Int64: LedgerRow] = [:]
                 func owner(_ row: Int64) throws -> LedgerRow {
                     if let known = owners[row] { return known }
@@ -551,8 +551,9 @@ public final class NoticeLedger: Sendable {
             INSERT INTO notice (id, release_id, user_id, user_key, address, mailbox_key, name, locale, export_line,
                                 message_id, batch_id, content_hash, requested_locale) VALUES
             """
-        /// 13 parameters a row: well under SQLite's 32 766 and libpq's 65 535.
-        static let rowsAStatement = 256
+        /// 13 parameters a row: well under libpq's 65 535. SQLite takes one row a statement: it has no
+        /// round trip to save, and its statement cache would keep a large statement of every length.
+        let rowsAStatement: Int
         var values: [LedgerValue] = []
         var count = 0
         /// The first row waiting; `Int64.max` when none is.
@@ -563,7 +564,7 @@ public final class NoticeLedger: Sendable {
             values.append(.integer(id))
             values.append(contentsOf: row.values)
             count += 1
-            if count == Self.rowsAStatement { try flush(db) }
+            if count == rowsAStatement { try flush(db) }
         }
 
         mutating func flush(_ db: any LedgerConnection) throws {
