@@ -157,4 +157,16 @@ struct SendCommandTests {
             #expect(run.stderr.contains("Usage: policyc send"))
         }
     }
+
+    /// `--shard` of send and notify: K/N or a usage error, before anything is read.
+    @Test(arguments: ["send", "notify"]) func aShardThatIsNotKOfNIsAUsageError(_ command: String) throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let target = command == "send" ? Self.release : ["privacy-policy", "--users", "users.csv"]
+        for value in ["0/4", "5/4", "x", "1/4/4", "=1/2", "1/20000"] {
+            let run = try Fixtures.policyc([command] + target + ["--shard", value], in: root)
+            #expect(run.status == 2 && run.stderr.contains("--shard"), "\(command) --shard \(value): \(run.stderr)")
+            #expect(run.stderr.contains("Usage: policyc \(command)"))
+        }
+    }
 }
