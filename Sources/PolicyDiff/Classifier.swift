@@ -68,6 +68,12 @@ struct Classifier {
         EncodingRepairedRule.self, EquivalentWordingRule.self, SamePartyRule.self, LegalFormRule.self, ReferenceRenumberedRule.self, CompoundSpellingRule.self,
         SentenceSplitRule.self, ConnectiveRule.self, DuplicateWordRule.self, PunctuationOrCaseRule.self, VoiceRule.self,
     ]
+    /// Between the two, the triggers (`Triggers/`), in the order their reasons are raised.
+    static let regionTriggers: [any RegionTrigger.Type] = [
+        NegationTrigger.self, ModalTrigger.self, QuantifierTrigger.self, NumberTrigger.self, PlaceTrigger.self,
+        NamedPartyTrigger.self, SensitiveWordTrigger.self, NewDisclosureTrigger.self, NewPurposeTrigger.self,
+        RightRemovedTrigger.self, ConsentDroppedTrigger.self,
+    ]
     /// …and these after, for a region that holds no trigger word (a near spelling that is a number is no typo).
     static let rulesAfterTriggers: [any RegionRule.Type] = [SpellingRule.self, GrammarRule.self, NavigationTextRule.self]
 
@@ -119,6 +125,8 @@ struct Classifier {
         }
         let context = RegionContext(vocabulary: vocabulary, wordCounts: wordCounts, partyGroups: partyGroups, runs: runs,
                                     oldTokens: oldTokens, newTokens: newTokens)
+        let triggerContext = TriggerContext(classifier: self, category: category, clauseWords: newWords,
+                                            clauseTexts: (old.text, new.text), newTokens: newTokens, clauseNegations: negations)
         for (deleted, inserted, wordBefore) in changedRegions(runs, oldTokens, newTokens) {
             let region = ChangedRegion(deleted: deleted, inserted: inserted, wordBefore: wordBefore)
             let detail = regionDetail(deleted, inserted)
@@ -128,9 +136,9 @@ struct Classifier {
                 continue
             }
             let before = triggerCount(verdict)
-            checkTriggers(region.deletedWords, region.insertedWords, detail: detail, category: category, clauseWords: newWords,
-                          clauseTexts: (old.text, new.text), wordBefore: region.wordBefore, newTokens: newTokens,
-                          clauseNegations: negations, into: &verdict)
+            let triggerRegion = TriggerRegion(deleted: region.deletedWords, inserted: region.insertedWords, detail: detail,
+                                              wordBefore: region.wordBefore, vocabulary: vocabulary)
+            for trigger in Self.regionTriggers { trigger.check(triggerRegion, triggerContext, into: &verdict) }
             if triggerCount(verdict) > before { continue }
             if let rule = Self.rulesAfterTriggers.first(where: { $0.explains(region, context) }) {
                 verdict.raise(.editorial, rule.id, detail)
@@ -234,114 +242,6 @@ struct Classifier {
         return regions
     }
 
-    private func checkTriggers(_ deleted: [WordToken], _ inserted: [WordToken], detail: String,
-                               category: SectionCategory, clauseWords: [String], clauseTexts: (old: String, new: String),
-                               wordBefore: String?, newTokens: [WordToken], clauseNegations: () -> (old: Int, new: Int),
-                               into verdict: inout Verdict) {
-        // `clauseWords` is read by `contains`, a few times per trigger: a list is quicker made than a set.
-        let deletedWords = deleted.map { $0.key.lowercased() }
-        let insertedWords = inserted.map { $0.key.lowercased() }
-        let all = deletedWords + insertedWords
-        let hasNegation = all.contains(where: vocabulary.negations.contains)
-
-        if let word = all.first(where: vocabulary.negations.contains) {
-            verdict.raise(span: detail, .material, "negation", "“\(word)”: \(detail)")
-            // "We do not sell" → "We sell": a promise not to share or target, withdrawn.
-            // Counted over the whole clause: a "not" sentence moved within its clause withdraws nothing; and
-            // read as statements, it must withdraw something: "never sells X, nor shares it" → "never sells
-            // or shares X" still denies both, and "you will not receive payment" was no promise of ours.
-            if deletedWords.contains(where: vocabulary.negations.contains),
-               !insertedWords.contains(where: vocabulary.negations.contains),
-               clauseNegations().new < clauseNegations().old,
-               !StatementChanges.stillDenies(old: Statement.read(vocabulary: vocabulary, clauseTexts.old),
-                                             new: Statement.read(vocabulary: vocabulary, clauseTexts.new),
-                                             denials: vocabulary.denials) {
-                if clauseWords.contains(where: vocabulary.saleWords.contains) && sellsData(clauseWords)
-                    || clauseWords.contains(where: vocabulary.disclosureWords.contains) && category == .disclosure {
-                    verdict.raise(span: detail, .consent, "new-disclosure", "a promise not to share or sell was withdrawn: \(detail)")
-                } else if clauseWords.contains(where: vocabulary.newPurposeWords.contains) {
-                    verdict.raise(span: detail, .consent, "new-purpose", "a promise not to use data this way was withdrawn: \(detail)")
-                }
-            }
-        }
-        if all.contains(where: vocabulary.modals.contains) {
-            verdict.raise(span: detail, .material, "modal", detail)
-        }
-        if all.contains(where: vocabulary.quantifiers.contains) {
-            verdict.raise(span: detail, .material, "quantifier", detail)
-        }
-        if all.contains(where: Vocabulary.isNumber) {
-            verdict.raise(span: detail, .material, "number", detail)
-            // Whether a period grew is decided over the whole clause, in days (`checkRetention`): a bare
-            // number that grew ("Product 3" → "Product 4", "Section 4" → "Section 5") keeps nothing longer.
-        }
-        if all.contains(where: vocabulary.places.contains) {
-            verdict.raise(span: detail, .material, "place", detail)
-        }
-        // Capitalised words name companies, products and places; a sentence's first "Our" or "We" does not,
-        // nor does a word whose case alone changed ("Chatbots" → "chatbots").
-        // "Presently," → "Currently,": an adverb that opens a sentence, capitalised as the sentence's first word.
-        func isAdverb(_ token: WordToken, in text: String) -> Bool {
-            token.key.count > 4 && token.key.hasSuffix("ly") && text.contains(token.key + ",")
-        }
-        // "Analytics" → "Analytic": the same name, in the singular or the plural.
-        func sameName(_ word: String, among others: [String]) -> Bool {
-            others.contains { $0 == word || $0 + "s" == word || $0 == word + "s" }
-        }
-        let insertedNames = inserted.filter {
-            isName($0) && !sameName($0.key.lowercased(), among: deletedWords) && !isAdverb($0, in: clauseTexts.new)
-        }
-        if !insertedNames.isEmpty || deleted.contains(where: {
-            isName($0) && !sameName($0.key.lowercased(), among: insertedWords) && !isAdverb($0, in: clauseTexts.old)
-        }) {
-            verdict.raise(span: detail, .material, "named-party", detail)
-            // A new party in an advertising clause gets data only if something flows to it or tracks for
-            // it: "sends campaign data to Adjust", "the Yahoo Dot Pixel"; not "ads shown in Firefox Focus".
-            // A new name where a recipient stands, or any new name in a clause that already sends data to a
-            // named party ("to Adjust"): the disclosure now reaches more (iOS users, an Android ID).
-            if !insertedNames.isEmpty, insertedNames.contains(where: { isRecipient($0, in: inserted, wordBefore: wordBefore) })
-                || sendsToNamedParty(newTokens), !hasNegation,
-               clauseWords.contains(where: vocabulary.adTechWords.contains),
-               clauseWords.contains(where: { vocabulary.disclosureWords.contains($0) || vocabulary.flowWords.contains($0)
-                   || vocabulary.trackerWords.contains($0) }) {
-                verdict.raise(span: detail, .consent, "new-disclosure", "a new party in a clause about advertising: \(detail)")
-            }
-        }
-        if let word = all.first(where: sensitiveWords.contains) {
-            verdict.raise(span: detail, .material, "sensitive-word", "“\(word)”: \(detail)")
-        }
-        // Consent: adverse to Users. Only words that come (or go) without a negation beside them count.
-        if !hasNegation {
-            if let word = insertedWords.first(where: vocabulary.saleWords.contains), sellsData(clauseWords) {
-                verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
-            } else if category == .disclosure, let word = insertedWords.first(where: vocabulary.disclosureWords.contains),
-                      insertedWords.contains(where: vocabulary.adTechWords.contains) || insertedWords.contains("partners") {
-                verdict.raise(span: detail, .consent, "new-disclosure", "“\(word)” added: \(detail)")
-            }
-            if let word = insertedWords.first(where: { vocabulary.newPurposeWords.contains($0) && Statement.isPurposeSense($0, in: clauseWords, vocabulary: vocabulary) }),
-               !deletedWords.contains(where: vocabulary.newPurposeWords.contains) {
-                verdict.raise(span: detail, .consent, "new-purpose", "“\(word)” added: \(detail)")
-            }
-            if let word = deletedWords.first(where: vocabulary.rightWords.contains),
-               !insertedWords.contains(where: vocabulary.rightWords.contains),
-               category == .rights || clauseWords.contains("right") || clauseWords.contains("rights"),
-               // A right is removed when the policy no longer grants it anywhere, not when one paragraph
-               // that named it was rewritten or moved.
-               !clauseWords.contains(word), wordCounts.fewerInNew(word) {
-                verdict.raise(span: detail, .consent, "right-removed", "“\(word)” removed: \(detail)")
-            }
-            // Consent dropped as the basis of a practice that stays; not when the practice went with it.
-            if let word = deletedWords.first(where: vocabulary.consentWords.contains),
-               !insertedWords.contains(where: vocabulary.consentWords.contains),
-               !clauseWords.contains(word),
-               // A promise to ask for consent removed is adverse; a practice removed with its consent is not.
-               deletedWords.contains(where: vocabulary.consentPromiseWords.contains)
-                || !deletedWords.contains(where: vocabulary.practiceVerbs.contains) {
-                verdict.raise(span: detail, .consent, "consent-dropped", "“\(word)” removed: \(detail)")
-            }
-        }
-    }
-
     private static let romanNumerals: Set<String> = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 
     /// "a profile photo and display name;" → "…; and": the "and" or "or" that ends the last-but-one item of
@@ -392,7 +292,7 @@ struct Classifier {
     /// ("sends campaign data to Adjust"), before a tracker word ("the Yahoo Dot Pixel"), or opening the
     /// clause ("Flashtalking, which uses a clear GIF"); not a product or platform in passing ("for
     /// Desktop, Android or iOS", "or Android ID").
-    private func isRecipient(_ name: WordToken, in words: [WordToken], wordBefore: String?) -> Bool {
+    func isRecipient(_ name: WordToken, in words: [WordToken], wordBefore: String?) -> Bool {
         guard let index = words.firstIndex(where: { $0.key == name.key }) else { return false }
         let after = words[(index + 1)...].prefix(3).map { $0.key.lowercased() }
         if after.contains(where: vocabulary.trackerWords.contains) { return true }
@@ -408,7 +308,7 @@ struct Classifier {
 
     /// Whether the clause sends data to a party: a name or a party word ("our third party vendor") right
     /// after "to", "with", "by"…, an article or "our" skipped.
-    private func sendsToNamedParty(_ tokens: [WordToken]) -> Bool {
+    func sendsToNamedParty(_ tokens: [WordToken]) -> Bool {
         let words = tokens.filter(\.isWord)
         let skipped: Set<String> = ["the", "our", "a", "an", "its", "their"]
         let parties: Set<String> = ["vendor", "vendors", "partner", "partners", "third", "advertisers", "providers", "provider"]
@@ -495,7 +395,7 @@ struct Classifier {
             : "\(Int(value.rounded())) days"
     }
 
-    private func isName(_ token: WordToken) -> Bool {
+    func isName(_ token: WordToken) -> Bool {
         guard token.key.first?.isUppercase == true, !vocabulary.navigationWords.contains(token.key.lowercased()) else {
             return false
         }

@@ -31,4 +31,11 @@ import Testing
             #expect(exampleCounts[index] > 0 || id == SamePartyRule.id, "\(id) has no example")
         }
     }
+
+    /// Every rule a trigger raises is in the catalogue, so its reasons have a title and a strength.
+    @Test func everyTriggerRaisesCataloguedRules() {
+        for trigger in Classifier.regionTriggers {
+            for rule in trigger.rules { #expect(RuleCatalog.entry(rule) != nil, "\(trigger): \(rule)") }
+        }
+    }
 }
