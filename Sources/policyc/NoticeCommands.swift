@@ -85,7 +85,7 @@ struct Notify: ParsableCommand {
             batchSize: try OptionValue.int(batchSize, option: "batch-size"), outFolder: out.map(Terminal.absolutePath), today: day, replan: replan, shard: try Self.shard(shard)))
         for warning in report.warnings { Terminal.warning(warning) }
         if json {
-            Terminal.write(try Self.json(report))
+            Terminal.write(try JSONWriter.string(report))
             return
         }
         if let replanned = report.replanned {
@@ -114,12 +114,6 @@ struct Notify: ParsableCommand {
     static func shard(_ text: String?) throws(ValidationError) -> NoticeShard? {
         guard let text else { return nil }
         do { return try NoticeShard(text) } catch { throw ValidationError(error.description) }
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }
 
@@ -198,7 +192,7 @@ struct Send: ParsableCommand {
         let notices = Notices(project: try project.resolve().open())
         let report = try notices.send(release, options: try deliveryOptions(), outFolder: out.map(Terminal.absolutePath))
         if json {
-            Terminal.write(try Notify.json(report))
+            Terminal.write(try JSONWriter.string(report))
         } else {
             Terminal.write("\(report.release): \(report.sent) sent, \(report.failed) failed, \(report.unknown) unknown"
                            + (report.resent > 0 ? ", \(report.resent) sent again after an interrupted run or by request" : "")
@@ -242,7 +236,7 @@ struct NoticeStatus: ParsableCommand {
         let progress = try Notices(project: try project.resolve().open()).status(release)
         switch format {
         case .json:
-            Terminal.write(try Notify.json(progress))
+            Terminal.write(try JSONWriter.string(progress))
         case .text:
             let states = NoticeLedger.State.allCases.map { "\($0.rawValue) \(progress.states[$0.rawValue] ?? 0)" }
             Terminal.write("\(progress.release) (effective \(progress.effectiveDate)): \(progress.notices) notices in "
