@@ -20,11 +20,11 @@ struct Statement: Sendable, Equatable {
     /// The practices denied: a denial within three words before ("we do not sell", "nor shares it"), or
     /// "no" just after ("we sell no data").
     let deniedPractices: Set<String>
-    /// A purpose named after a denial: "never mine them for advertising".
-    let deniedPurpose: Bool
     /// The purposes named after the denial, adverse ones and those only a promise names ("not for marketing
     /// purposes", `Lexicon/promised-purposes.txt`).
     let deniedPurposes: Set<String>
+    /// A purpose named after a denial: "never mine them for advertising".
+    var deniedPurpose: Bool { !deniedPurposes.isEmpty }
     /// "unless", "only if", "when you": the statement holds under a condition.
     let conditional: Bool
     /// Names from `Lexicon/practices.txt`: collect, use, share, sell, retain, train…
@@ -178,7 +178,6 @@ struct Statement: Sendable, Equatable {
         deniedPurposes = deniedPractices.isEmpty ? [] : firstDenial.map { denial in
             Set(words[denial...].filter { purposes.contains($0) || vocabulary.promisedPurposes.contains($0) })
         } ?? []
-        deniedPurpose = !deniedPurposes.isEmpty
         recipients = Set(Self.find(words, vocabulary.recipients.map { ($0.joined(separator: " "), $0) }))
         rights = Set(Self.find(words, vocabulary.rights))
         ownUseRecipient = !Self.phraseStarts(words, vocabulary.ownUse).isEmpty

@@ -69,7 +69,10 @@ struct Vocabulary: Sendable {
         flowWords = Lexicon.words(lexicon("flow-words"))
         consentPromiseWords = Lexicon.words(lexicon("consent-promise-words"))
         bindingPhrases = Lexicon.phrases(lexicon("binding-phrases"))
-        equivalents = Lexicon.pairs(lexicon("equivalents"))
+        // Each spelling to every other of its lines: a region's words are looked up, not every line scanned.
+        equivalents = Lexicon.pairs(lexicon("equivalents")).reduce(into: [:]) { table, group in
+            for spelling in group { table[spelling, default: []].formUnion(group.subtracting([spelling])) }
+        }
         disclosureWords = Lexicon.words(lexicon("disclosure-words"))
         newPurposeWords = Lexicon.words(lexicon("new-purpose-words"))
         promisedPurposes = Lexicon.words(lexicon("promised-purposes"))
@@ -150,8 +153,8 @@ struct Vocabulary: Sendable {
     /// Phrases that make a linked document part of what the User agrees to.
     let bindingPhrases: [[String]]
 
-    /// Pairs of spellings that mean the same: `&` and `and`.
-    let equivalents: [Set<String>]
+    /// Each spelling to the others that mean the same (`&` → `and`), from `Lexicon/equivalents.txt`.
+    let equivalents: [String: Set<String>]
 
     // Consent: adverse changes regulators treat as needing opt-in.
     let disclosureWords: Set<String>

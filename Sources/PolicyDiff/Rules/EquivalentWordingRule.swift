@@ -20,14 +20,14 @@ enum EquivalentWordingRule: RegionRule {
                 .replacing(" / ", with: "/")
         }
         let before = spelled(region.deleted), after = spelled(region.inserted)
-        return context.vocabulary.equivalents.contains { $0.contains(before) && $0.contains(after) && before != after }
+        return context.vocabulary.equivalents[before]?.contains(after) == true
             || sameNumber(region.deletedWords, region.insertedWords)
             || pieceByPiece(region.deletedWords.lowercasedKeys, region.insertedWords.lowercasedKeys, context.vocabulary.equivalents)
     }
 
     /// "assist individuals" → "help people": both sides cut into the same number of pieces, each piece
     /// the same word or an equivalent of its partner, and at least one equivalent.
-    private static func pieceByPiece(_ old: [String], _ new: [String], _ groups: [Set<String>]) -> Bool {
+    private static func pieceByPiece(_ old: [String], _ new: [String], _ equivalents: [String: Set<String>]) -> Bool {
         guard old.count > 1 || new.count > 1, old.count <= 12, new.count <= 12 else { return false }
         let longest = 4
         // reachable[i][j]: old[..<i] and new[..<j] cut into matching pieces; `true` once an equivalent was used.
@@ -40,12 +40,9 @@ enum EquivalentWordingRule: RegionRule {
                     reachable[i + 1][j + 1] = (reachable[i + 1][j + 1] ?? false) || usedEquivalent
                 }
                 for a in 1...longest where i + a <= old.count {
-                    let piece = old[i..<i + a].joined(separator: " ")
-                    for group in groups where group.contains(piece) {
-                        for b in 1...longest where j + b <= new.count {
-                            let partner = new[j..<j + b].joined(separator: " ")
-                            if partner != piece, group.contains(partner) { reachable[i + a][j + b] = true }
-                        }
+                    guard let partners = equivalents[old[i..<i + a].joined(separator: " ")] else { continue }
+                    for b in 1...longest where j + b <= new.count && partners.contains(new[j..<j + b].joined(separator: " ")) {
+                        reachable[i + a][j + b] = true
                     }
                 }
             }
