@@ -31,7 +31,7 @@ let package = Package(
         // cmark-gfm's special-character setter (CommonMarkConverter). SwiftPM exports an executable's
         // public symbols on Linux, and the Makefile asks for this one by name; elsewhere cmark parses
         // one at a time, with the same results (PieceTests checks the parallel path is the one taken).
-        // A linker flag here would be `unsafeFlags`, which no package depending on this one may use.
+        // A linker flag here would need SwiftPM's unsafe flags setting, which no package depending on this one may use.
         .target(name: "PolicyParser", dependencies: ["PolicyModel", "CCmarkGFM"]),
         .target(name: "PolicyLint", dependencies: ["PolicyModel"]),
         // The lexicons are data a lawyer can review, built into the binary (Lexicon.swift).

@@ -157,8 +157,7 @@ struct SourcePieces {
         var lastOpen: Int?, lastClose: Int?
         var index = 0
         while index + 2 < line.count {
-            if line[index] == UInt8(ascii: "<"), index + 3 < line.count, line[index + 1] == UInt8(ascii: "!"),
-               line[index + 2] == UInt8(ascii: "-"), line[index + 3] == UInt8(ascii: "-") {
+            if line[index] == UInt8(ascii: "<"), startsComment(line, at: index) {
                 lastOpen = index
             } else if line[index] == UInt8(ascii: "-"), line[index + 1] == UInt8(ascii: "-"), line[index + 2] == UInt8(ascii: ">") {
                 lastClose = index
